@@ -1,0 +1,42 @@
+"""Input and output shared by every CLI command: read a JSON file or stdin, write JSON, fail cleanly."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from rugpad.core.errors import InvalidInput
+
+EXIT_INVALID_INPUT = 2
+
+
+def read_payload(path: str) -> Mapping[str, Any]:
+    """The JSON object in `path` (``-`` for standard input); InvalidInput when it is not one."""
+    try:
+        if path == "-":
+            raw = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                raw = handle.read()
+    except OSError as exc:
+        raise InvalidInput("file", f"cannot read {path!r}: {exc.strerror}") from None
+    try:
+        payload = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("file", f"not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(payload, dict):
+        raise InvalidInput("file", "must hold a JSON object")
+    return payload
+
+
+def emit_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def fail(error: InvalidInput) -> NoReturn:
+    """One line on stderr naming the field, exit code 2; never a traceback."""
+    print(f"rugpad: {error}", file=sys.stderr)
+    raise SystemExit(EXIT_INVALID_INPUT)

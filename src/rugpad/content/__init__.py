@@ -1,0 +1,77 @@
+"""Versioned clinical content (YAML and Markdown, Dutch and English) and the code that loads it.
+
+Clinicians review the files under ``data/``, not the Python beside it. Loading is the only I/O the clinical rules
+need; it reads packaged files only (never the environment or the network), validates them and hands plain
+dataclasses to the pure core. Every loader is cached: content is read once per process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import yaml
+
+from rugpad.core.text import Source, Text
+from rugpad.core.vocab import Evidence
+
+__all__ = ["ContentError", "list_files", "load_sources", "read_text", "read_yaml", "text"]
+
+
+class ContentError(ValueError):
+    """A content file is malformed; the message names the file and the field."""
+
+
+def _data_root() -> Traversable:
+    return resources.files(__name__).joinpath("data")
+
+
+def read_text(relative_path: str) -> str:
+    """The text of a packaged content file under ``data/``, e.g. ``"education/why-back-pain.nl.md"``."""
+    return _data_root().joinpath(relative_path).read_text(encoding="utf-8")
+
+
+def read_yaml(relative_path: str) -> Any:
+    try:
+        return yaml.safe_load(read_text(relative_path))
+    except yaml.YAMLError as exc:  # pragma: no cover - caught by the content tests
+        raise ContentError(f"{relative_path}: not valid YAML: {exc}") from exc
+
+
+def list_files(folder: str, suffix: str) -> list[str]:
+    """Relative paths (under ``data/``) of the packaged files in `folder` ending in `suffix`, sorted."""
+    root = _data_root().joinpath(folder)
+    return sorted(f"{folder}/{entry.name}" for entry in root.iterdir() if entry.name.endswith(suffix))
+
+
+def text(raw: object, where: str) -> Text:
+    """Parse a ``{nl: ..., en: ...}`` mapping; both languages are required."""
+    if not isinstance(raw, Mapping) or not raw.get("nl") or not raw.get("en"):
+        raise ContentError(f"{where}: needs both 'nl' and 'en' text")
+    return Text(nl=str(raw["nl"]).strip(), en=str(raw["en"]).strip())
+
+
+@cache
+def load_sources() -> Mapping[str, Source]:
+    """All sources, from every file in ``sources/``; an id may be defined once only."""
+    sources: dict[str, Source] = {}
+    for path in list_files("sources", ".yaml"):
+        for entry in read_yaml(path) or []:
+            where = f"{path}: {entry.get('id', '?')}"
+            if entry["id"] in sources:
+                raise ContentError(f"{where}: source id defined twice")
+            try:
+                evidence = Evidence(entry.get("evidence", "verified"))
+            except ValueError as exc:
+                raise ContentError(f"{where}: evidence must be verified, secondary or unverified") from exc
+            sources[entry["id"]] = Source(
+                id=entry["id"],
+                citation=str(entry["citation"]).strip(),
+                url=str(entry.get("url", "")),
+                evidence=evidence,
+                note=str(entry.get("note", "")).strip(),
+            )
+    return sources
