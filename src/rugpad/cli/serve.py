@@ -1,0 +1,73 @@
+"""`rugpad serve [--demo]`: migrate, collect static files, optionally load the demo practice, then serve with
+gunicorn (a production-grade WSGI server; WhiteNoise serves the static files)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from rugpad.cli._io import emit_json
+
+
+def register(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser("serve", help="run the web app")
+    parser.add_argument("--demo", action="store_true", help="first load the demo practice and print its logins")
+    parser.add_argument("--host", default=os.environ.get("RUGPAD_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("RUGPAD_PORT", "8000")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("RUGPAD_WORKERS", "2")))
+    parser.add_argument("--prepare-only", action="store_true", help="migrate (and load the demo) without serving")
+    parser.set_defaults(run=run)
+
+
+def prepare(demo: bool) -> dict[str, Any] | None:
+    """Brings the database up to date and, with `demo`, loads the demo practice. Returns the demo logins."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rugpad.web.settings")
+    import django
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if not demo:
+        return None
+    from rugpad.web.demo import load_demo
+
+    return load_demo(timezone.localdate())
+
+
+def run(args: argparse.Namespace) -> int:
+    logins = prepare(args.demo)
+    address = f"http://{args.host}:{args.port}/"
+    if logins is not None:
+        print(f"rugpad demo practice ready at {address}")
+        print(f"  clinicians:     {', '.join(logins['clinicians'])}")
+        print(f"  practice admin: {logins['practice_admin']}")
+        print(f"  patients:       {', '.join(logins['patients'])}")
+        print(f"  password (all): {logins['password']}")
+    if args.prepare_only:
+        if logins is not None:
+            emit_json(logins)
+        return 0
+    print(f"serving rugpad at {address} (Ctrl+C stops)", flush=True)
+    _serve(args.host, args.port, args.workers)
+    return 0
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from rugpad.web.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 60)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()

@@ -1,0 +1,41 @@
+"""Writing audit events. Called by the access helpers (reads) and the actions (writes), never by views."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.http import HttpRequest
+
+from rugpad.web.audit.models import AuditAction, AuditEvent
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    request: HttpRequest | None,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    *,
+    patient_id: int | None = None,
+    summary: str = "",
+    actor: object | None = None,
+) -> AuditEvent:
+    """One audit event for `obj` (or a plain event when None), attributed to the request's user."""
+    user = actor if actor is not None else getattr(request, "user", None)
+    authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
+    return AuditEvent.objects.create(
+        actor=user if authenticated else None,
+        actor_name=getattr(user, "username", "") if authenticated else "anonymous",
+        actor_role=getattr(user, "role", "") if authenticated else "",
+        practice_id=getattr(user, "practice_id", None) if authenticated else None,
+        action=action,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        patient_id=patient_id,
+        summary=summary[:300],
+        ip_address=client_address(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
+    )

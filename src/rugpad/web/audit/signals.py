@@ -1,0 +1,28 @@
+"""Logins, logouts and failed logins go into the audit log too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from rugpad.web.audit.log import record
+from rugpad.web.audit.models import AuditAction
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    record(request, AuditAction.LOGIN, actor=user)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record(request, AuditAction.LOGOUT, actor=user)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+    record(request, AuditAction.LOGIN_FAILED, summary=f"username {credentials.get('username', '')!r}"[:300])

@@ -1,0 +1,145 @@
+"""Forms for the clinician's and the patient's pages. Validation of clinical input is the engine's: a form
+passes the answers to `rugpad.engine` and shows its InvalidInput next to the field it names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from rugpad import engine
+from rugpad.core.instruments import InstrumentDefinition
+from rugpad.web.care.models import REGION_CHOICES, AlarmAction, Examination, Intake, Patient
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PatientForm(forms.ModelForm[Patient]):
+    class Meta:
+        model = Patient
+        fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "gp_name"]
+        widgets = {"date_of_birth": DateInput()}
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        if born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        if born.year < 1900:
+            raise forms.ValidationError(_("Please check the year of birth."))
+        return born
+
+
+class EpisodeForm(forms.Form):
+    region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, widget=forms.RadioSelect)
+    started_on = forms.DateField(label=_("First contact"), widget=DateInput(), initial=timezone.localdate)
+    onset_on = forms.DateField(label=_("Complaint started on"), widget=DateInput(), required=False,
+                               help_text=_("Leave empty when unknown."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        if data.get("started_on") and data["started_on"] > today:
+            self.add_error("started_on", _("First contact cannot be in the future."))
+        if data.get("onset_on") and data["onset_on"] > today:
+            self.add_error("onset_on", _("The start of the complaint cannot be in the future."))
+        if data.get("onset_on") and data.get("started_on") and data["onset_on"] > data["started_on"]:
+            self.add_error("onset_on", _("The complaint cannot start after the first contact."))
+        return data
+
+
+class IntakeForm(forms.ModelForm[Intake]):
+    class Meta:
+        model = Intake
+        exclude = ["episode", "recorded_by", "recorded_at"]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in (
+            "complaint", "pain_character", "earlier_treatments", "work_load", "sport_load", "medical_history",
+            "medication", "help_request", "goals")}
+        widgets["psychosocial_dominant"] = forms.NullBooleanSelect()
+
+
+class ExaminationForm(forms.ModelForm[Examination]):
+    class Meta:
+        model = Examination
+        exclude = ["episode", "recorded_by", "recorded_at"]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in (
+            "inspection", "range_of_motion", "segmental_findings", "notes")}
+
+
+class ScreeningForm(forms.Form):
+    """The red-flag checklist, built from the core's sign vocabulary for the episode's region."""
+
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = get_language() or "nl"
+        self.groups: list[tuple[str, list[str]]] = []
+        for group, signs in engine.sign_groups(region):
+            names = []
+            for sign in signs:
+                name = f"sign_{sign.id}"
+                self.fields[name] = forms.BooleanField(label=sign.label.get(lang), required=False,
+                                                       help_text=sign.question.get(lang))
+                names.append(name)
+            self.groups.append((group.get(lang), names))
+
+    def selected_signs(self) -> list[str]:
+        return [name.removeprefix("sign_") for name, value in self.cleaned_data.items()
+                if name.startswith("sign_") and value]
+
+
+class InstrumentForm(forms.Form):
+    """One questionnaire, built from its definition. Answers are validated and scored by the engine."""
+
+    def __init__(self, *args: Any, definition: InstrumentDefinition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        lang = get_language() or "nl"
+        for item in definition.items:
+            if item.options:
+                choices = [(str(o.value), o.label.get(lang)) for o in item.options]
+                self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
+                    label=item.text.get(lang), choices=choices, coerce=int, widget=forms.RadioSelect,
+                    required=False, empty_value=None)
+            else:
+                self.fields[f"item_{item.number}"] = forms.IntegerField(
+                    label=item.text.get(lang), required=False, min_value=item.minimum, max_value=item.maximum,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+            if definition.code == "psk":
+                self.fields[f"activity_{item.number}"] = forms.CharField(
+                    label=_("Activity %(number)s") % {"number": item.number}, required=False, max_length=120)
+
+    def answers(self) -> dict[str, object]:
+        return {str(item.number): self.cleaned_data.get(f"item_{item.number}") for item in self.definition.items}
+
+    def activities(self) -> dict[str, str]:
+        return {str(item.number): self.cleaned_data[f"activity_{item.number}"] for item in self.definition.items
+                if self.cleaned_data.get(f"activity_{item.number}")}
+
+
+class OverrideForm(forms.Form):
+    profile = forms.ChoiceField(label=_("Profile"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), min_length=5)
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        profiles = ["1", "2", "3"] if region == "low_back" else ["A", "B", "C", "D"]
+        self.fields["profile"].choices = [(p, p) for p in profiles]
+
+
+class AlarmActionForm(forms.ModelForm[AlarmAction]):
+    class Meta:
+        model = AlarmAction
+        fields = ["red_flag", "action_taken", "referred_to", "acted_at"]
+        widgets = {"red_flag": forms.HiddenInput(), "action_taken": forms.Textarea(attrs={"rows": 2}),
+                   "acted_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False)
+    born = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())

@@ -1,0 +1,234 @@
+"""Patient records: patient, episode of care, and what the clinician records per episode.
+
+Records are kept as history: a new intake, screening or examination is a new row and the latest one counts,
+so what was known at each moment stays readable. Clinical meaning (signs, scores, profiles) always comes from
+`rugpad.engine`; these models only store inputs and the engine's answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rugpad.core.vocab import Course, Region, Sex
+
+
+REGION_CHOICES = [(Region.LOW_BACK.value, _("Low back")), (Region.NECK.value, _("Neck"))]
+SEX_CHOICES = [(Sex.FEMALE.value, _("Female")), (Sex.MALE.value, _("Male")), (Sex.OTHER.value, _("Other"))]
+COURSE_CHOICES = [
+    (Course.IMPROVING.value, _("Improving")),
+    (Course.NOT_IMPROVING.value, _("Not improving")),
+    (Course.WORSENING.value, _("Worsening")),
+    (Course.RECURRENT.value, _("Recurrent")),
+]
+
+
+class Patient(models.Model):
+    practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, related_name="patients")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="patient_profile"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("treating clinician"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=10, choices=SEX_CHOICES)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    gp_name = models.CharField(_("GP (huisarts)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class EpisodeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Episode(models.Model):
+    """One episode of care for one complaint (back or neck), from first contact to discharge."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="episodes")
+    region = models.CharField(_("region"), max_length=20, choices=REGION_CHOICES)
+    started_on = models.DateField(_("first contact"))
+    onset_on = models.DateField(_("complaint started on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=EpisodeStatus.choices, default=EpisodeStatus.OPEN)
+    next_evaluation_on = models.DateField(_("next evaluation"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_region_display()} {self.started_on:%d-%m-%Y}"
+
+    def latest(self, related: str) -> models.Model | None:
+        """The newest row of a history relation (`intakes`, `screenings`, `examinations`, `triages`...)."""
+        return getattr(self, related).order_by("-recorded_at", "-id").first()  # type: ignore[no-any-return]
+
+
+class Recorded(models.Model):
+    """Common fields of every per-episode record: who recorded it and when."""
+
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Intake(Recorded):
+    """The anamnesis (history taking)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="intakes")
+    complaint = models.TextField(_("complaint"), help_text=_("In the patient's words: where, since when, how."))
+    course = models.CharField(_("course so far"), max_length=20, choices=COURSE_CHOICES, blank=True)
+    pain_character = models.TextField(_("pain character"), blank=True)
+    previous_episodes = models.BooleanField(_("earlier episodes of this complaint"), default=False)
+    earlier_treatments = models.TextField(_("earlier treatments"), blank=True)
+    work_load = models.TextField(_("work and physical load"), blank=True)
+    sport_load = models.TextField(_("sport and activities"), blank=True)
+    work_absence_weeks = models.PositiveSmallIntegerField(_("weeks off work"), null=True, blank=True)
+    medical_history = models.TextField(_("medical history"), blank=True)
+    medication = models.TextField(_("medication"), blank=True)
+    corticosteroids = models.BooleanField(_("long-term corticosteroids"), default=False)
+    anticoagulants = models.BooleanField(_("anticoagulants"), default=False)
+    psychosocial_dominant = models.BooleanField(
+        _("psychosocial factors dominant"),
+        null=True,
+        blank=True,
+        help_text=_("Your judgement: do fear, worry or low mood dominate the picture?"),
+    )
+    help_request = models.TextField(_("help request (hulpvraag)"))
+    goals = models.TextField(_("the patient's goals"), blank=True)
+
+
+class Screening(Recorded):
+    """The red-flag checklist: the signs present, in the core's vocabulary."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="screenings")
+    signs = models.JSONField(default=list)
+    notes = models.TextField(_("notes"), blank=True)
+
+
+class TestResult(models.TextChoices):
+    NOT_TESTED = "", _("not tested")
+    NEGATIVE = "negative", _("negative / normal")
+    POSITIVE = "positive", _("positive / abnormal")
+
+
+class Examination(Recorded):
+    """The functional examination. Positive neurological tests feed the triage as signs."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="examinations")
+    inspection = models.TextField(_("inspection and posture"), blank=True)
+    range_of_motion = models.TextField(_("range of motion"), blank=True)
+    slr = models.CharField(_("straight leg raise (Lasègue)"), max_length=10, choices=TestResult.choices, blank=True)
+    reflexes_leg = models.CharField(_("leg reflexes reduced"), max_length=10, choices=TestResult.choices, blank=True)
+    strength_leg = models.CharField(_("leg myotomal weakness"), max_length=10, choices=TestResult.choices, blank=True)
+    sensation_leg = models.CharField(_("dermatomal sensory loss (leg)"), max_length=10, choices=TestResult.choices,
+                                     blank=True)
+    spurling = models.CharField(_("Spurling test"), max_length=10, choices=TestResult.choices, blank=True)
+    traction = models.CharField(_("traction / distraction test"), max_length=10, choices=TestResult.choices,
+                                blank=True)
+    reflexes_arm = models.CharField(_("arm reflexes reduced"), max_length=10, choices=TestResult.choices, blank=True)
+    strength_arm = models.CharField(_("arm weakness"), max_length=10, choices=TestResult.choices, blank=True)
+    hoffmann = models.CharField(_("Hoffmann sign"), max_length=10, choices=TestResult.choices, blank=True)
+    babinski = models.CharField(_("Babinski sign"), max_length=10, choices=TestResult.choices, blank=True)
+    inverted_supinator = models.CharField(_("inverted supinator sign"), max_length=10, choices=TestResult.choices,
+                                          blank=True)
+    gait = models.CharField(_("gait disturbance"), max_length=10, choices=TestResult.choices, blank=True)
+    segmental_findings = models.TextField(_("segmental findings"), blank=True)
+    notes = models.TextField(_("other findings"), blank=True)
+
+    # Which positive test is which sign of the core's vocabulary (a naming map, not a clinical rule).
+    SIGN_OF_FIELD = {
+        "slr": "slr_positive",
+        "reflexes_leg": "reflex_loss",
+        "strength_leg": "myotomal_weakness",
+        "sensation_leg": "dermatomal_sensory_loss",
+        "spurling": "spurling_positive",
+        "traction": "traction_test_positive",
+        "reflexes_arm": "reduced_arm_reflexes",
+        "strength_arm": "arm_weakness",
+        "hoffmann": "hoffmann_sign",
+        "babinski": "babinski_sign",
+        "inverted_supinator": "inverted_supinator_sign",
+        "gait": "gait_disturbance",
+    }
+
+    def signs(self) -> set[str]:
+        return {sign for field, sign in self.SIGN_OF_FIELD.items() if getattr(self, field) == TestResult.POSITIVE}
+
+
+class ResponseStatus(models.TextChoices):
+    REQUESTED = "requested", _("Sent to the patient")
+    COMPLETED = "completed", _("Completed")
+
+
+class InstrumentResponse(models.Model):
+    """One questionnaire: requested from the patient, or filled in; scored by the core with its version."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="responses")
+    instrument = models.CharField(_("questionnaire"), max_length=20)
+    instrument_version = models.CharField(max_length=40, blank=True)
+    moment = models.CharField(_("moment"), max_length=40, blank=True, help_text=_("e.g. intake, re-evaluation"))
+    status = models.CharField(max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.COMPLETED)
+    answers = models.JSONField(default=dict)
+    activities = models.JSONField(default=dict, blank=True)
+    result = models.JSONField(default=dict)
+    score = models.FloatField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-completed_at", "-id"]
+
+
+class TriageRecord(Recorded):
+    """The engine's answer for an episode at one moment, with the inputs it was given."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="triages")
+    payload = models.JSONField()
+    result = models.JSONField()
+    urgency = models.CharField(max_length=20)
+    profile = models.CharField(max_length=5, blank=True)
+
+
+class ProfileOverride(Recorded):
+    """The clinician's own profile choice, with the reason (KNGF: never base risk on the SBST alone)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="overrides")
+    profile = models.CharField(_("profile"), max_length=5)
+    reason = models.TextField(_("reason"))
+
+
+class AlarmAction(Recorded):
+    """What was done about a red flag: the referral made, to whom and when."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="alarm_actions")
+    red_flag = models.CharField(_("red flag"), max_length=60)
+    action_taken = models.TextField(_("action taken"))
+    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    acted_at = models.DateTimeField(_("when"))

@@ -1,0 +1,221 @@
+"""Clinician and patient pages: parse → access_* → do_* or a query → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rugpad import engine
+from rugpad.core.errors import InvalidInput
+from rugpad.web.care import actions, queries
+from rugpad.web.care.access import access_episode, access_patient, access_response, require_clinician
+from rugpad.web.care.forms import (
+    AlarmActionForm,
+    EpisodeForm,
+    ExaminationForm,
+    InstrumentForm,
+    IntakeForm,
+    OverrideForm,
+    PatientForm,
+    ScreeningForm,
+    SearchForm,
+)
+from rugpad.web.care.models import Episode, ResponseStatus
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_patient:  # type: ignore[union-attr]
+        return redirect("patient_home")
+    if user.is_practice_admin:  # type: ignore[union-attr]
+        return redirect("audit_log")
+    clinician = require_clinician(request)
+    return render(request, "care/dashboard.html", queries.dashboard(clinician, timezone.localdate()))
+
+
+@login_required
+def patient_list(request: HttpRequest) -> HttpResponse:
+    clinician = require_clinician(request)
+    form = SearchForm(request.GET or None)
+    patients = queries.search_patients(clinician, form.cleaned_data if form.is_valid() else {})
+    template = "care/_patient_rows.html" if request.headers.get("HX-Request") else "care/patient_list.html"
+    return render(request, template, {"form": form, "patients": patients})
+
+
+@login_required
+def patient_new(request: HttpRequest) -> HttpResponse:
+    require_clinician(request)
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = actions.do_create_patient(request, **form.cleaned_data)
+        return redirect("patient_detail", patient.pk)
+    return render(request, "care/patient_form.html", {"form": form})
+
+
+@login_required
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    require_clinician(request)
+    patient = access_patient(request, patient_id)
+    form = EpisodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        episode = actions.do_open_episode(request, patient, **form.cleaned_data)
+        return redirect("episode_detail", episode.pk)
+    return render(request, "care/patient_detail.html", {"patient": patient, "form": form,
+                                                         "episodes": patient.episodes.all()})
+
+
+@login_required
+def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    return render(request, "care/episode_detail.html", queries.episode_overview(episode))
+
+
+@login_required
+def episode_intake(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    form = IntakeForm(request.POST or None, instance=episode.latest("intakes"))
+    if request.method == "POST" and form.is_valid():
+        form.instance.episode = episode
+        actions.do_save_intake(request, form.instance)
+        messages.success(request, _("Intake saved."))
+        return redirect("episode_detail", episode.pk)
+    return render(request, "care/record_form.html", {"episode": episode, "form": form, "title": _("Intake")})
+
+
+@login_required
+def episode_examination(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    form = ExaminationForm(request.POST or None, instance=episode.latest("examinations"))
+    if request.method == "POST" and form.is_valid():
+        form.instance.episode = episode
+        actions.do_save_examination(request, form.instance)
+        messages.success(request, _("Examination saved."))
+        return redirect("episode_detail", episode.pk)
+    return render(request, "care/record_form.html",
+                  {"episode": episode, "form": form, "title": _("Functional examination")})
+
+
+@login_required
+def episode_screening(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    latest = episode.latest("screenings")
+    initial = {f"sign_{s}": True for s in getattr(latest, "signs", [])} | {"notes": getattr(latest, "notes", "")}
+    form = ScreeningForm(request.POST or None, initial=initial, region=episode.region)
+    if request.method == "POST" and form.is_valid():
+        actions.do_save_screening(request, episode, form.selected_signs(), form.cleaned_data["notes"])
+        messages.success(request, _("Red-flag screening saved."))
+        return redirect("episode_detail", episode.pk)
+    return render(request, "care/screening_form.html", {"episode": episode, "form": form})
+
+
+def _fill_instrument(request: HttpRequest, episode: Episode, code: str, requested: object = None) -> HttpResponse | None:
+    """Shows and handles a questionnaire form; returns None once the answers are stored."""
+    try:
+        definition = engine.instrument(code)
+    except InvalidInput:
+        raise Http404("No such questionnaire") from None
+    form = InstrumentForm(request.POST or None, definition=definition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_record_response(request, episode, code, form.answers(), activities=form.activities(),
+                                       requested=requested)  # type: ignore[arg-type]
+            return None
+        except InvalidInput as error:
+            form.add_error(_field_of(error), error.problem)
+    return render(request, "care/instrument_form.html", {"episode": episode, "form": form, "definition": definition})
+
+
+def _field_of(error: InvalidInput) -> str | None:
+    """Maps the engine's field path (``odi: item 4``) to the form field (``item_4``)."""
+    _prefix, _sep, item = error.field.partition("item ")
+    return f"item_{item}" if item.isdigit() else None
+
+
+@login_required
+def episode_instrument(request: HttpRequest, episode_id: int, code: str) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    page = _fill_instrument(request, episode, code)
+    if page is not None:
+        return page
+    messages.success(request, _("Questionnaire saved and scored."))
+    return redirect("episode_detail", episode.pk)
+
+
+@login_required
+@require_POST
+def episode_request_instrument(request: HttpRequest, episode_id: int, code: str) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    try:
+        actions.do_request_response(request, episode, code, moment=request.POST.get("moment", ""))
+    except InvalidInput:
+        raise Http404("No such questionnaire") from None
+    messages.success(request, _("The questionnaire was sent to the patient."))
+    return redirect("episode_detail", episode.pk)
+
+
+@login_required
+@require_POST
+def episode_override(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    form = OverrideForm(request.POST, region=episode.region)
+    if form.is_valid():
+        actions.do_override_profile(request, episode, form.cleaned_data["profile"], form.cleaned_data["reason"])
+        messages.success(request, _("Profile set; your reason is kept."))
+        return redirect("episode_detail", episode.pk)
+    context = queries.episode_overview(episode) | {"override_form": form}
+    return render(request, "care/episode_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def episode_alarm_action(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    form = AlarmActionForm(request.POST)
+    if form.is_valid():
+        actions.do_record_alarm_action(request, episode, **form.cleaned_data)
+        messages.success(request, _("Action recorded."))
+        return redirect("episode_detail", episode.pk)
+    context = queries.episode_overview(episode) | {"alarm_form": form}
+    return render(request, "care/episode_detail.html", context, status=400)
+
+
+@login_required
+def patient_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.is_patient:  # type: ignore[union-attr]
+        raise Http404("Not found")
+    patient = getattr(user, "patient_profile", None)
+    if patient is None:
+        raise Http404("Not found")
+    patient = access_patient(request, patient.pk)
+    pending = queries.pending_questionnaires(patient)
+    return render(request, "care/patient_home.html", {"patient": patient, "pending": pending})
+
+
+@login_required
+def patient_questionnaire(request: HttpRequest, response_id: int) -> HttpResponse:
+    user = request.user
+    if not user.is_patient:  # type: ignore[union-attr]
+        raise Http404("Not found")
+    response = access_response(request, response_id)
+    if response.status != ResponseStatus.REQUESTED:
+        return redirect("patient_home")
+    page = _fill_instrument(request, response.episode, response.instrument, requested=response)
+    if page is not None:
+        return page
+    messages.success(request, _("Thank you, your answers were saved."))
+    return redirect("patient_home")

@@ -1,0 +1,24 @@
+"""Production settings: everything of `settings`, hardened. Refuses to start with development defaults."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from rugpad.web.settings import *  # noqa: F403
+
+if not os.environ.get("RUGPAD_SECRET_KEY"):
+    raise ImproperlyConfigured("RUGPAD_SECRET_KEY must be set in production (a long random string).")
+if os.environ.get("RUGPAD_DEBUG") == "1":
+    raise ImproperlyConfigured("RUGPAD_DEBUG must not be set in production.")
+
+DEBUG = False
+SECURE_SSL_REDIRECT = os.environ.get("RUGPAD_SSL_REDIRECT", "1") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RUGPAD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from rugpad.web.api import api
+from rugpad.web.audit.views import audit_log
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", audit_log, name="audit_log"),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("rugpad.web.care.urls")),
+]

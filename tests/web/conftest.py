@@ -1,0 +1,62 @@
+"""Two practices, each with a clinician, an admin and a patient with a login, and one episode per patient."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from rugpad.web.care import actions
+from rugpad.web.care.models import Episode, Patient
+from rugpad.web.demo import as_user
+from rugpad.web.practice.models import Practice, Role, User
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@dataclass
+class World:
+    practice: Practice
+    clinician: User
+    admin: User
+    patient_user: User
+    patient: Patient
+    episode: Episode
+    other_clinician: User
+    other_patient_user: User
+    other_patient: Patient
+    other_episode: Episode
+
+
+def _practice(name: str, suffix: str) -> tuple[Practice, User, User, User, Patient, Episode]:
+    practice = Practice.objects.create(name=name)
+    clinician = User.objects.create_user(f"clin{suffix}", password="pw-123456789", practice=practice,
+                                         role=Role.CLINICIAN)
+    admin = User.objects.create_user(f"admin{suffix}", password="pw-123456789", practice=practice, role=Role.ADMIN)
+    patient_user = User.objects.create_user(f"pat{suffix}", password="pw-123456789", practice=practice,
+                                            role=Role.PATIENT)
+    request = as_user(clinician)
+    patient = actions.do_create_patient(request, first_name="Pat", last_name=f"Ient{suffix}",
+                                        date_of_birth=dt.date(1980, 1, 1), sex="female")
+    patient.user = patient_user
+    patient.save()
+    episode = actions.do_open_episode(request, patient, region="low_back", started_on=TODAY,
+                                      onset_on=TODAY - dt.timedelta(days=10))
+    return practice, clinician, admin, patient_user, patient, episode
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    practice, clinician, admin, patient_user, patient, episode = _practice("Practice A", "a")
+    _p2, other_clinician, _a2, other_patient_user, other_patient, other_episode = _practice("Practice B", "b")
+    return World(practice, clinician, admin, patient_user, patient, episode, other_clinician, other_patient_user,
+                 other_patient, other_episode)
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

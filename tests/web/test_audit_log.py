@@ -1,0 +1,75 @@
+"""Every read and write of a patient record leaves an audit event; the log cannot be changed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from rugpad.web.audit.models import AppendOnlyError, AuditAction, AuditEvent
+from tests.web.conftest import World, client_for
+
+
+def test_viewing_an_episode_writes_who_what_when_and_from_where(world: World) -> None:
+    client = client_for(world.clinician)
+    client.get(reverse("episode_detail", args=[world.episode.pk]), REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="episode").first()
+    assert event is not None
+    assert event.actor_name == world.clinician.username
+    assert event.patient_id == world.patient.pk
+    assert event.object_id == str(world.episode.pk)
+    assert event.ip_address == "10.1.2.3"
+    assert event.at is not None
+
+
+def test_api_reads_are_audited_too(world: World) -> None:
+    before = AuditEvent.objects.filter(action=AuditAction.VIEW).count()
+    client_for(world.clinician).get(f"/api/patients/{world.patient.pk}")
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == before + 1
+
+
+def test_a_refused_read_writes_no_view_event_about_the_record(world: World) -> None:
+    before = AuditEvent.objects.filter(patient_id=world.patient.pk, action=AuditAction.VIEW).count()
+    client_for(world.other_clinician).get(reverse("episode_detail", args=[world.episode.pk]))
+    assert AuditEvent.objects.filter(patient_id=world.patient.pk, action=AuditAction.VIEW).count() == before
+
+
+def test_every_write_is_audited_in_the_same_transaction(world: World) -> None:
+    client = client_for(world.clinician)
+    client.post(reverse("episode_screening", args=[world.episode.pk]), {"sign_fever": "on", "notes": ""})
+    event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="screening").first()
+    assert event is not None and event.patient_id == world.patient.pk
+
+
+def test_audit_events_cannot_be_changed_or_deleted(world: World) -> None:
+    event = AuditEvent.objects.first()
+    assert event is not None
+    event.summary = "tampered"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.update(summary="x")
+
+
+def test_admin_filters_the_log_by_patient_and_action(world: World) -> None:
+    client_for(world.clinician).get(reverse("patient_detail", args=[world.patient.pk]))
+    page = client_for(world.admin).get(reverse("audit_log"), {"patient": world.patient.pk, "action": "view"})
+    assert page.status_code == 200
+    events = list(page.context["events"])
+    assert events and all(e.patient_id == world.patient.pk and e.action == "view" for e in events)
+
+
+def test_admin_sees_only_their_own_practice(world: World) -> None:
+    client_for(world.other_clinician).get(reverse("patient_detail", args=[world.other_patient.pk]))
+    page = client_for(world.admin).get(reverse("audit_log"))
+    assert all(e.practice_id == world.practice.pk for e in page.context["events"])
+
+
+def test_logins_and_failed_logins_are_logged(world: World) -> None:
+    from django.test import Client
+
+    Client().post(reverse("login"), {"username": world.clinician.username, "password": "wrong"})
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
