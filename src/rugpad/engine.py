@@ -11,14 +11,17 @@ from collections.abc import Mapping
 
 from rugpad.content.instruments import load_instruments
 from rugpad.content.rules import load_rulebook
+from rugpad.content.sign_groups import load_sign_groups
 from rugpad.core.errors import InvalidInput
 from rugpad.core.explain import Explanation
 from rugpad.core.instruments import InstrumentDefinition
-from rugpad.core.rules import Rulebook
+from rugpad.core.rules import Rulebook, Sign
 from rugpad.core.scoring import InstrumentScore, score_answers
+from rugpad.core.text import Text
 from rugpad.core.triage import TriageResult, parse_case, run_triage
+from rugpad.core.vocab import Region
 
-__all__ = ["explain", "instrument", "instruments", "rulebook", "score", "triage"]
+__all__ = ["explain", "instrument", "instruments", "rulebook", "score", "sign_groups", "triage"]
 
 
 def instruments() -> Mapping[str, InstrumentDefinition]:
@@ -50,3 +53,15 @@ def triage(payload: Mapping[str, object]) -> TriageResult:
 
 def explain(rule_id: str) -> Explanation:
     return load_rulebook().explain(rule_id)
+
+
+def sign_groups(region: Region | str) -> list[tuple[Text, list[Sign]]]:
+    """The screening checklist for a region: headings in display order, each with its signs."""
+    wanted = Region(region)
+    headings = load_sign_groups()
+    signs = [sign for sign in load_rulebook().signs.values() if wanted in sign.regions]
+    unknown = {sign.group for sign in signs} - set(headings)
+    if unknown:
+        raise InvalidInput("sign group", f"no heading for {sorted(unknown)} in rules/sign_groups.yaml")
+    return [(label, [s for s in signs if s.group == group]) for group, label in headings.items()
+            if any(s.group == group for s in signs)]

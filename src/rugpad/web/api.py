@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Body, NinjaAPI, Schema
 from ninja.security import APIKeyCookie, HttpBearer, django_auth
 
 from rugpad import engine
@@ -113,13 +113,13 @@ def get_triage(request: HttpRequest, episode_id: int) -> Any:
 
 
 @api.post("/triage", tags=["engine"])
-def post_triage(request: HttpRequest, case: dict[str, Any]) -> Any:
+def post_triage(request: HttpRequest, case: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
     """Runs the triage on a case in the CLI contract's format; stores nothing."""
     return engine.triage(case).to_dict()
 
 
 @api.post("/score/{instrument}", tags=["engine"])
-def post_score(request: HttpRequest, instrument: str, body: dict[str, Any]) -> Any:
+def post_score(request: HttpRequest, instrument: str, body: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
     """Scores a questionnaire in the CLI contract's format (`{"answers": {...}}`); stores nothing."""
     answers = body.get("answers")
     if not isinstance(answers, dict):

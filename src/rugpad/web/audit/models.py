@@ -27,7 +27,7 @@ class AppendOnlyError(RuntimeError):
     """Raised on any attempt to change or delete an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AuditEventQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("audit events cannot be changed")
 

@@ -19,7 +19,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class PatientForm(forms.ModelForm[Patient]):
+class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
         fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "gp_name"]
@@ -52,7 +52,7 @@ class EpisodeForm(forms.Form):
         return data
 
 
-class IntakeForm(forms.ModelForm[Intake]):
+class IntakeForm(forms.ModelForm):
     class Meta:
         model = Intake
         exclude = ["episode", "recorded_by", "recorded_at"]
@@ -62,7 +62,7 @@ class IntakeForm(forms.ModelForm[Intake]):
         widgets["psychosocial_dominant"] = forms.NullBooleanSelect()
 
 
-class ExaminationForm(forms.ModelForm[Examination]):
+class ExaminationForm(forms.ModelForm):
     class Meta:
         model = Examination
         exclude = ["episode", "recorded_by", "recorded_at"]
@@ -132,7 +132,7 @@ class OverrideForm(forms.Form):
         self.fields["profile"].choices = [(p, p) for p in profiles]
 
 
-class AlarmActionForm(forms.ModelForm[AlarmAction]):
+class AlarmActionForm(forms.ModelForm):
     class Meta:
         model = AlarmAction
         fields = ["red_flag", "action_taken", "referred_to", "acted_at"]

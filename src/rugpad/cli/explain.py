@@ -1,0 +1,61 @@
+"""`rugpad explain RULE_ID`: why a rule exists — its condition in words, its source and how well it is sourced."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rugpad import engine
+from rugpad.cli._io import emit_json
+from rugpad.core.explain import Explanation
+from rugpad.core.text import Text
+from rugpad.core.vocab import Lang
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "explain",
+        help="explain a rule (red flag, recommendation, manipulation or stratification rule, or sign)",
+        description="Explain one rule by its id, e.g. rf.cauda_equina or lb.p1.self_exercise.",
+    )
+    parser.add_argument("rule_id", help="the rule id shown in a triage result")
+    parser.add_argument("--format", choices=("json", "text"), default="json")
+    parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    explanation = engine.explain(args.rule_id)
+    lang = Lang(args.lang)
+    if args.format == "text":
+        print(render_text(explanation, lang))
+    else:
+        emit_json(explanation.to_dict(lang))
+    return 0
+
+
+_WORDS = {
+    "kind": Text("Soort", "Kind"),
+    "outcome": Text("Uitkomst", "Outcome"),
+    "when": Text("Wanneer", "When"),
+    "source": Text("Bron", "Source"),
+    "evidence": Text("Bewijs", "Evidence"),
+    "note": Text("Let op", "Note"),
+}
+
+
+def render_text(explanation: Explanation, lang: Lang) -> str:
+    def word(key: str) -> str:
+        return _WORDS[key].get(lang)
+
+    lines = [f"{explanation.rule_id}: {explanation.name.get(lang)}"]
+    if explanation.text != explanation.name:
+        lines.append(f"  {explanation.text.get(lang)}")
+    lines.append(f"{word('kind')}: {explanation.kind} — {word('outcome')}: {explanation.outcome}")
+    lines.append(f"{word('when')}: {explanation.condition.get(lang)}")
+    source = explanation.source
+    lines.append(f"{word('source')}: {source.citation}" + (f" <{source.url}>" if source.url else ""))
+    lines.append(f"{word('evidence')}: {explanation.evidence}")
+    if explanation.note is not None:
+        lines.append(f"{word('note')}: {explanation.note.get(lang)}")
+    return "\n".join(lines)

@@ -1,0 +1,128 @@
+"""`rugpad triage FILE`: red flags, stratification and care-pathway advice for one case.
+
+JSON (the contract in shared/contracts/cli.md) by default; ``--format text`` is for a clinician at a terminal:
+urgency first and loud, each red flag with its action, then risk/profile, the manipulation verdict and the
+recommendations grouped do / consider / do not, each with its rule id and source so `rugpad explain` can say why.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rugpad import engine
+from rugpad.cli._io import emit_json, read_payload
+from rugpad.core.text import Text
+from rugpad.core.triage import TriageResult
+from rugpad.core.vocab import Evidence, Lang, Strength, Urgency
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "triage",
+        help="red flags, risk, profile and recommendations for one case",
+        description="Triage one case. FILE (or - for stdin) holds the case as JSON; only 'region' is required.",
+    )
+    parser.add_argument("file", help="JSON file with the case, or - for standard input")
+    parser.add_argument("--format", choices=("json", "text"), default="json")
+    parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = engine.triage(read_payload(args.file))
+    lang = Lang(args.lang)
+    if args.format == "text":
+        print(render_text(result, lang))
+    else:
+        emit_json(result.to_dict(lang))
+    return 0
+
+
+_URGENCY_BANNER = {
+    Urgency.EMERGENCY: Text(
+        "!!! SPOED: NU naar de spoedeisende hulp of bel 112 !!!",
+        "!!! EMERGENCY: emergency department NOW or call 112 !!!",
+    ),
+    Urgency.URGENT: Text("!! DRINGEND: vandaag of morgen naar de huisarts !!", "!! URGENT: GP today or tomorrow !!"),
+    Urgency.SOON: Text("! BINNENKORT: huisarts of verwijzing binnen weken !", "! SOON: GP or referral within weeks !"),
+    Urgency.NONE: Text("Geen rode vlag gevonden.", "No red flag found."),
+}
+_HEADINGS = {
+    Strength.DO: Text("Doen", "Do"),
+    Strength.CONSIDER: Text("Overwegen", "Consider"),
+    Strength.DO_NOT: Text("Niet doen", "Do not"),
+}
+_WORDS = {
+    "red_flags": Text("Rode vlaggen", "Red flags"),
+    "risk": Text("STarT Back-risico", "STarT Back risk"),
+    "profile": Text("Profiel", "Profile"),
+    "stopped": Text("geen: de rode vlag gaat voor", "none: the red flag comes first"),
+    "computed": Text("berekend", "computed"),
+    "override": Text("aangepast door clinicus", "overridden by clinician"),
+    "radicular": Text("Radiculair syndroom vermoed", "Radicular syndrome suspected"),
+    "manipulation": Text("Manipulatie", "Manipulation"),
+    "recommendations": Text("Aanbevelingen", "Recommendations"),
+    "undecided": Text("Niet beoordeeld", "Not decided"),
+    "reevaluate": Text("Evalueer opnieuw na (weken)", "Re-evaluate after (weeks)"),
+    "unknown": Text("onbekend", "unknown"),
+    "yes": Text("ja", "yes"),
+    "no": Text("nee", "no"),
+    "unverified": Text("NIET GEVERIFIEERD", "UNVERIFIED"),
+    "why": Text("Waarom? rugpad explain <id>", "Why? rugpad explain <id>"),
+}
+
+
+def render_text(result: TriageResult, lang: Lang) -> str:
+    """The triage for a clinician reading in a terminal."""
+
+    def word(key: str) -> str:
+        return _WORDS[key].get(lang)
+
+    def mark(evidence: Evidence) -> str:
+        return f" [{word('unverified')}]" if evidence is Evidence.UNVERIFIED else ""
+
+    lines = [_URGENCY_BANNER[result.urgency].get(lang), ""]
+    if result.red_flags:
+        lines.append(f"{word('red_flags')}:")
+        for flag in result.red_flags:
+            lines.append(f"  * [{flag.urgency.upper()}] {flag.name.get(lang)}{mark(flag.evidence)}")
+            lines.append(f"    -> {flag.action.get(lang)}")
+            lines.append(f"    ({flag.id}; {flag.source})")
+        lines.append("")
+    unknown = word("unknown")
+    lines.append(f"{word('risk')}: {result.risk or unknown}")
+    if result.pathway_stopped:
+        profile = word("stopped")
+    else:
+        profile = result.profile or unknown
+        if result.profile_override is not None:
+            computed = result.profile_computed or unknown
+            profile += f" ({word('override')}: {result.profile_override.reason}; {word('computed')}: {computed})"
+        elif result.profile_rule:
+            profile += f" ({result.profile_rule})"
+    lines.append(f"{word('profile')}: {profile}")
+    radicular = unknown if result.radicular is None else word("yes" if result.radicular else "no")
+    lines.append(f"{word('radicular')}: {radicular}")
+    lines.append(f"{word('manipulation')}: {result.manipulation.upper()}")
+    for rule in result.manipulation_rules:
+        lines.append(f"  - {rule.name.get(lang)}{mark(rule.evidence)} ({rule.id}; {rule.source})")
+    lines.append("")
+    lines.append(f"{word('recommendations')}:")
+    for strength in Strength:
+        recs = [rec for rec in result.recommendations if rec.strength is strength]
+        if recs:
+            lines.append(f"  {_HEADINGS[strength].get(lang)}:")
+            for rec in recs:
+                lines.append(f"    - {rec.text.get(lang)}{mark(rec.evidence)}")
+                lines.append(f"      ({rec.id}; {rec.source})")
+    if result.reevaluate_after_weeks is not None:
+        lines.append(f"{word('reevaluate')}: {result.reevaluate_after_weeks:g}")
+    if result.undecided:
+        lines.append("")
+        lines.append(f"{word('undecided')}:")
+        for item in result.undecided:
+            lines.append(f"  - {item.item}: {item.reason.get(lang)}")
+    lines.append("")
+    lines.append(word("why"))
+    return "\n".join(lines)

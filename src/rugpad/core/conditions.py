@@ -1,0 +1,392 @@
+"""A tiny condition language for clinical rules written as data, compiled once, evaluated fast.
+
+Rules in ``content/data/rules/*.yaml`` say *when* they apply with plain YAML a clinician can read::
+
+    bladder_dysfunction                        # a sign id: the sign is present
+    {any: [a, b]}   {all: [a, b]}   {not: a}   # combinations
+    {at_least: 2, of: [a, b, {age_over: 65}]}  # counting rules (clusters such as Cook's myelopathy cluster)
+    {age_over: 65}  {age_under: 45}  {sex: female}  {region: neck}
+    {duration_over_weeks: 6}  {course: [recurrent, worsening]}  {psychosocial_dominant: true}
+    {work_absence_over_weeks: 4}  {risk: [low]}  {profile: ["2", "3"]}  {radicular: true}
+    {red_flag: [rf.cauda_equina]}              # a red flag that was raised (manipulation rules); '*' = any
+    {use: abnormal_course}                     # a named condition defined once in the same file
+
+Evaluation uses three-valued (Kleene) logic: a fact the case does not give (age, course, ...) is *unknown*, so a
+condition can be True, False or None. The engine never guesses: a None red flag or profile is reported as
+undecided, naming the facts that are missing. Signs are never unknown — a sign not listed is absent.
+
+`compile_condition` validates the structure strictly (unknown keys or signs raise `ConditionError`) and returns a
+`Condition`: a closure for the hot path, the facts it reads, the signs it names, and a readable description in
+Dutch and English generated from the same structure, so the explanation cannot drift from the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rugpad.core.text import Text
+from rugpad.core.vocab import Course, Region, Risk, Sex
+
+__all__ = ["Condition", "ConditionError", "Facts", "Truth", "compile_condition"]
+
+Truth = bool | None
+"""True, False, or None for "cannot be decided from what is known"."""
+
+
+class ConditionError(ValueError):
+    """A condition in a content file is malformed; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the rules may ask about one case; None means "not known"."""
+
+    region: Region
+    signs: frozenset[str] = frozenset()
+    age: int | None = None
+    sex: Sex | None = None
+    duration_weeks: float | None = None
+    course: Course | None = None
+    psychosocial_dominant: bool | None = None
+    work_absence_weeks: float | None = None
+    risk: Risk | None = None
+    profile: str | None = None
+    radicular: bool | None = None
+    red_flags: frozenset[str] = frozenset()
+
+
+Evaluator = Callable[[Facts], Truth]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A compiled condition: call `evaluate(facts)`; `description` is the rule in readable words."""
+
+    evaluate: Evaluator = field(repr=False, compare=False)
+    description: Text
+    signs: frozenset[str]
+    facts: frozenset[str]
+    """Names of the `Facts` fields other than signs that the condition reads (to say what is missing)."""
+
+
+def _always(_: Facts) -> Truth:
+    return True
+
+
+ALWAYS = Condition(_always, Text("altijd", "always"), frozenset(), frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    sign_labels: Mapping[str, Text]
+    red_flag_names: Mapping[str, Text]
+    definitions: Mapping[str, Condition]
+    where: str
+
+
+def compile_condition(
+    raw: object,
+    sign_labels: Mapping[str, Text],
+    where: str,
+    red_flag_names: Mapping[str, Text] | None = None,
+    definitions: Mapping[str, Condition] | None = None,
+) -> Condition:
+    """Compile the YAML structure `raw`; `sign_labels` are the known signs (and their labels for descriptions).
+
+    `red_flag_names` lists the red flags a `red_flag:` test may name; `definitions` the named conditions a `use:`
+    test may name; without them such tests are not allowed.
+    """
+    if raw is None:
+        return ALWAYS
+    return _compile(raw, _Context(sign_labels, red_flag_names or {}, definitions or {}, where))
+
+
+def _compile(raw: object, ctx: _Context) -> Condition:
+    if isinstance(raw, str):
+        return _sign(raw, ctx)
+    if not isinstance(raw, Mapping):
+        raise ConditionError(f"{ctx.where}: a condition is a sign id or a mapping, not {raw!r}")
+    if "at_least" in raw:
+        return _at_least(raw, ctx)
+    if len(raw) != 1:
+        raise ConditionError(f"{ctx.where}: one test per mapping, got {sorted(raw)}")
+    ((key, value),) = raw.items()
+    builder = _BUILDERS.get(str(key))
+    if builder is None:
+        raise ConditionError(f"{ctx.where}: unknown test {key!r}; known: {', '.join(sorted(_BUILDERS))}, at_least")
+    return builder(value, ctx)
+
+
+def _sign(sign: str, ctx: _Context) -> Condition:
+    label = ctx.sign_labels.get(sign)
+    if label is None:
+        raise ConditionError(f"{ctx.where}: unknown sign {sign!r}")
+
+    def evaluate(facts: Facts) -> Truth:
+        return sign in facts.signs
+
+    return Condition(evaluate, label, frozenset({sign}), frozenset())
+
+
+def _parts(value: object, ctx: _Context, key: str) -> list[Condition]:
+    if not isinstance(value, Sequence) or isinstance(value, str) or not value:
+        raise ConditionError(f"{ctx.where}: {key!r} needs a non-empty list")
+    return [_compile(item, ctx) for item in value]
+
+
+def _merge(parts: Sequence[Condition]) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset().union(*(p.signs for p in parts)), frozenset().union(*(p.facts for p in parts))
+
+
+def _joined(parts: Sequence[Condition], head_nl: str, head_en: str) -> Text:
+    return Text(
+        f"{head_nl}: " + "; ".join(p.description.nl for p in parts),
+        f"{head_en}: " + "; ".join(p.description.en for p in parts),
+    )
+
+
+def _any(value: object, ctx: _Context) -> Condition:
+    parts = _parts(value, ctx, "any")
+    if len(parts) == 1:
+        return parts[0]
+    evaluators = tuple(p.evaluate for p in parts)
+
+    def evaluate(facts: Facts) -> Truth:
+        unknown = False
+        for check in evaluators:
+            result = check(facts)
+            if result:
+                return True
+            if result is None:
+                unknown = True
+        return None if unknown else False
+
+    signs, used = _merge(parts)
+    return Condition(evaluate, _joined(parts, "een van", "any of"), signs, used)
+
+
+def _all(value: object, ctx: _Context) -> Condition:
+    parts = _parts(value, ctx, "all")
+    if len(parts) == 1:
+        return parts[0]
+    evaluators = tuple(p.evaluate for p in parts)
+
+    def evaluate(facts: Facts) -> Truth:
+        unknown = False
+        for check in evaluators:
+            result = check(facts)
+            if result is False:
+                return False
+            if result is None:
+                unknown = True
+        return None if unknown else True
+
+    signs, used = _merge(parts)
+    return Condition(evaluate, _joined(parts, "alle", "all of"), signs, used)
+
+
+def _not(value: object, ctx: _Context) -> Condition:
+    inner = _compile(value, ctx)
+    check = inner.evaluate
+
+    def evaluate(facts: Facts) -> Truth:
+        result = check(facts)
+        return None if result is None else not result
+
+    text = Text(f"niet ({inner.description.nl})", f"not ({inner.description.en})")
+    return Condition(evaluate, text, inner.signs, inner.facts)
+
+
+def _at_least(raw: Mapping[object, object], ctx: _Context) -> Condition:
+    if set(raw) != {"at_least", "of"}:
+        raise ConditionError(f"{ctx.where}: 'at_least' goes with 'of' only, got {sorted(map(str, raw))}")
+    needed = raw["at_least"]
+    parts = _parts(raw["of"], ctx, "of")
+    if not isinstance(needed, int) or isinstance(needed, bool) or not 1 <= needed <= len(parts):
+        raise ConditionError(f"{ctx.where}: 'at_least' must be a whole number from 1 to {len(parts)}")
+    evaluators = tuple(p.evaluate for p in parts)
+
+    def evaluate(facts: Facts) -> Truth:
+        present = unknown = 0
+        for check in evaluators:
+            result = check(facts)
+            if result:
+                present += 1
+            elif result is None:
+                unknown += 1
+        if present >= needed:
+            return True
+        return None if present + unknown >= needed else False
+
+    signs, used = _merge(parts)
+    text = _joined(parts, f"minstens {needed} van", f"at least {needed} of")
+    return Condition(evaluate, text, signs, used)
+
+
+def _number(value: object, ctx: _Context, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConditionError(f"{ctx.where}: {key!r} needs a number, got {value!r}")
+    return float(value)
+
+
+def _age_over(value: object, ctx: _Context) -> Condition:
+    limit = _number(value, ctx, "age_over")
+
+    def evaluate(facts: Facts) -> Truth:
+        return None if facts.age is None else facts.age > limit
+
+    return Condition(
+        evaluate, Text(f"leeftijd boven {limit:g}", f"age over {limit:g}"), frozenset(), frozenset({"age"})
+    )
+
+
+def _age_under(value: object, ctx: _Context) -> Condition:
+    limit = _number(value, ctx, "age_under")
+
+    def evaluate(facts: Facts) -> Truth:
+        return None if facts.age is None else facts.age < limit
+
+    return Condition(
+        evaluate, Text(f"leeftijd onder {limit:g}", f"age under {limit:g}"), frozenset(), frozenset({"age"})
+    )
+
+
+def _over(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition]:
+    """A test `<name>_over_weeks: n` on a numeric fact that may be unknown."""
+
+    def build(value: object, ctx: _Context) -> Condition:
+        limit = _number(value, ctx, f"{name}_over_weeks")
+
+        def evaluate(facts: Facts) -> Truth:
+            known: float | None = getattr(facts, f"{name}_weeks")
+            return None if known is None else known > limit
+
+        text = Text(f"{nl} langer dan {limit:g} weken", f"{en} longer than {limit:g} weeks")
+        return Condition(evaluate, text, frozenset(), frozenset({f"{name}_weeks"}))
+
+    return build
+
+
+def _choices(name: str, kind: Callable[[str], object], nl: str, en: str) -> Callable[[object, _Context], Condition]:
+    """A test `<name>: value` or `<name>: [values]` on a categorical fact that may be unknown."""
+
+    def build(value: object, ctx: _Context) -> Condition:
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, Sequence) or not values:
+            raise ConditionError(f"{ctx.where}: {name!r} needs a value or a list of values")
+        try:
+            allowed = frozenset(kind(str(v)) for v in values)
+        except ValueError as exc:
+            raise ConditionError(f"{ctx.where}: {name!r}: {exc}") from None
+        words = [_VALUE_WORDS.get(str(v), Text(str(v), str(v))) for v in values]
+        shown = Text(" / ".join(w.nl for w in words), " / ".join(w.en for w in words))
+
+        def evaluate(facts: Facts) -> Truth:
+            known = getattr(facts, name)
+            return None if known is None else known in allowed
+
+        return Condition(evaluate, Text(f"{nl}: {shown.nl}", f"{en}: {shown.en}"), frozenset(), frozenset({name}))
+
+    return build
+
+
+_VALUE_WORDS: Mapping[str, Text] = {
+    "female": Text("vrouw", "female"),
+    "male": Text("man", "male"),
+    "other": Text("anders", "other"),
+    "improving": Text("verbeterend", "improving"),
+    "not_improving": Text("niet verbeterend", "not improving"),
+    "worsening": Text("verslechterend", "worsening"),
+    "recurrent": Text("terugkerend", "recurrent"),
+    "low": Text("laag", "low"),
+    "medium": Text("middelmatig", "medium"),
+    "high": Text("hoog", "high"),
+}
+"""Readable words for vocabulary values in rule descriptions."""
+
+
+def _flag(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition]:
+    """A test `<name>: true|false` on a yes/no fact that may be unknown."""
+
+    def build(value: object, ctx: _Context) -> Condition:
+        if not isinstance(value, bool):
+            raise ConditionError(f"{ctx.where}: {name!r} needs true or false")
+
+        def evaluate(facts: Facts) -> Truth:
+            known = getattr(facts, name)
+            return None if known is None else known is value
+
+        text = Text(f"{nl}: {'ja' if value else 'nee'}", f"{en}: {'yes' if value else 'no'}")
+        return Condition(evaluate, text, frozenset(), frozenset({name}))
+
+    return build
+
+
+def _region(value: object, ctx: _Context) -> Condition:
+    try:
+        region = Region(str(value))
+    except ValueError:
+        raise ConditionError(f"{ctx.where}: unknown region {value!r}") from None
+
+    def evaluate(facts: Facts) -> Truth:
+        return facts.region is region
+
+    names = {Region.LOW_BACK: Text("lage rug", "low back"), Region.NECK: Text("nek", "neck")}[region]
+    return Condition(evaluate, Text(f"regio: {names.nl}", f"region: {names.en}"), frozenset(), frozenset())
+
+
+def _any_red_flag(facts: Facts) -> Truth:
+    return bool(facts.red_flags)
+
+
+def _red_flag(value: object, ctx: _Context) -> Condition:
+    if value == "*":
+        return Condition(_any_red_flag, Text("een rode vlag", "any red flag raised"), frozenset(), frozenset())
+    ids = [value] if isinstance(value, str) else value
+    if not isinstance(ids, Sequence) or not ids:
+        raise ConditionError(f"{ctx.where}: 'red_flag' needs a red-flag id or a list of them")
+    wanted = frozenset(str(i) for i in ids)
+    unknown = sorted(wanted - set(ctx.red_flag_names))
+    if unknown:
+        raise ConditionError(f"{ctx.where}: unknown red flag {unknown[0]!r}")
+
+    def evaluate(facts: Facts) -> Truth:
+        return not wanted.isdisjoint(facts.red_flags)
+
+    names = [ctx.red_flag_names[i] for i in sorted(wanted)]
+    text = Text("rode vlag: " + " / ".join(n.nl for n in names), "red flag raised: " + " / ".join(n.en for n in names))
+    return Condition(evaluate, text, frozenset(), frozenset())
+
+
+def _use(value: object, ctx: _Context) -> Condition:
+    known = ctx.definitions.get(str(value))
+    if known is None:
+        raise ConditionError(f"{ctx.where}: unknown definition {value!r}")
+    return known
+
+
+def _profile(value: str) -> str:
+    if value not in {"1", "2", "3", "A", "B", "C", "D"}:
+        raise ValueError(f"unknown profile {value!r}")
+    return value
+
+
+_BUILDERS: dict[str, Callable[[object, _Context], Condition]] = {
+    "any": _any,
+    "all": _all,
+    "not": _not,
+    "age_over": _age_over,
+    "age_under": _age_under,
+    "sex": _choices("sex", Sex, "geslacht", "sex"),
+    "region": _region,
+    "duration_over_weeks": _over("duration", "klachtduur", "complaint duration"),
+    "work_absence_over_weeks": _over("work_absence", "werkverzuim", "work absence"),
+    "course": _choices("course", Course, "beloop", "course"),
+    "risk": _choices("risk", Risk, "STarT Back-risico", "STarT Back risk"),
+    "profile": _choices("profile", _profile, "profiel", "profile"),
+    "psychosocial_dominant": _flag("psychosocial_dominant", "psychosociale factoren dominant", "psychosocial dominant"),
+    "radicular": _flag("radicular", "radiculair syndroom vermoed", "radicular syndrome suspected"),
+    "red_flag": _red_flag,
+    "use": _use,
+}

@@ -1,0 +1,381 @@
+"""Evaluation: is a change on a questionnaire clinically important, and what does it mean for the treatment?
+
+The numbers (MCIDs) and the decision rules are content (``content/data/evaluation/mcid.yaml`` and
+``decisions.yaml``); this module holds their shapes and the pure logic, so each threshold exists once::
+
+    baseline, follow-up  --change()-->  Change      (points, percent, direction, clinically important?)
+    changes              --responder()-> Response   (pain improved? function improved? outcome)
+    outcome + region, profile, radicular, weeks  --decide()-->  Decision (first matching rule wins)
+
+A decision rule applies from `min_weeks` onwards: a rule tied to a guideline moment ("after 3-4 weeks") uses the
+earliest week the guideline names, so that insufficient progress is acted on as soon as the guideline allows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rugpad.core.errors import InvalidInput
+from rugpad.core.text import Text
+from rugpad.core.vocab import Evidence, Region
+
+__all__ = [
+    "PROFILES",
+    "Change",
+    "ChangeRule",
+    "Decision",
+    "DecisionAction",
+    "DecisionRule",
+    "Direction",
+    "Domain",
+    "GlobalEffect",
+    "GlobalRatingRule",
+    "Outcome",
+    "Response",
+    "change",
+    "decide",
+    "global_effect",
+    "matching_rule",
+    "normalise_case",
+    "responder",
+]
+
+PROFILES: dict[Region, frozenset[str]] = {
+    Region.LOW_BACK: frozenset({"1", "2", "3"}),
+    Region.NECK: frozenset({"A", "B", "C", "D"}),
+}
+"""Treatment profiles as triage reports them (CLI contract): KNGF low back 1-3, KNGF neck A-D."""
+
+_NECK_RADICULAR_PROFILE = "D"
+"""KNGF neck profile D is grade III, the cervical radicular syndrome: it always counts as radicular."""
+
+
+class Direction(StrEnum):
+    IMPROVED = "improved"
+    UNCHANGED = "unchanged"
+    WORSENED = "worsened"
+    UNKNOWN = "unknown"
+    """A value is missing."""
+
+
+class Domain(StrEnum):
+    """What an instrument measures; the responder rule needs pain and function separately."""
+
+    PAIN = "pain"
+    DISABILITY = "disability"
+    """A standard function questionnaire (ODI, RMDQ, QBPDS, NDI)."""
+    ACTIVITIES = "activities"
+    """Activities the patient chose (PSK, PSFS); counts as function."""
+
+
+class Outcome(StrEnum):
+    """The overall result of a re-evaluation, which the decision rules match on."""
+
+    RED_FLAG = "red_flag"
+    """A new red flag; overrides every measurement."""
+    WORSENED = "worsened"
+    """At least one clinically important worsening."""
+    IMPROVED = "improved"
+    """Clinically important improvement on both pain and function."""
+    PARTIAL = "partial"
+    """Clinically important improvement on pain or on function, not both."""
+    NOT_IMPROVED = "not_improved"
+    """No clinically important improvement where it could be judged."""
+    UNKNOWN = "unknown"
+    """Nothing could be judged: values or MCIDs are missing."""
+
+
+class DecisionAction(StrEnum):
+    CONTINUE = "continue"
+    PROGRESS = "progress"
+    """Build up towards the previous level of activity and towards discharge."""
+    REEVALUATE_RISK_FACTORS = "reevaluate_risk_factors"
+    """Ask again about factors for a chronic course (yellow flags)."""
+    REFER = "refer"
+    """Contact or refer back to the GP (or referrer)."""
+    STOP = "stop"
+    """Stop the treatment and discuss that with the patient (and the GP)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRule:
+    """An instrument's range, direction and MCID, as loaded from ``mcid.yaml``."""
+
+    instrument: str
+    name: Text
+    domain: Domain
+    minimum: float
+    maximum: float
+    higher_is_worse: bool
+    mcid_points: float | None
+    """Absolute change that is clinically important; None when no MCID is known."""
+    mcid_percent: float | None
+    """Change as a percentage of the baseline that is also important (either rule suffices); None if not given."""
+    source_id: str
+    evidence: Evidence
+    worsening_source_id: str
+    worsening_evidence: Evidence
+    """Sources give MCIDs for improvement; applying them to a worsening is rugpad's own, flagged choice."""
+    note: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The change from baseline to follow-up on one instrument."""
+
+    instrument: str
+    domain: Domain
+    baseline: float | None
+    follow_up: float | None
+    points: float | None
+    """Follow-up minus baseline, in the instrument's points; None when a value is missing."""
+    percent: float | None
+    """`points` as a percentage of the baseline (1 decimal); None when a value is missing or the baseline is 0."""
+    direction: Direction
+    clinically_important: bool | None
+    """None when a value is missing or no MCID is known; `reason` says which."""
+    reason: Text
+    source_id: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalRatingRule:
+    """The Global Perceived Effect scale and which answers count as success."""
+
+    instrument: str
+    name: Text
+    minimum: int
+    maximum: int
+    success: frozenset[int]
+    source_id: str
+    evidence: Evidence
+    note: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalEffect:
+    value: int
+    success: bool
+    source_id: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """Whether the patient responded: important improvement on pain and on function."""
+
+    pain_improved: bool | None
+    """True: an important improvement on a pain measure; None: nothing on pain could be judged."""
+    function_improved: bool | None
+    """The same over the disability and patient-chosen activity measures."""
+    worsened: tuple[str, ...]
+    """Instruments with a clinically important worsening."""
+    outcome: Outcome
+
+    @property
+    def responder(self) -> bool | None:
+        """True for important improvement on both; None when that cannot be judged yet."""
+        if self.pain_improved is False or self.function_improved is False or self.worsened:
+            return False
+        if self.pain_improved and self.function_improved:
+            return True
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRule:
+    """One rule of ``decisions.yaml``; empty `regions`/`profiles` and `radicular` None mean "any"."""
+
+    id: str
+    action: DecisionAction
+    outcomes: frozenset[Outcome]
+    reason: Text
+    source_id: str
+    evidence: Evidence
+    regions: frozenset[Region] = frozenset()
+    radicular: bool | None = None
+    profiles: frozenset[str] = frozenset()
+    min_weeks: float = 0
+
+    def applies(self, region: Region, profile: str | None, radicular: bool, weeks: float, outcome: Outcome) -> bool:
+        return (
+            outcome in self.outcomes
+            and weeks >= self.min_weeks
+            and (not self.regions or region in self.regions)
+            and (self.radicular is None or self.radicular is radicular)
+            and (not self.profiles or profile in self.profiles)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: DecisionAction
+    rule_id: str
+    outcome: Outcome
+    reason: Text
+    source_id: str
+    evidence: Evidence
+    response: Response
+
+
+def change(rule: ChangeRule, baseline: float | None, follow_up: float | None) -> Change:
+    """The change on one instrument; raises InvalidInput for a value outside the instrument's range."""
+    base = _checked(rule, "baseline", baseline)
+    follow = _checked(rule, "follow-up", follow_up)
+    if base is None or follow is None:
+        reason = Text(
+            nl=f"Geen {'beginmeting' if base is None else 'vervolgmeting'}: de verandering is onbekend.",
+            en=f"No {'baseline' if base is None else 'follow-up'} value: the change is unknown.",
+        )
+        return Change(rule.instrument, rule.domain, base, follow, points=None, percent=None,
+                      direction=Direction.UNKNOWN, clinically_important=None, reason=reason,
+                      source_id=rule.source_id, evidence=rule.evidence)  # fmt: skip
+    points = follow - base
+    percent = None if base == 0 else round(points / base * 100, 1)
+    if points == 0:
+        direction = Direction.UNCHANGED
+    else:
+        direction = Direction.WORSENED if (points > 0) is rule.higher_is_worse else Direction.IMPROVED
+    important: bool | None = None
+    if rule.mcid_points is not None:
+        important = direction is not Direction.UNCHANGED and (
+            abs(points) >= rule.mcid_points
+            # Compared without dividing, so that exactly 30 % is not lost to floating-point rounding.
+            or (rule.mcid_percent is not None and base != 0 and abs(points) * 100 >= rule.mcid_percent * abs(base))
+        )
+    worse = direction is Direction.WORSENED
+    return Change(rule.instrument, rule.domain, base, follow, points=points, percent=percent, direction=direction,
+                  clinically_important=important, reason=_change_reason(rule, points, percent, direction, important),
+                  source_id=rule.worsening_source_id if worse else rule.source_id,
+                  evidence=rule.worsening_evidence if worse else rule.evidence)  # fmt: skip
+
+
+def global_effect(rule: GlobalRatingRule, value: int) -> GlobalEffect:
+    """Whether a Global Perceived Effect answer counts as success."""
+    if isinstance(value, bool) or not isinstance(value, int) or not rule.minimum <= value <= rule.maximum:
+        raise InvalidInput(rule.instrument, f"{value!r} is out of range {rule.minimum}..{rule.maximum}")
+    return GlobalEffect(value, value in rule.success, rule.source_id, rule.evidence)
+
+
+def responder(changes: Iterable[Change]) -> Response:
+    """Summarise changes per domain: pain, and function (disability and patient-chosen activities together)."""
+    changes = tuple(changes)
+    pain = _domain_improved(c for c in changes if c.domain is Domain.PAIN)
+    function = _domain_improved(c for c in changes if c.domain is not Domain.PAIN)
+    worsened = tuple(c.instrument for c in changes if c.clinically_important and c.direction is Direction.WORSENED)
+    if worsened:
+        outcome = Outcome.WORSENED
+    elif pain and function:
+        outcome = Outcome.IMPROVED
+    elif pain or function:
+        outcome = Outcome.PARTIAL
+    elif pain is False or function is False:
+        outcome = Outcome.NOT_IMPROVED
+    else:
+        outcome = Outcome.UNKNOWN
+    return Response(pain, function, worsened, outcome)
+
+
+def decide(
+    rules: Sequence[DecisionRule],
+    region: Region | str,
+    profile: str | None,
+    radicular: bool,
+    weeks_since_start: float,
+    changes: Iterable[Change],
+    red_flag_now: bool,
+) -> Decision:
+    """What to do now: the first rule (in file order) that matches the case and its outcome."""
+    region, profile, radicular = normalise_case(region, profile, radicular)
+    if (
+        isinstance(weeks_since_start, bool)
+        or not isinstance(weeks_since_start, int | float)
+        or not math.isfinite(weeks_since_start)
+        or weeks_since_start < 0
+    ):
+        raise InvalidInput("weeks_since_start", f"{weeks_since_start!r} must be a number of 0 or more")
+    response = responder(changes)
+    outcome = Outcome.RED_FLAG if red_flag_now else response.outcome
+    rule = matching_rule(rules, region, profile, radicular, weeks_since_start, outcome)
+    return Decision(rule.action, rule.id, outcome, rule.reason, rule.source_id, rule.evidence, response)
+
+
+def matching_rule(
+    rules: Sequence[DecisionRule], region: Region, profile: str | None, radicular: bool, weeks: float, outcome: Outcome
+) -> DecisionRule:
+    """The first rule that applies; the loader guarantees one always does."""
+    for rule in rules:
+        if rule.applies(region, profile, radicular, weeks, outcome):
+            return rule
+    raise LookupError(f"no decision rule for {region}, profile {profile}, radicular {radicular}, {outcome}")
+
+
+def normalise_case(region: Region | str, profile: str | None, radicular: bool) -> tuple[Region, str | None, bool]:
+    """Validated region and profile; neck profile D makes the case radicular."""
+    try:
+        region = Region(region)
+    except ValueError:
+        raise InvalidInput("region", f"{region!r} is not one of low_back, neck") from None
+    if profile is not None:
+        profile = str(profile).upper()
+        if profile not in PROFILES[region]:
+            known = ", ".join(sorted(PROFILES[region]))
+            raise InvalidInput("profile", f"{profile!r} is not a {region} profile ({known})")
+    radicular = bool(radicular) or (region is Region.NECK and profile == _NECK_RADICULAR_PROFILE)
+    return region, profile, radicular
+
+
+def _checked(rule: ChangeRule, which: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InvalidInput(f"{rule.instrument}: {which}", f"{value!r} is not a number")
+    if not rule.minimum <= value <= rule.maximum:
+        raise InvalidInput(
+            f"{rule.instrument}: {which}", f"{value:g} is out of range {rule.minimum:g}..{rule.maximum:g}"
+        )
+    return float(value)
+
+
+def _domain_improved(changes: Iterable[Change]) -> bool | None:
+    judged = [c for c in changes if c.clinically_important is not None]
+    if any(c.clinically_important and c.direction is Direction.IMPROVED for c in judged):
+        return True
+    return False if judged else None
+
+
+def _change_reason(
+    rule: ChangeRule, points: float, percent: float | None, direction: Direction, important: bool | None
+) -> Text:
+    if important is None:
+        return Text(
+            nl="Voor dit meetinstrument is geen drempel voor een klinisch belangrijke verandering bekend.",
+            en="No threshold for a clinically important change is known for this instrument.",
+        )
+    if direction is Direction.UNCHANGED:
+        return Text(nl="Geen verandering: niet klinisch belangrijk.", en="No change: not clinically important.")
+    nl_word, en_word = (
+        ("Verbetering", "Improvement") if direction is Direction.IMPROVED else ("Verslechtering", "Worsening")
+    )
+    nl_verdict = "klinisch belangrijk" if important else "niet klinisch belangrijk"
+    en_verdict = "clinically important" if important else "not clinically important"
+    nl_pct = f" ({_nl(abs(percent))} %)" if percent is not None else ""
+    en_pct = f" ({abs(percent):g} %)" if percent is not None else ""
+    nl_threshold = f"{_nl(rule.mcid_points or 0)} punten"
+    en_threshold = f"{rule.mcid_points or 0:g} points"
+    if rule.mcid_percent is not None:
+        nl_threshold += f" of {_nl(rule.mcid_percent)} %"
+        en_threshold += f" or {rule.mcid_percent:g} %"
+    return Text(
+        nl=f"{nl_word} van {_nl(abs(points))} punten{nl_pct}: {nl_verdict} (drempel {nl_threshold}).",
+        en=f"{en_word} of {abs(points):g} points{en_pct}: {en_verdict} (threshold {en_threshold}).",
+    )
+
+
+def _nl(number: float) -> str:
+    """A number as Dutch readers write it: decimal comma."""
+    return f"{number:g}".replace(".", ",")

@@ -1,0 +1,367 @@
+"""Change scores, MCIDs, the responder summary and the re-evaluation decision rules, on the packaged content."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rugpad.content import load_sources
+from rugpad.content.evaluation import load_change_rules, load_decision_rules, load_global_rating
+from rugpad.core.errors import InvalidInput
+from rugpad.core.evaluation import (
+    PROFILES,
+    Change,
+    DecisionAction,
+    Direction,
+    Outcome,
+    change,
+    decide,
+    global_effect,
+    responder,
+)
+from rugpad.core.vocab import Evidence, Region
+
+RULES = load_change_rules()
+
+
+def _change(code: str, baseline: float | None, follow_up: float | None) -> Change:
+    return change(RULES[code], baseline, follow_up)
+
+
+def _changes(outcome: Outcome, region: Region = Region.LOW_BACK) -> list[Change]:
+    """Measurements that produce `outcome` (red_flag: measurements that alone would say "improved")."""
+    function = "odi" if region is Region.LOW_BACK else "ndi"
+    big, small = (50, 30), (50, 48) if function == "odi" else (30, 29)
+    pairs = {
+        Outcome.IMPROVED: [("nprs", 8, 4), (function, *big)],
+        Outcome.RED_FLAG: [("nprs", 8, 4), (function, *big)],
+        Outcome.PARTIAL: [("nprs", 8, 4), (function, *small)],
+        Outcome.NOT_IMPROVED: [("nprs", 8, 7), (function, *small)],
+        Outcome.WORSENED: [("nprs", 4, 7), (function, 20, 20)],
+        Outcome.UNKNOWN: [("nprs", 8, None), ("psk", 6, 3)],
+    }[outcome]
+    return [_change(code, base, follow) for code, base, follow in pairs]
+
+
+def _decide(region: str, outcome: Outcome, weeks: float, *, profile: str | None = None, radicular: bool = False):
+    red_flag = outcome is Outcome.RED_FLAG
+    return decide(load_decision_rules(), region, profile, radicular, weeks, _changes(outcome, Region(region)), red_flag)
+
+
+# --- change and MCID ---------------------------------------------------------------------------------------------
+
+
+def test_nprs_three_point_drop_is_an_important_improvement():
+    result = _change("nprs", 7, 4)
+    assert (result.points, result.percent, result.direction) == (-3, -42.9, Direction.IMPROVED)
+    assert result.clinically_important is True
+    assert (result.source_id, result.evidence) == ("eval-ostelo-2008", Evidence.VERIFIED)
+    assert "2 points or 30 %" in result.reason.en
+    assert "42,9 %" in result.reason.nl
+
+
+def test_nprs_one_point_from_a_low_baseline_counts_through_the_thirty_percent_rule():
+    result = _change("nprs", 3, 2)
+    assert result.points == -1
+    assert result.clinically_important is True
+
+
+def test_odi_exactly_thirty_percent_is_important_even_below_ten_points():
+    assert _change("odi", 30, 21).clinically_important is True
+    assert _change("odi", 30, 22).clinically_important is False
+
+
+def test_odi_ten_points_is_important_even_below_thirty_percent():
+    result = _change("odi", 60, 50)
+    assert result.percent == pytest.approx(-16.7)
+    assert result.clinically_important is True
+
+
+def test_rmdq_four_points_is_important_when_it_is_forty_percent():
+    assert _change("rmdq", 10, 6).clinically_important is True
+    assert _change("rmdq", 20, 16).clinically_important is False
+
+
+def test_qbpds_has_no_percentage_rule_so_only_twenty_points_count():
+    assert _change("qbpds", 40, 25).clinically_important is False
+    assert _change("qbpds", 40, 20).clinically_important is True
+
+
+def test_ndi_five_raw_points_is_important_and_four_is_not():
+    assert _change("ndi", 20, 15).clinically_important is True
+    assert _change("ndi", 20, 16).clinically_important is False
+
+
+def test_baseline_zero_has_no_percentage_and_only_the_points_rule_applies():
+    one = _change("nprs", 0, 1)
+    assert (one.percent, one.direction, one.clinically_important) == (None, Direction.WORSENED, False)
+    assert _change("nprs", 0, 2).clinically_important is True
+
+
+@pytest.mark.parametrize(("baseline", "follow_up", "missing"), [(6, None, "follow-up"), (None, 4, "baseline")])
+def test_missing_value_makes_the_change_unknown(baseline, follow_up, missing):
+    result = _change("nprs", baseline, follow_up)
+    assert (result.points, result.percent, result.direction) == (None, None, Direction.UNKNOWN)
+    assert result.clinically_important is None
+    assert missing in result.reason.en
+
+
+def test_psk_has_no_known_mcid_so_importance_is_left_to_the_therapist():
+    result = _change("psk", 7, 2)
+    assert result.direction is Direction.IMPROVED
+    assert result.clinically_important is None
+    assert result.evidence is Evidence.UNVERIFIED
+    assert "No threshold" in result.reason.en
+
+
+def test_psfs_higher_is_better_so_a_rise_is_an_improvement():
+    up, down = _change("psfs", 3, 6), _change("psfs", 6, 3)
+    assert (up.direction, up.clinically_important) == (Direction.IMPROVED, True)
+    assert (down.direction, down.clinically_important) == (Direction.WORSENED, True)
+
+
+def test_important_worsening_is_flagged_with_unverified_evidence():
+    result = _change("nprs", 4, 7)
+    assert (result.direction, result.clinically_important) == (Direction.WORSENED, True)
+    assert (result.source_id, result.evidence) == ("practice-setting", Evidence.UNVERIFIED)
+    assert result.reason.nl.startswith("Verslechtering van 3 punten")
+
+
+def test_no_change_is_never_important():
+    result = _change("nprs", 0, 0)
+    assert (result.direction, result.clinically_important) == (Direction.UNCHANGED, False)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "follow_up", "message"),
+    [
+        (5, 11, "nprs: follow-up: 11 is out of range 0..10"),
+        (-1, 3, "nprs: baseline: -1 is out of range 0..10"),
+        (True, 3, "nprs: baseline: True is not a number"),
+        (float("nan"), 3, "nprs: baseline: nan is not a number"),
+    ],
+)
+def test_values_outside_the_scale_are_rejected_naming_the_field(baseline, follow_up, message):
+    with pytest.raises(InvalidInput, match=message):
+        _change("nprs", baseline, follow_up)
+
+
+@given(st.sampled_from(sorted(RULES)), st.data())
+def test_change_is_antisymmetric(code, data):
+    rule = RULES[code]
+    values = st.integers(int(rule.minimum), int(rule.maximum))
+    a, b = data.draw(values), data.draw(values)
+    forward, back = change(rule, a, b), change(rule, b, a)
+    assert forward.points == -back.points
+    swapped = {Direction.IMPROVED: Direction.WORSENED, Direction.WORSENED: Direction.IMPROVED}
+    assert back.direction == swapped.get(forward.direction, forward.direction)
+    if rule.mcid_percent is None:  # without the percentage rule, importance depends on the size only
+        assert forward.clinically_important == back.clinically_important
+
+
+@given(st.sampled_from(sorted(RULES)), st.data())
+def test_importance_follows_the_mcid_rule(code, data):
+    rule = RULES[code]
+    values = st.floats(rule.minimum, rule.maximum, allow_nan=False)
+    result = change(rule, data.draw(values), data.draw(values))
+    assert result.points is not None
+    assert (result.percent is None) == (result.baseline == 0)
+    if rule.mcid_points is None:
+        assert result.clinically_important is None
+    elif abs(result.points) >= rule.mcid_points:
+        assert result.clinically_important is True
+    elif rule.mcid_percent is None or result.percent is None:
+        assert result.clinically_important is False
+
+
+# --- GPE -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "success"), [(1, True), (2, True), (3, False), (7, False)])
+def test_gpe_completely_recovered_and_much_improved_count_as_success_unverified(value, success):
+    result = global_effect(load_global_rating(), value)
+    assert result.success is success
+    assert result.evidence is Evidence.UNVERIFIED
+
+
+@pytest.mark.parametrize("value", [0, 8, True])
+def test_gpe_outside_one_to_seven_is_rejected(value):
+    with pytest.raises(InvalidInput, match=r"gpe: .* is out of range 1\.\.7"):
+        global_effect(load_global_rating(), value)
+
+
+# --- responder -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("outcome", [o for o in Outcome if o is not Outcome.RED_FLAG])
+def test_responder_outcome_per_measurement_pattern(outcome):
+    assert responder(_changes(outcome)).outcome is outcome
+
+
+def test_responder_needs_pain_and_function():
+    assert responder(_changes(Outcome.IMPROVED)).responder is True
+    partial = responder(_changes(Outcome.PARTIAL))
+    assert (partial.pain_improved, partial.function_improved, partial.responder) == (True, False, False)
+
+
+def test_one_important_worsening_outweighs_improvement_elsewhere():
+    result = responder([_change("nprs", 8, 2), _change("odi", 20, 32)])
+    assert result.outcome is Outcome.WORSENED
+    assert result.worsened == ("odi",)
+    assert result.responder is False
+
+
+def test_pain_improvement_with_only_psk_for_function_is_partial_and_undecided():
+    result = responder([_change("nprs", 8, 4), _change("psk", 8, 2)])
+    assert (result.function_improved, result.outcome, result.responder) == (None, Outcome.PARTIAL, None)
+
+
+def test_no_measurements_is_unknown():
+    assert responder([]).outcome is Outcome.UNKNOWN
+
+
+# --- decisions -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("region", ["low_back", "neck"])
+def test_a_new_red_flag_refers_now_whatever_the_measurements(region):
+    result = _decide(region, Outcome.RED_FLAG, 1)
+    assert (result.action, result.rule_id) == (DecisionAction.REFER, f"eval-red-flag-{region.replace('_', '-')}")
+    assert result.response.outcome is Outcome.IMPROVED
+
+
+def test_low_back_insufficient_improvement_at_three_weeks_reevaluates_yellow_flags():
+    result = _decide("low_back", Outcome.NOT_IMPROVED, 3)
+    assert (result.action, result.rule_id) == (DecisionAction.REEVALUATE_RISK_FACTORS, "eval-low-back-3-4-weeks")
+    assert (result.source_id, result.evidence) == ("eval-nhg-lbp-2017", Evidence.VERIFIED)
+
+
+@pytest.mark.parametrize("outcome", [Outcome.PARTIAL, Outcome.UNKNOWN])
+def test_low_back_partial_or_unmeasured_at_four_weeks_counts_as_insufficient(outcome):
+    assert _decide("low_back", outcome, 4).rule_id == "eval-low-back-3-4-weeks"
+
+
+def test_low_back_before_three_weeks_continues():
+    result = _decide("low_back", Outcome.NOT_IMPROVED, 2.9)
+    assert (result.action, result.rule_id) == (DecisionAction.CONTINUE, "eval-low-back-continue")
+
+
+def test_low_back_important_worsening_refers_to_the_gp():
+    for radicular in (False, True):
+        result = _decide("low_back", Outcome.WORSENED, 1, radicular=radicular)
+        assert (result.action, result.rule_id) == (DecisionAction.REFER, "eval-low-back-worsening")
+
+
+def test_radicular_insufficient_improvement_at_six_weeks_refers_to_discuss_surgery():
+    result = _decide("low_back", Outcome.PARTIAL, 6, radicular=True)
+    assert (result.action, result.rule_id) == (DecisionAction.REFER, "eval-lrs-6-8-weeks")
+    assert result.source_id == "eval-nhg-lrs"
+
+
+def test_radicular_insufficient_improvement_at_twelve_weeks_names_the_twelve_week_rule():
+    assert _decide("low_back", Outcome.NOT_IMPROVED, 12, radicular=True).rule_id == "eval-lrs-12-weeks"
+
+
+def test_radicular_before_six_weeks_continues_and_skips_the_three_week_rule():
+    result = _decide("low_back", Outcome.NOT_IMPROVED, 5.9, radicular=True)
+    assert (result.action, result.rule_id) == (DecisionAction.CONTINUE, "eval-lrs-continue")
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NOT_IMPROVED, Outcome.UNKNOWN])
+def test_neck_without_improvement_after_six_weeks_stops(outcome):
+    result = _decide("neck", outcome, 6, profile="B")
+    assert (result.action, result.rule_id) == (DecisionAction.STOP, "eval-neck-6-weeks-no-improvement")
+
+
+def test_neck_with_some_improvement_after_six_weeks_continues():
+    assert _decide("neck", Outcome.PARTIAL, 7, profile="C").action is DecisionAction.CONTINUE
+
+
+def test_neck_without_improvement_before_six_weeks_continues():
+    assert _decide("neck", Outcome.NOT_IMPROVED, 5, profile="B").rule_id == "eval-neck-continue"
+
+
+def test_neck_profile_d_insufficient_improvement_at_six_weeks_goes_back_to_the_gp():
+    result = _decide("neck", Outcome.PARTIAL, 6, profile="D")
+    assert (result.action, result.rule_id) == (DecisionAction.REFER, "eval-neck-radicular-6-weeks")
+
+
+def test_neck_profile_d_worsening_refers_before_six_weeks():
+    result = _decide("neck", Outcome.WORSENED, 2, profile="d")
+    assert (result.action, result.rule_id) == (DecisionAction.REFER, "eval-neck-radicular-worsening")
+    assert result.evidence is Evidence.VERIFIED
+
+
+def test_neck_worsening_without_arm_symptoms_refers_as_an_unverified_safe_choice():
+    result = _decide("neck", Outcome.WORSENED, 2, profile="B")
+    assert (result.action, result.rule_id, result.evidence) == (
+        DecisionAction.REFER,
+        "eval-neck-worsening",
+        Evidence.UNVERIFIED,
+    )
+
+
+@pytest.mark.parametrize(
+    ("region", "rule_id"), [("low_back", "eval-low-back-improved"), ("neck", "eval-neck-improved")]
+)
+def test_important_improvement_on_pain_and_function_progresses(region, rule_id):
+    for weeks in (1, 6, 12):
+        result = _decide(region, Outcome.IMPROVED, weeks)
+        assert (result.action, result.rule_id) == (DecisionAction.PROGRESS, rule_id)
+
+
+@pytest.mark.parametrize(
+    ("region", "profile", "weeks", "field"),
+    [("hip", None, 1, "region"), ("low_back", "A", 1, "profile"), ("neck", "2", 1, "profile"),
+     ("neck", None, -1, "weeks_since_start")],
+)  # fmt: skip
+def test_bad_case_input_is_rejected_naming_the_field(region, profile, weeks, field):
+    with pytest.raises(InvalidInput) as error:
+        decide(load_decision_rules(), region, profile, False, weeks, [], False)
+    assert error.value.field == field
+
+
+@given(
+    st.sampled_from(list(Region)),
+    st.booleans(),
+    st.floats(0, 60, allow_nan=False),
+    st.sampled_from([o for o in Outcome if o is not Outcome.RED_FLAG]),
+)
+def test_a_red_flag_always_refers_and_every_decision_names_a_known_source(region, radicular, weeks, outcome):
+    changes = _changes(outcome, region)
+    normal = decide(load_decision_rules(), region, None, radicular, weeks, changes, False)
+    flagged = decide(load_decision_rules(), region, None, radicular, weeks, changes, True)
+    assert flagged.action is DecisionAction.REFER
+    assert {normal.source_id, flagged.source_id} <= set(load_sources())
+
+
+def test_every_decision_rule_can_fire():
+    """No rule is shadowed by the rules above it."""
+    fired = {
+        _decide(str(region), outcome, weeks, profile=profile, radicular=radicular).rule_id
+        for region, radicular, outcome, weeks in itertools.product(Region, (False, True), Outcome, (0, 3, 6, 12))
+        for profile in (None, *PROFILES[region])
+    }
+    assert fired == {rule.id for rule in load_decision_rules()}
+
+
+def test_every_evaluation_rule_names_a_known_source():
+    sources = load_sources()
+    used = {rule.source_id for rule in load_decision_rules()}
+    used |= {rule.source_id for rule in RULES.values()} | {rule.worsening_source_id for rule in RULES.values()}
+    assert used <= set(sources)
+    assert all(rule.note for rule in RULES.values() if rule.evidence is Evidence.UNVERIFIED), "explain unverified"
+
+
+def test_evaluation_schedule_and_progression_cores_import_no_django_and_no_yaml():
+    code = (
+        "import sys, rugpad.core.evaluation, rugpad.core.schedule, rugpad.core.progression; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'django', 'yaml'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
