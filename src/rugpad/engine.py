@@ -63,5 +63,8 @@ def sign_groups(region: Region | str) -> list[tuple[Text, list[Sign]]]:
     unknown = {sign.group for sign in signs} - set(headings)
     if unknown:
         raise InvalidInput("sign group", f"no heading for {sorted(unknown)} in rules/sign_groups.yaml")
-    return [(label, [s for s in signs if s.group == group]) for group, label in headings.items()
-            if any(s.group == group for s in signs)]
+    return [
+        (label, [s for s in signs if s.group == group])
+        for group, label in headings.items()
+        if any(s.group == group for s in signs)
+    ]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rugpad import engine
-from rugpad.core.vocab import ManipulationVerdict, Urgency
+from rugpad.core.vocab import Lang, ManipulationVerdict, Urgency
 
 SIGNS = sorted(engine.rulebook().signs)
 CAUDA_EQUINA = sorted(s for s, sign in engine.rulebook().signs.items() if sign.group == "cauda_equina")
@@ -73,7 +73,7 @@ CONTRACT_KEYS = {"urgency", "red_flags", "risk", "profile", "radicular", "manipu
 @settings(max_examples=300)
 @given(cases, st.sampled_from(["en", "nl"]))
 def test_the_output_always_matches_the_contract_shape(case: dict[str, Any], lang: str) -> None:
-    out = engine.triage(case).to_dict(lang)  # type: ignore[arg-type]
+    out: dict[str, Any] = engine.triage(case).to_dict(Lang(lang))
     assert set(out) >= CONTRACT_KEYS
     assert out["urgency"] in {"emergency", "urgent", "soon", "none"}
     assert out["risk"] in {None, "low", "medium", "high"}

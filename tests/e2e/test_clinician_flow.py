@@ -91,7 +91,11 @@ def test_a_patient_cannot_open_another_patients_page(page: Any, demo: str) -> No
     screenshot(page, "06-patient-home")
     other = Patient.objects.get(last_name="Smit")
     other_response = other.episodes.first().responses.first()
-    for url in (f"/patients/{other.pk}/", f"/episodes/{other.episodes.first().pk}/",
-                f"/me/questionnaires/{other_response.pk}/", f"/api/patients/{other.pk}"):
+    for url in (
+        f"/patients/{other.pk}/",
+        f"/episodes/{other.episodes.first().pk}/",
+        f"/me/questionnaires/{other_response.pk}/",
+        f"/api/patients/{other.pk}",
+    ):
         response = page.goto(f"{demo}{url}")
         assert response.status in (401, 404), url

@@ -32,18 +32,22 @@ class World:
 
 def _practice(name: str, suffix: str) -> tuple[Practice, User, User, User, Patient, Episode]:
     practice = Practice.objects.create(name=name)
-    clinician = User.objects.create_user(f"clin{suffix}", password="pw-123456789", practice=practice,
-                                         role=Role.CLINICIAN)
+    clinician = User.objects.create_user(
+        f"clin{suffix}", password="pw-123456789", practice=practice, role=Role.CLINICIAN
+    )
     admin = User.objects.create_user(f"admin{suffix}", password="pw-123456789", practice=practice, role=Role.ADMIN)
-    patient_user = User.objects.create_user(f"pat{suffix}", password="pw-123456789", practice=practice,
-                                            role=Role.PATIENT)
+    patient_user = User.objects.create_user(
+        f"pat{suffix}", password="pw-123456789", practice=practice, role=Role.PATIENT
+    )
     request = as_user(clinician)
-    patient = actions.do_create_patient(request, first_name="Pat", last_name=f"Ient{suffix}",
-                                        date_of_birth=dt.date(1980, 1, 1), sex="female")
+    patient = actions.do_create_patient(
+        request, first_name="Pat", last_name=f"Ient{suffix}", date_of_birth=dt.date(1980, 1, 1), sex="female"
+    )
     patient.user = patient_user
     patient.save()
-    episode = actions.do_open_episode(request, patient, region="low_back", started_on=TODAY,
-                                      onset_on=TODAY - dt.timedelta(days=10))
+    episode = actions.do_open_episode(
+        request, patient, region="low_back", started_on=TODAY, onset_on=TODAY - dt.timedelta(days=10)
+    )
     return practice, clinician, admin, patient_user, patient, episode
 
 
@@ -51,8 +55,18 @@ def _practice(name: str, suffix: str) -> tuple[Practice, User, User, User, Patie
 def world(db: None) -> World:
     practice, clinician, admin, patient_user, patient, episode = _practice("Practice A", "a")
     _p2, other_clinician, _a2, other_patient_user, other_patient, other_episode = _practice("Practice B", "b")
-    return World(practice, clinician, admin, patient_user, patient, episode, other_clinician, other_patient_user,
-                 other_patient, other_episode)
+    return World(
+        practice,
+        clinician,
+        admin,
+        patient_user,
+        patient,
+        episode,
+        other_clinician,
+        other_patient_user,
+        other_patient,
+        other_episode,
+    )
 
 
 def client_for(user: User | None) -> Client:

@@ -32,8 +32,14 @@ CLINICIAN_PAGES: dict[str, Route] = {
     "patient_new": lambda w: reverse("patient_new"),
     "api_patients": lambda w: "/api/patients",
 }
-ROLES = ("anonymous", "clinician_same_practice", "clinician_other_practice", "admin_same_practice",
-         "patient_self", "patient_other")
+ROLES = (
+    "anonymous",
+    "clinician_same_practice",
+    "clinician_other_practice",
+    "admin_same_practice",
+    "patient_self",
+    "patient_other",
+)
 
 
 def _user(world: World, role: str):  # type: ignore[no-untyped-def]

@@ -10,8 +10,10 @@ from tests.web.conftest import World, client_for
 
 def test_new_patient_with_a_future_birth_date_is_refused_next_to_the_field(world: World) -> None:
     before = Patient.objects.count()
-    page = client_for(world.clinician).post(reverse("patient_new"), {
-        "first_name": "Jan", "last_name": "Later", "date_of_birth": "2999-01-01", "sex": "male"})
+    page = client_for(world.clinician).post(
+        reverse("patient_new"),
+        {"first_name": "Jan", "last_name": "Later", "date_of_birth": "2999-01-01", "sex": "male"},
+    )
     assert page.status_code == 200
     assert "date_of_birth" in page.context["form"].errors
     assert Patient.objects.count() == before
@@ -24,8 +26,10 @@ def test_new_patient_without_a_name_names_the_field(world: World) -> None:
 
 def test_episode_onset_after_first_contact_is_refused(world: World) -> None:
     before = Episode.objects.count()
-    page = client_for(world.clinician).post(reverse("patient_detail", args=[world.patient.pk]), {
-        "region": "neck", "started_on": "2026-01-10", "onset_on": "2026-02-01"})
+    page = client_for(world.clinician).post(
+        reverse("patient_detail", args=[world.patient.pk]),
+        {"region": "neck", "started_on": "2026-01-10", "onset_on": "2026-02-01"},
+    )
     assert "onset_on" in page.context["form"].errors
     assert Episode.objects.count() == before
 
@@ -39,16 +43,18 @@ def test_intake_without_help_request_is_refused_and_nothing_is_stored(world: Wor
 
 def test_questionnaire_out_of_range_answer_is_shown_at_the_item(world: World) -> None:
     before = world.episode.responses.count()
-    page = client_for(world.clinician).post(reverse("episode_instrument", args=[world.episode.pk, "nprs"]),
-                                            {"item_1": "14"})
+    page = client_for(world.clinician).post(
+        reverse("episode_instrument", args=[world.episode.pk, "nprs"]), {"item_1": "14"}
+    )
     assert page.status_code == 200
     assert "item_1" in page.context["form"].errors
     assert world.episode.responses.count() == before
 
 
 def test_incomplete_startback_is_stored_but_not_classified(world: World) -> None:
-    client_for(world.clinician).post(reverse("episode_instrument", args=[world.episode.pk, "startback"]),
-                                     {"item_1": "1", "item_2": "0"})
+    client_for(world.clinician).post(
+        reverse("episode_instrument", args=[world.episode.pk, "startback"]), {"item_1": "1", "item_2": "0"}
+    )
     response = world.episode.responses.get(instrument="startback")
     assert response.score is None
     assert response.result["missing"] == [3, 4, 5, 6, 7, 8, 9]
@@ -56,14 +62,16 @@ def test_incomplete_startback_is_stored_but_not_classified(world: World) -> None
 
 def test_profile_override_needs_a_reason(world: World) -> None:
     before = world.episode.overrides.count()
-    page = client_for(world.clinician).post(reverse("episode_override", args=[world.episode.pk]),
-                                            {"profile": "3", "reason": ""})
+    page = client_for(world.clinician).post(
+        reverse("episode_override", args=[world.episode.pk]), {"profile": "3", "reason": ""}
+    )
     assert page.status_code == 400
     assert world.episode.overrides.count() == before
 
 
 def test_api_score_names_the_bad_item(world: World) -> None:
-    response = client_for(world.clinician).post("/api/score/odi", {"answers": {"4": 7}},
-                                                content_type="application/json")
+    response = client_for(world.clinician).post(
+        "/api/score/odi", {"answers": {"4": 7}}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.json()["field"] == "odi: item 4"

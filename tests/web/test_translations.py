@@ -15,8 +15,9 @@ def _entries() -> list[tuple[str, str]]:
     for block in text.split("\n\n")[1:]:
         match = re.search(r"msgid ((?:\".*\"\n?)+)msgstr ((?:\".*\"\n?)+)", block + "\n")
         if match and "#~" not in block:
-            entries.append(("".join(re.findall(r'"(.*)"', match.group(1))),
-                            "".join(re.findall(r'"(.*)"', match.group(2)))))
+            entries.append(
+                ("".join(re.findall(r'"(.*)"', match.group(1))), "".join(re.findall(r'"(.*)"', match.group(2))))
+            )
     return entries
 
 

@@ -38,9 +38,13 @@ class ConditionError(ValueError):
     """A condition in a content file is malformed; the message says where and why."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Facts:
-    """What the rules may ask about one case; None means "not known"."""
+    """What the rules may ask about one case; None means "not known".
+
+    Not frozen on purpose: the triage fills in `radicular`, `red_flags` and `profile` step by step on one
+    evaluation record (copying it per step cost a fifth of a triage). It never leaves `run_triage`.
+    """
 
     region: Region
     signs: frozenset[str] = frozenset()
@@ -68,6 +72,9 @@ class Condition:
     signs: frozenset[str]
     facts: frozenset[str]
     """Names of the `Facts` fields other than signs that the condition reads (to say what is missing)."""
+    regions: frozenset[Region] | None = None
+    """The regions outside which the condition is certainly False (None: any region); lets the rulebook
+    pre-select the rules per region at load time, so a triage skips the rest."""
 
 
 def _always(_: Facts) -> Truth:
@@ -163,7 +170,13 @@ def _any(value: object, ctx: _Context) -> Condition:
         return None if unknown else False
 
     signs, used = _merge(parts)
-    return Condition(evaluate, _joined(parts, "een van", "any of"), signs, used)
+    regions: frozenset[Region] | None = frozenset()
+    for part in parts:
+        if part.regions is None or regions is None:
+            regions = None
+        else:
+            regions |= part.regions
+    return Condition(evaluate, _joined(parts, "een van", "any of"), signs, used, regions)
 
 
 def _all(value: object, ctx: _Context) -> Condition:
@@ -183,7 +196,11 @@ def _all(value: object, ctx: _Context) -> Condition:
         return None if unknown else True
 
     signs, used = _merge(parts)
-    return Condition(evaluate, _joined(parts, "alle", "all of"), signs, used)
+    regions: frozenset[Region] | None = None
+    for part in parts:
+        if part.regions is not None:
+            regions = part.regions if regions is None else regions & part.regions
+    return Condition(evaluate, _joined(parts, "alle", "all of"), signs, used, regions)
 
 
 def _not(value: object, ctx: _Context) -> Condition:
@@ -333,7 +350,8 @@ def _region(value: object, ctx: _Context) -> Condition:
         return facts.region is region
 
     names = {Region.LOW_BACK: Text("lage rug", "low back"), Region.NECK: Text("nek", "neck")}[region]
-    return Condition(evaluate, Text(f"regio: {names.nl}", f"region: {names.en}"), frozenset(), frozenset())
+    text = Text(f"regio: {names.nl}", f"region: {names.en}")
+    return Condition(evaluate, text, frozenset(), frozenset(), frozenset({region}))
 
 
 def _any_red_flag(facts: Facts) -> Truth:

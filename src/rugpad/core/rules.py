@@ -23,6 +23,7 @@ __all__ = [
     "RadicularRule",
     "Recommendation",
     "RedFlag",
+    "RegionRules",
     "Rulebook",
     "Sign",
 ]
@@ -113,6 +114,22 @@ class RadicularRule:
     note: Text | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class RegionRules:
+    """The rules that can apply in one region, in rulebook order (pre-selected once, for speed)."""
+
+    red_flags: tuple[RedFlag, ...]
+    profile_rules: tuple[ProfileRule, ...]
+    radicular_rules: tuple[RadicularRule, ...]
+    pathway: tuple[Recommendation, ...]
+    on_red_flag: tuple[Recommendation, ...]
+    manipulation_rules: tuple[ManipulationRule, ...]
+
+
+def _can_apply(region: Region, condition: Condition) -> bool:
+    return condition.regions is None or region in condition.regions
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Rulebook:
     """Everything the triage needs, validated at load time; `sources` holds every source a rule names."""
@@ -125,9 +142,25 @@ class Rulebook:
     manipulation_rules: tuple[ManipulationRule, ...]
     sources: Mapping[str, Source]
     _explanations: dict[str, Explanation] = field(init=False, repr=False)
+    _by_region: dict[Region, RegionRules] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_explanations", {})
+        object.__setattr__(self, "_by_region", {region: self._select(region) for region in Region})
+
+    def for_region(self, region: Region) -> RegionRules:
+        """Only the rules that can hold in `region`; the others are certainly False there."""
+        return self._by_region[region]
+
+    def _select(self, region: Region) -> RegionRules:
+        return RegionRules(
+            red_flags=tuple(f for f in self.red_flags if region in f.regions and _can_apply(region, f.condition)),
+            profile_rules=tuple(r for r in self.profile_rules if r.region is region),
+            radicular_rules=tuple(r for r in self.radicular_rules if r.region is region),
+            pathway=tuple(r for r in self.recommendations if not r.on_red_flag and _can_apply(region, r.condition)),
+            on_red_flag=tuple(r for r in self.recommendations if r.on_red_flag and _can_apply(region, r.condition)),
+            manipulation_rules=tuple(r for r in self.manipulation_rules if _can_apply(region, r.condition)),
+        )
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TypeVar
 
 from rugpad.core.conditions import Facts
@@ -89,15 +89,20 @@ class TriageResult:
 
     def to_dict(self, lang: Lang = Lang.EN) -> dict[str, object]:
         """The CLI contract's JSON, plus the extra fields that say why."""
+        en = Lang(lang) is Lang.EN
+
+        def say(text: Text) -> str:
+            return text.en if en else text.nl
+
         return {
             "urgency": str(self.urgency),
             "red_flags": [
                 {
                     "id": flag.id,
                     "urgency": str(flag.urgency),
-                    "action": flag.action.get(lang),
+                    "action": say(flag.action),
                     "source": flag.source,
-                    "name": flag.name.get(lang),
+                    "name": say(flag.name),
                     "evidence": str(flag.evidence),
                 }
                 for flag in self.red_flags
@@ -110,7 +115,7 @@ class TriageResult:
                 {
                     "id": rec.id,
                     "strength": str(rec.strength),
-                    "text": rec.text.get(lang),
+                    "text": say(rec.text),
                     "source": rec.source,
                     "evidence": str(rec.evidence),
                 }
@@ -127,7 +132,7 @@ class TriageResult:
                 {
                     "id": rule.id,
                     "verdict": str(rule.verdict),
-                    "reason": rule.name.get(lang),
+                    "reason": say(rule.name),
                     "source": rule.source,
                     "evidence": str(rule.evidence),
                 }
@@ -136,8 +141,7 @@ class TriageResult:
             "startback": None if self.startback is None else self.startback.to_dict(lang),
             "reevaluate_after_weeks": self.reevaluate_after_weeks,
             "undecided": [
-                {"item": item.item, "needs": list(item.needs), "reason": item.reason.get(lang)}
-                for item in self.undecided
+                {"item": item.item, "needs": list(item.needs), "reason": say(item.reason)} for item in self.undecided
             ],
         }
 
@@ -272,6 +276,7 @@ def _undecided(item: str, needs: tuple[str, ...]) -> Undecided:
 
 def run_triage(case: Case, rulebook: Rulebook, startback_definition: InstrumentDefinition) -> TriageResult:
     """Red flags, stratification, recommendations and manipulation verdict for one validated case."""
+    rules = rulebook.for_region(case.region)
     risk, startback = startback_risk(startback_definition, case.startback)
     facts = Facts(
         region=case.region,
@@ -289,48 +294,44 @@ def run_triage(case: Case, rulebook: Rulebook, startback_definition: InstrumentD
         undecided.append(_undecided("risk", ("startback",)))
 
     raised: list[RedFlag] = []
-    for flag in rulebook.red_flags:
-        if case.region in flag.regions:
-            hit = flag.condition.evaluate(facts)
-            if hit:
-                raised.append(flag)
-            elif hit is None:
-                undecided.append(_undecided(flag.id, missing_facts(facts, flag.condition.facts)))
-    urgency = min((flag.urgency for flag in raised), key=lambda u: u.rank, default=Urgency.NONE)
-
-    radicular, _ = decide_radicular(facts, rulebook.radicular_rules)
-    facts = replace(facts, radicular=radicular, red_flags=frozenset(flag.id for flag in raised))
+    for flag in rules.red_flags:
+        hit = flag.condition.evaluate(facts)
+        if hit:
+            raised.append(flag)
+        elif hit is None:
+            undecided.append(_undecided(flag.id, missing_facts(facts, flag.condition.facts)))
+    raised.sort(key=lambda flag: flag.urgency.rank)
+    urgency = raised[0].urgency if raised else Urgency.NONE
     stopped = bool(raised)
+
+    facts.radicular, _ = decide_radicular(facts, rules.radicular_rules)
+    facts.red_flags = frozenset(flag.id for flag in raised)
     profile_computed: str | None = None
     profile_rule: str | None = None
     if not stopped:
-        decision = decide_profile(facts, rulebook.profile_rules)
+        decision = decide_profile(facts, rules.profile_rules)
         profile_computed = decision.profile
         profile_rule = decision.rule.id if decision.rule else None
         if decision.profile is None and case.profile_override is None:
             undecided.append(_undecided("profile", decision.needs))
-    profile = None
-    if not stopped:
-        profile = case.profile_override.profile if case.profile_override else profile_computed
-    facts = replace(facts, profile=profile)
+        facts.profile = case.profile_override.profile if case.profile_override else profile_computed
 
-    recommendations = tuple(
-        rec for rec in rulebook.recommendations if rec.on_red_flag is stopped and rec.condition.evaluate(facts)
-    )
-    fired = tuple(rule for rule in rulebook.manipulation_rules if rule.condition.evaluate(facts))
+    candidates = rules.on_red_flag if stopped else rules.pathway
+    recommendations = tuple(rec for rec in candidates if rec.condition.evaluate(facts))
+    fired = tuple(rule for rule in rules.manipulation_rules if rule.condition.evaluate(facts))
     verdict = max((rule.verdict for rule in fired), key=lambda v: v.rank, default=ManipulationVerdict.ALLOWED)
     weeks = [rec.reevaluate_after_weeks for rec in recommendations if rec.reevaluate_after_weeks is not None]
     return TriageResult(
         region=case.region,
         urgency=urgency,
-        red_flags=tuple(sorted(raised, key=lambda flag: flag.urgency.rank)),
+        red_flags=tuple(raised),
         risk=risk,
         startback=startback,
-        profile=profile,
+        profile=facts.profile,
         profile_computed=profile_computed,
         profile_rule=profile_rule,
         profile_override=case.profile_override,
-        radicular=radicular,
+        radicular=facts.radicular,
         manipulation=verdict,
         manipulation_rules=fired,
         recommendations=recommendations,

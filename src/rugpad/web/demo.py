@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,9 @@ from rugpad.web.care.models import Episode, Examination, Intake, TestResult
 from rugpad.web.practice.models import Discipline, Practice, Role, User
 
 DEMO_PASSWORD = "rugpad-demo"
+# Apps that add their own stage of care to the demo (plans, diaries, evaluations, reports), in this order. Each has
+# `<app>/demo.py` with `load_demo_extras(practice, today)`.
+DEMO_EXTENSIONS: tuple[str, ...] = ()
 PRACTICE_NAME = "Fysiotherapie De Brug (demo)"
 
 
@@ -49,45 +53,176 @@ SB_MEDIUM = {"1": 1, "2": 0, "3": 1, "4": 1, "5": 0, "6": 1, "7": 0, "8": 0, "9"
 SB_HIGH = {"1": 1, "2": 1, "3": 1, "4": 0, "5": 1, "6": 1, "7": 1, "8": 0, "9": 3}
 
 PATIENTS = (
-    DemoPatient("Sanne", "de Vries", dt.date(1988, 3, 14), "female", "low_back", 10, 3,
-                "Lage rugpijn na tillen van een verhuisdoos; geen uitstraling.", "Weer kunnen sporten (hardlopen).",
-                course="improving", startback=SB_LOW, login="sanne", send=("nprs",)),
-    DemoPatient("Mohamed", "El Amrani", dt.date(1974, 6, 2), "male", "low_back", 21, 5,
-                "Rugpijn met pijn uitstralend tot in de linkervoet.", "Weer kunnen werken als buschauffeur.",
-                course="not_improving", signs=("leg_pain_below_knee",), exam={"slr": "positive"},
-                startback=SB_MEDIUM),
-    DemoPatient("Ingrid", "Jansen", dt.date(1981, 11, 23), "female", "low_back", 200, 14,
-                "Al maanden rugpijn, bang dat er iets kapot is.", "Minder pijn en weer durven bewegen.",
-                course="recurrent", startback=SB_HIGH, clinician="pieter"),
-    DemoPatient("Kees", "Bakker", dt.date(1966, 1, 30), "male", "low_back", 4, 0,
-                "Plotselinge rugpijn, sinds vannacht moeite met plassen en doof gevoel rond het zitvlak.",
-                "Pijn weg.", course="worsening", signs=("saddle_anaesthesia", "bladder_dysfunction")),
-    DemoPatient("Truus", "Visser", dt.date(1953, 8, 9), "female", "low_back", 6, 1,
-                "Rugpijn na een val van de keukentrap; gebruikt al jaren prednison.", "Weer zelf boodschappen doen.",
-                course="not_improving", corticosteroids=True, signs=("minor_trauma",)),
-    DemoPatient("Lotte", "Smit", dt.date(1997, 5, 5), "female", "neck", 20, 2,
-                "Nekpijn na veel beeldschermwerk, wordt al minder.", "Zonder pijn een werkdag achter de laptop.",
-                course="improving", psychosocial_dominant=False, login="lotte", send=("ndi",)),
-    DemoPatient("Joost", "Mulder", dt.date(1985, 2, 17), "male", "neck", 63, 7,
-                "Nekpijn sinds ruim twee maanden, wisselend.", "Weer kunnen fietsen naar het werk.",
-                course="not_improving", psychosocial_dominant=False, clinician="pieter"),
-    DemoPatient("Fatma", "Yilmaz", dt.date(1979, 9, 28), "female", "neck", 70, 10,
-                "Nekpijn, veel zorgen en slecht slapen; vermijdt bewegen.", "Weer met plezier werken.",
-                course="recurrent", psychosocial_dominant=True),
-    DemoPatient("Pieter-Jan", "Claes", dt.date(1971, 4, 11), "male", "neck", 18, 4,
-                "Nekpijn met tintelingen in de rechterhand.", "Kunnen slapen zonder tintelingen.",
-                course="not_improving", signs=("arm_paraesthesia",), exam={"spurling": "positive"},
-                clinician="pieter"),
-    DemoPatient("Emma", "Peeters", dt.date(1992, 12, 1), "female", "low_back", 30, 24,
-                "Terugkerende rugpijn bij lang zitten.", "Een hele werkdag zitten zonder pijn.",
-                course="recurrent", startback=SB_LOW),
-    DemoPatient("Ruud", "Hendriks", dt.date(1968, 7, 19), "male", "low_back", 40, 12,
-                "Rugpijn; gebruikt antistolling en heeft osteoporose.", "Weer in de tuin kunnen werken.",
-                course="not_improving", anticoagulants=True, signs=("osteoporosis",), startback=SB_MEDIUM,
-                clinician="pieter"),
-    DemoPatient("Noor", "Bos", dt.date(1960, 10, 3), "female", "low_back", 35, 27,
-                "Lage rugpijn bij tuinieren, langzaam beter.", "Weer een uur kunnen wandelen.",
-                course="improving", startback=SB_LOW),
+    DemoPatient(
+        "Sanne",
+        "de Vries",
+        dt.date(1988, 3, 14),
+        "female",
+        "low_back",
+        10,
+        3,
+        "Lage rugpijn na tillen van een verhuisdoos; geen uitstraling.",
+        "Weer kunnen sporten (hardlopen).",
+        course="improving",
+        startback=SB_LOW,
+        login="sanne",
+        send=("nprs",),
+    ),
+    DemoPatient(
+        "Mohamed",
+        "El Amrani",
+        dt.date(1974, 6, 2),
+        "male",
+        "low_back",
+        21,
+        5,
+        "Rugpijn met pijn uitstralend tot in de linkervoet.",
+        "Weer kunnen werken als buschauffeur.",
+        course="not_improving",
+        signs=("leg_pain_below_knee",),
+        exam={"slr": "positive"},
+        startback=SB_MEDIUM,
+    ),
+    DemoPatient(
+        "Ingrid",
+        "Jansen",
+        dt.date(1981, 11, 23),
+        "female",
+        "low_back",
+        200,
+        14,
+        "Al maanden rugpijn, bang dat er iets kapot is.",
+        "Minder pijn en weer durven bewegen.",
+        course="recurrent",
+        startback=SB_HIGH,
+        clinician="pieter",
+    ),
+    DemoPatient(
+        "Kees",
+        "Bakker",
+        dt.date(1966, 1, 30),
+        "male",
+        "low_back",
+        4,
+        0,
+        "Plotselinge rugpijn, sinds vannacht moeite met plassen en doof gevoel rond het zitvlak.",
+        "Pijn weg.",
+        course="worsening",
+        signs=("saddle_anaesthesia", "bladder_dysfunction"),
+    ),
+    DemoPatient(
+        "Truus",
+        "Visser",
+        dt.date(1953, 8, 9),
+        "female",
+        "low_back",
+        6,
+        1,
+        "Rugpijn na een val van de keukentrap; gebruikt al jaren prednison.",
+        "Weer zelf boodschappen doen.",
+        course="not_improving",
+        corticosteroids=True,
+        signs=("minor_trauma",),
+    ),
+    DemoPatient(
+        "Lotte",
+        "Smit",
+        dt.date(1997, 5, 5),
+        "female",
+        "neck",
+        20,
+        2,
+        "Nekpijn na veel beeldschermwerk, wordt al minder.",
+        "Zonder pijn een werkdag achter de laptop.",
+        course="improving",
+        psychosocial_dominant=False,
+        login="lotte",
+        send=("ndi",),
+    ),
+    DemoPatient(
+        "Joost",
+        "Mulder",
+        dt.date(1985, 2, 17),
+        "male",
+        "neck",
+        63,
+        7,
+        "Nekpijn sinds ruim twee maanden, wisselend.",
+        "Weer kunnen fietsen naar het werk.",
+        course="not_improving",
+        psychosocial_dominant=False,
+        clinician="pieter",
+    ),
+    DemoPatient(
+        "Fatma",
+        "Yilmaz",
+        dt.date(1979, 9, 28),
+        "female",
+        "neck",
+        70,
+        10,
+        "Nekpijn, veel zorgen en slecht slapen; vermijdt bewegen.",
+        "Weer met plezier werken.",
+        course="recurrent",
+        psychosocial_dominant=True,
+    ),
+    DemoPatient(
+        "Pieter-Jan",
+        "Claes",
+        dt.date(1971, 4, 11),
+        "male",
+        "neck",
+        18,
+        4,
+        "Nekpijn met tintelingen in de rechterhand.",
+        "Kunnen slapen zonder tintelingen.",
+        course="not_improving",
+        signs=("arm_paraesthesia",),
+        exam={"spurling": "positive"},
+        clinician="pieter",
+    ),
+    DemoPatient(
+        "Emma",
+        "Peeters",
+        dt.date(1992, 12, 1),
+        "female",
+        "low_back",
+        30,
+        24,
+        "Terugkerende rugpijn bij lang zitten.",
+        "Een hele werkdag zitten zonder pijn.",
+        course="recurrent",
+        startback=SB_LOW,
+    ),
+    DemoPatient(
+        "Ruud",
+        "Hendriks",
+        dt.date(1968, 7, 19),
+        "male",
+        "low_back",
+        40,
+        12,
+        "Rugpijn; gebruikt antistolling en heeft osteoporose.",
+        "Weer in de tuin kunnen werken.",
+        course="not_improving",
+        anticoagulants=True,
+        signs=("osteoporosis",),
+        startback=SB_MEDIUM,
+        clinician="pieter",
+    ),
+    DemoPatient(
+        "Noor",
+        "Bos",
+        dt.date(1960, 10, 3),
+        "female",
+        "low_back",
+        35,
+        27,
+        "Lage rugpijn bij tuinieren, langzaam beter.",
+        "Weer een uur kunnen wandelen.",
+        course="improving",
+        startback=SB_LOW,
+    ),
 )
 
 
@@ -101,8 +236,15 @@ def as_user(user: User) -> HttpRequest:
 
 
 def _account(practice: Practice, username: str, first: str, last: str, role: str, discipline: str = "") -> User:
-    user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                                    practice=practice, role=role, discipline=discipline)
+    user = User.objects.create_user(
+        username=username,
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        practice=practice,
+        role=role,
+        discipline=discipline,
+    )
     return user
 
 
@@ -120,28 +262,50 @@ def load_demo(today: dt.date) -> dict[str, Any]:
     _account(practice, "beheer", "Beheerder", "De Brug", Role.ADMIN)
     for spec in PATIENTS:
         _load_patient(practice, clinicians[spec.clinician], spec, today)
+    for app in DEMO_EXTENSIONS:
+        import_module(f"rugpad.web.{app}.demo").load_demo_extras(practice, today)
     return demo_logins()
 
 
 def _load_patient(practice: Practice, clinician: User, spec: DemoPatient, today: dt.date) -> None:
     request = as_user(clinician)
-    patient = actions.do_create_patient(request, first_name=spec.first_name, last_name=spec.last_name,
-                                        date_of_birth=spec.born, sex=spec.sex, gp_name="Huisartsenpraktijk Centrum",
-                                        clinician=clinician)
+    patient = actions.do_create_patient(
+        request,
+        first_name=spec.first_name,
+        last_name=spec.last_name,
+        date_of_birth=spec.born,
+        sex=spec.sex,
+        gp_name="Huisartsenpraktijk Centrum",
+        clinician=clinician,
+    )
     if spec.login:
         patient.user = _account(practice, spec.login, spec.first_name, spec.last_name, Role.PATIENT)
         patient.save(update_fields=["user"])
-    episode = actions.do_open_episode(request, patient, region=spec.region,
-                                      started_on=today - dt.timedelta(days=spec.started_days_ago),
-                                      onset_on=today - dt.timedelta(days=spec.onset_days_ago))
-    actions.do_save_intake(request, Intake(
-        episode=episode, complaint=spec.complaint, course=spec.course, help_request=spec.help_request,
-        psychosocial_dominant=spec.psychosocial_dominant, corticosteroids=spec.corticosteroids,
-        anticoagulants=spec.anticoagulants, goals=spec.help_request))
+    episode = actions.do_open_episode(
+        request,
+        patient,
+        region=spec.region,
+        started_on=today - dt.timedelta(days=spec.started_days_ago),
+        onset_on=today - dt.timedelta(days=spec.onset_days_ago),
+    )
+    actions.do_save_intake(
+        request,
+        Intake(
+            episode=episode,
+            complaint=spec.complaint,
+            course=spec.course,
+            help_request=spec.help_request,
+            psychosocial_dominant=spec.psychosocial_dominant,
+            corticosteroids=spec.corticosteroids,
+            anticoagulants=spec.anticoagulants,
+            goals=spec.help_request,
+        ),
+    )
     actions.do_save_screening(request, episode, list(spec.signs), notes="")
     if spec.exam:
-        actions.do_save_examination(request, Examination(
-            episode=episode, **{name: TestResult(value) for name, value in spec.exam.items()}))
+        actions.do_save_examination(
+            request, Examination(episode=episode, **{name: TestResult(value) for name, value in spec.exam.items()})
+        )
     if spec.startback is not None:
         actions.do_record_response(request, episode, "startback", spec.startback, moment="intake")
     for code in spec.send:

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "rugpad.web.practice",
     "rugpad.web.audit",
     "rugpad.web.care",
+    "rugpad.web.plans",
+    "rugpad.web.portal",
+    "rugpad.web.outcomes",
 ]
 
 MIDDLEWARE = [

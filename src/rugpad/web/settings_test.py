@@ -7,6 +7,6 @@ import tempfile
 
 os.environ.setdefault("RUGPAD_DATA_DIR", tempfile.mkdtemp(prefix="rugpad-test-"))
 
-from rugpad.web.settings import *  # noqa: E402,F403
+from rugpad.web.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: Argon2 is slow on purpose

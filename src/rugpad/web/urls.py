@@ -12,5 +12,8 @@ urlpatterns = [
     path("audit/", audit_log, name="audit_log"),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
+    path("plans/", include("rugpad.web.plans.urls")),
+    path("portal/", include("rugpad.web.portal.urls")),
+    path("outcomes/", include("rugpad.web.outcomes.urls")),
     path("", include("rugpad.web.care.urls")),
 ]

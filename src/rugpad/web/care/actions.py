@@ -22,8 +22,8 @@ from rugpad.web.care.models import (
     AlarmAction,
     Episode,
     Examination,
-    Intake,
     InstrumentResponse,
+    Intake,
     Patient,
     ProfileOverride,
     ResponseStatus,
@@ -46,8 +46,9 @@ def do_create_patient(request: HttpRequest, **fields: Any) -> Patient:
 
 
 @transaction.atomic
-def do_open_episode(request: HttpRequest, patient: Patient, *, region: str, started_on: dt.date,
-                    onset_on: dt.date | None) -> Episode:
+def do_open_episode(
+    request: HttpRequest, patient: Patient, *, region: str, started_on: dt.date, onset_on: dt.date | None
+) -> Episode:
     episode = Episode.objects.create(
         patient=patient, region=region, started_on=started_on, onset_on=onset_on, created_by=_actor(request)
     )
@@ -69,10 +70,16 @@ def do_save_intake(request: HttpRequest, intake: Intake) -> Intake:
 
 @transaction.atomic
 def do_save_screening(request: HttpRequest, episode: Episode, signs: list[str], notes: str) -> Screening:
-    screening = Screening.objects.create(episode=episode, signs=sorted(set(signs)), notes=notes,
-                                         recorded_by=_actor(request))
-    record(request, AuditAction.UPDATE, screening, patient_id=episode.patient_id,
-           summary=f"red-flag screening: {len(screening.signs)} signs")
+    screening = Screening.objects.create(
+        episode=episode, signs=sorted(set(signs)), notes=notes, recorded_by=_actor(request)
+    )
+    record(
+        request,
+        AuditAction.UPDATE,
+        screening,
+        patient_id=episode.patient_id,
+        summary=f"red-flag screening: {len(screening.signs)} signs",
+    )
     do_refresh_triage(request, episode)
     return screening
 
@@ -82,8 +89,13 @@ def do_save_examination(request: HttpRequest, examination: Examination) -> Exami
     examination.pk = None
     examination.recorded_by = _actor(request)
     examination.save()
-    record(request, AuditAction.UPDATE, examination, patient_id=examination.episode.patient_id,
-           summary="examination recorded")
+    record(
+        request,
+        AuditAction.UPDATE,
+        examination,
+        patient_id=examination.episode.patient_id,
+        summary="examination recorded",
+    )
     do_refresh_triage(request, examination.episode)
     return examination
 
@@ -111,18 +123,28 @@ def do_record_response(
     response.completed_at = timezone.now()
     response.filled_by = _actor(request)
     response.save()
-    record(request, AuditAction.UPDATE if requested else AuditAction.CREATE, response, patient_id=episode.patient_id,
-           summary=f"{instrument} completed")
+    record(
+        request,
+        AuditAction.UPDATE if requested else AuditAction.CREATE,
+        response,
+        patient_id=episode.patient_id,
+        summary=f"{instrument} completed",
+    )
     do_refresh_triage(request, episode)
     return response
 
 
 @transaction.atomic
-def do_request_response(request: HttpRequest, episode: Episode, instrument: str, moment: str = "") -> InstrumentResponse:
+def do_request_response(
+    request: HttpRequest, episode: Episode, instrument: str, moment: str = ""
+) -> InstrumentResponse:
     """Sends a questionnaire to the patient: it appears on their home page until they complete it."""
     engine.instrument(instrument)  # refuses an unknown instrument
     response = InstrumentResponse.objects.create(
-        episode=episode, instrument=instrument, moment=moment, status=ResponseStatus.REQUESTED,
+        episode=episode,
+        instrument=instrument,
+        moment=moment,
+        status=ResponseStatus.REQUESTED,
         requested_at=timezone.now(),
     )
     record(request, AuditAction.CREATE, response, patient_id=episode.patient_id, summary=f"{instrument} requested")
@@ -131,18 +153,26 @@ def do_request_response(request: HttpRequest, episode: Episode, instrument: str,
 
 @transaction.atomic
 def do_override_profile(request: HttpRequest, episode: Episode, profile: str, reason: str) -> ProfileOverride:
-    override = ProfileOverride.objects.create(episode=episode, profile=profile, reason=reason,
-                                              recorded_by=_actor(request))
+    override = ProfileOverride.objects.create(
+        episode=episode, profile=profile, reason=reason, recorded_by=_actor(request)
+    )
     record(request, AuditAction.UPDATE, override, patient_id=episode.patient_id, summary=f"profile set to {profile}")
     do_refresh_triage(request, episode)
     return override
 
 
 @transaction.atomic
-def do_record_alarm_action(request: HttpRequest, episode: Episode, *, red_flag: str, action_taken: str,
-                           referred_to: str, acted_at: dt.datetime) -> AlarmAction:
-    action = AlarmAction.objects.create(episode=episode, red_flag=red_flag, action_taken=action_taken,
-                                        referred_to=referred_to, acted_at=acted_at, recorded_by=_actor(request))
+def do_record_alarm_action(
+    request: HttpRequest, episode: Episode, *, red_flag: str, action_taken: str, referred_to: str, acted_at: dt.datetime
+) -> AlarmAction:
+    action = AlarmAction.objects.create(
+        episode=episode,
+        red_flag=red_flag,
+        action_taken=action_taken,
+        referred_to=referred_to,
+        acted_at=acted_at,
+        recorded_by=_actor(request),
+    )
     record(request, AuditAction.UPDATE, action, patient_id=episode.patient_id, summary=f"action on {red_flag}")
     return action
 
@@ -152,8 +182,12 @@ def do_refresh_triage(request: HttpRequest, episode: Episode) -> TriageRecord:
     payload = triage_payload(episode, timezone.localdate())
     result = engine.triage(payload).to_dict()
     triage = TriageRecord.objects.create(
-        episode=episode, payload=payload, result=result, urgency=result["urgency"],
-        profile=result.get("profile") or "", recorded_by=_actor(request),
+        episode=episode,
+        payload=payload,
+        result=result,
+        urgency=result["urgency"],
+        profile=result.get("profile") or "",
+        recorded_by=_actor(request),
     )
     weeks = result.get("reevaluate_after_weeks")
     if isinstance(weeks, int | float) and episode.next_evaluation_on is None:

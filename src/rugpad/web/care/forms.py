@@ -37,8 +37,9 @@ class PatientForm(forms.ModelForm):
 class EpisodeForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, widget=forms.RadioSelect)
     started_on = forms.DateField(label=_("First contact"), widget=DateInput(), initial=timezone.localdate)
-    onset_on = forms.DateField(label=_("Complaint started on"), widget=DateInput(), required=False,
-                               help_text=_("Leave empty when unknown."))
+    onset_on = forms.DateField(
+        label=_("Complaint started on"), widget=DateInput(), required=False, help_text=_("Leave empty when unknown.")
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -56,9 +57,20 @@ class IntakeForm(forms.ModelForm):
     class Meta:
         model = Intake
         exclude = ["episode", "recorded_by", "recorded_at"]
-        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in (
-            "complaint", "pain_character", "earlier_treatments", "work_load", "sport_load", "medical_history",
-            "medication", "help_request", "goals")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in (
+                "complaint",
+                "pain_character",
+                "earlier_treatments",
+                "work_load",
+                "sport_load",
+                "medical_history",
+                "medication",
+                "help_request",
+                "goals",
+            )
+        }
         widgets["psychosocial_dominant"] = forms.NullBooleanSelect()
 
 
@@ -66,8 +78,10 @@ class ExaminationForm(forms.ModelForm):
     class Meta:
         model = Examination
         exclude = ["episode", "recorded_by", "recorded_at"]
-        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in (
-            "inspection", "range_of_motion", "segmental_findings", "notes")}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("inspection", "range_of_motion", "segmental_findings", "notes")
+        }
 
 
 class ScreeningForm(forms.Form):
@@ -83,14 +97,18 @@ class ScreeningForm(forms.Form):
             names = []
             for sign in signs:
                 name = f"sign_{sign.id}"
-                self.fields[name] = forms.BooleanField(label=sign.label.get(lang), required=False,
-                                                       help_text=sign.question.get(lang))
+                self.fields[name] = forms.BooleanField(
+                    label=sign.label.get(lang), required=False, help_text=sign.question.get(lang)
+                )
                 names.append(name)
             self.groups.append((group.get(lang), names))
 
     def selected_signs(self) -> list[str]:
-        return [name.removeprefix("sign_") for name, value in self.cleaned_data.items()
-                if name.startswith("sign_") and value]
+        return [
+            name.removeprefix("sign_")
+            for name, value in self.cleaned_data.items()
+            if name.startswith("sign_") and value
+        ]
 
 
 class InstrumentForm(forms.Form):
@@ -104,22 +122,35 @@ class InstrumentForm(forms.Form):
             if item.options:
                 choices = [(str(o.value), o.label.get(lang)) for o in item.options]
                 self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
-                    label=item.text.get(lang), choices=choices, coerce=int, widget=forms.RadioSelect,
-                    required=False, empty_value=None)
+                    label=item.text.get(lang),
+                    choices=choices,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    required=False,
+                    empty_value=None,
+                )
             else:
                 self.fields[f"item_{item.number}"] = forms.IntegerField(
-                    label=item.text.get(lang), required=False, min_value=item.minimum, max_value=item.maximum,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+                    label=item.text.get(lang),
+                    required=False,
+                    min_value=item.minimum,
+                    max_value=item.maximum,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                )
             if definition.code == "psk":
                 self.fields[f"activity_{item.number}"] = forms.CharField(
-                    label=_("Activity %(number)s") % {"number": item.number}, required=False, max_length=120)
+                    label=_("Activity %(number)s") % {"number": item.number}, required=False, max_length=120
+                )
 
     def answers(self) -> dict[str, object]:
         return {str(item.number): self.cleaned_data.get(f"item_{item.number}") for item in self.definition.items}
 
     def activities(self) -> dict[str, str]:
-        return {str(item.number): self.cleaned_data[f"activity_{item.number}"] for item in self.definition.items
-                if self.cleaned_data.get(f"activity_{item.number}")}
+        return {
+            str(item.number): self.cleaned_data[f"activity_{item.number}"]
+            for item in self.definition.items
+            if self.cleaned_data.get(f"activity_{item.number}")
+        }
 
 
 class OverrideForm(forms.Form):
@@ -136,8 +167,11 @@ class AlarmActionForm(forms.ModelForm):
     class Meta:
         model = AlarmAction
         fields = ["red_flag", "action_taken", "referred_to", "acted_at"]
-        widgets = {"red_flag": forms.HiddenInput(), "action_taken": forms.Textarea(attrs={"rows": 2}),
-                   "acted_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+        widgets = {
+            "red_flag": forms.HiddenInput(),
+            "action_taken": forms.Textarea(attrs={"rows": 2}),
+            "acted_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
 
 
 class SearchForm(forms.Form):

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.vocab import Course, Region, Sex
 
-
 REGION_CHOICES = [(Region.LOW_BACK.value, _("Low back")), (Region.NECK.value, _("Neck"))]
 SEX_CHOICES = [(Sex.FEMALE.value, _("Female")), (Sex.MALE.value, _("Male")), (Sex.OTHER.value, _("Other"))]
 COURSE_CHOICES = [
@@ -146,17 +145,18 @@ class Examination(Recorded):
     slr = models.CharField(_("straight leg raise (Lasègue)"), max_length=10, choices=TestResult.choices, blank=True)
     reflexes_leg = models.CharField(_("leg reflexes reduced"), max_length=10, choices=TestResult.choices, blank=True)
     strength_leg = models.CharField(_("leg myotomal weakness"), max_length=10, choices=TestResult.choices, blank=True)
-    sensation_leg = models.CharField(_("dermatomal sensory loss (leg)"), max_length=10, choices=TestResult.choices,
-                                     blank=True)
+    sensation_leg = models.CharField(
+        _("dermatomal sensory loss (leg)"), max_length=10, choices=TestResult.choices, blank=True
+    )
     spurling = models.CharField(_("Spurling test"), max_length=10, choices=TestResult.choices, blank=True)
-    traction = models.CharField(_("traction / distraction test"), max_length=10, choices=TestResult.choices,
-                                blank=True)
+    traction = models.CharField(_("traction / distraction test"), max_length=10, choices=TestResult.choices, blank=True)
     reflexes_arm = models.CharField(_("arm reflexes reduced"), max_length=10, choices=TestResult.choices, blank=True)
     strength_arm = models.CharField(_("arm weakness"), max_length=10, choices=TestResult.choices, blank=True)
     hoffmann = models.CharField(_("Hoffmann sign"), max_length=10, choices=TestResult.choices, blank=True)
     babinski = models.CharField(_("Babinski sign"), max_length=10, choices=TestResult.choices, blank=True)
-    inverted_supinator = models.CharField(_("inverted supinator sign"), max_length=10, choices=TestResult.choices,
-                                          blank=True)
+    inverted_supinator = models.CharField(
+        _("inverted supinator sign"), max_length=10, choices=TestResult.choices, blank=True
+    )
     gait = models.CharField(_("gait disturbance"), max_length=10, choices=TestResult.choices, blank=True)
     segmental_findings = models.TextField(_("segmental findings"), blank=True)
     notes = models.TextField(_("other findings"), blank=True)

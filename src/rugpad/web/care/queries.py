@@ -30,14 +30,20 @@ def _with_latest_triage(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
 def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
     """The clinician's caseload: open alarms first, then who is due for re-evaluation, then the rest."""
     open_episodes = _with_latest_triage(
-        Episode.objects.filter(patient__in=patients_visible_to(clinician), patient__clinician=clinician,
-                               status=EpisodeStatus.OPEN).select_related("patient")
+        Episode.objects.filter(
+            patient__in=patients_visible_to(clinician), patient__clinician=clinician, status=EpisodeStatus.OPEN
+        ).select_related("patient")
     )
     episodes = list(open_episodes)
     alarms = [e for e in episodes if e.urgency in ALARM_URGENCIES and not e.alarm_actions.exists()]
     alarms.sort(key=lambda e: ALARM_URGENCIES.index(e.urgency))
-    due = [e for e in episodes if e not in alarms and e.next_evaluation_on is not None
-           and e.next_evaluation_on <= today + dt.timedelta(days=REVIEW_HORIZON_DAYS)]
+    due = [
+        e
+        for e in episodes
+        if e not in alarms
+        and e.next_evaluation_on is not None
+        and e.next_evaluation_on <= today + dt.timedelta(days=REVIEW_HORIZON_DAYS)
+    ]
     due.sort(key=lambda e: e.next_evaluation_on)
     rest = [e for e in episodes if e not in alarms and e not in due]
     return {"alarms": alarms, "due": due, "caseload": rest, "today": today}

@@ -12,8 +12,11 @@ urlpatterns = [
     path("episodes/<int:episode_id>/screening/", views.episode_screening, name="episode_screening"),
     path("episodes/<int:episode_id>/examination/", views.episode_examination, name="episode_examination"),
     path("episodes/<int:episode_id>/questionnaires/<slug:code>/", views.episode_instrument, name="episode_instrument"),
-    path("episodes/<int:episode_id>/questionnaires/<slug:code>/send/", views.episode_request_instrument,
-         name="episode_request_instrument"),
+    path(
+        "episodes/<int:episode_id>/questionnaires/<slug:code>/send/",
+        views.episode_request_instrument,
+        name="episode_request_instrument",
+    ),
     path("episodes/<int:episode_id>/override/", views.episode_override, name="episode_override"),
     path("episodes/<int:episode_id>/alarm-action/", views.episode_alarm_action, name="episode_alarm_action"),
     path("me/", views.patient_home, name="patient_home"),

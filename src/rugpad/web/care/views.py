@@ -66,8 +66,9 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         episode = actions.do_open_episode(request, patient, **form.cleaned_data)
         return redirect("episode_detail", episode.pk)
-    return render(request, "care/patient_detail.html", {"patient": patient, "form": form,
-                                                         "episodes": patient.episodes.all()})
+    return render(
+        request, "care/patient_detail.html", {"patient": patient, "form": form, "episodes": patient.episodes.all()}
+    )
 
 
 @login_required
@@ -100,8 +101,9 @@ def episode_examination(request: HttpRequest, episode_id: int) -> HttpResponse:
         actions.do_save_examination(request, form.instance)
         messages.success(request, _("Examination saved."))
         return redirect("episode_detail", episode.pk)
-    return render(request, "care/record_form.html",
-                  {"episode": episode, "form": form, "title": _("Functional examination")})
+    return render(
+        request, "care/record_form.html", {"episode": episode, "form": form, "title": _("Functional examination")}
+    )
 
 
 @login_required
@@ -118,7 +120,9 @@ def episode_screening(request: HttpRequest, episode_id: int) -> HttpResponse:
     return render(request, "care/screening_form.html", {"episode": episode, "form": form})
 
 
-def _fill_instrument(request: HttpRequest, episode: Episode, code: str, requested: object = None) -> HttpResponse | None:
+def _fill_instrument(
+    request: HttpRequest, episode: Episode, code: str, requested: object = None
+) -> HttpResponse | None:
     """Shows and handles a questionnaire form; returns None once the answers are stored."""
     try:
         definition = engine.instrument(code)
@@ -127,8 +131,9 @@ def _fill_instrument(request: HttpRequest, episode: Episode, code: str, requeste
     form = InstrumentForm(request.POST or None, definition=definition)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.do_record_response(request, episode, code, form.answers(), activities=form.activities(),
-                                       requested=requested)  # type: ignore[arg-type]
+            actions.do_record_response(
+                request, episode, code, form.answers(), activities=form.activities(), requested=requested
+            )  # type: ignore[arg-type]
             return None
         except InvalidInput as error:
             form.add_error(_field_of(error), error.problem)

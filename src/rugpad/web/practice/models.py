@@ -38,8 +38,9 @@ class User(AbstractUser):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLINICIAN)
     discipline = models.CharField(_("discipline"), max_length=30, choices=Discipline.choices, blank=True)
-    preferred_language = models.CharField(_("language"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")],
-                                          default="nl")
+    preferred_language = models.CharField(
+        _("language"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
+    )
 
     @property
     def is_clinician(self) -> bool:

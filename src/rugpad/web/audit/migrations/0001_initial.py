@@ -4,30 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='who')),
-                ('actor_role', models.CharField(blank=True, max_length=20)),
-                ('action', models.CharField(choices=[('view', 'viewed'), ('create', 'created'), ('update', 'changed'), ('export', 'exported'), ('login', 'logged in'), ('login_failed', 'failed login'), ('logout', 'logged out')], max_length=20, verbose_name='what')),
-                ('object_type', models.CharField(max_length=50, verbose_name='record')),
-                ('object_id', models.CharField(blank=True, max_length=40)),
-                ('patient_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='from')),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
+                ("actor_name", models.CharField(max_length=150, verbose_name="who")),
+                ("actor_role", models.CharField(blank=True, max_length=20)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "viewed"),
+                            ("create", "created"),
+                            ("update", "changed"),
+                            ("export", "exported"),
+                            ("login", "logged in"),
+                            ("login_failed", "failed login"),
+                            ("logout", "logged out"),
+                        ],
+                        max_length=20,
+                        verbose_name="what",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=50, verbose_name="record")),
+                ("object_id", models.CharField(blank=True, max_length=40)),
+                ("patient_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="from")),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

@@ -4,165 +4,371 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AlarmAction',
+            name="AlarmAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('red_flag', models.CharField(max_length=60, verbose_name='red flag')),
-                ('action_taken', models.TextField(verbose_name='action taken')),
-                ('referred_to', models.CharField(blank=True, max_length=200, verbose_name='referred to')),
-                ('acted_at', models.DateTimeField(verbose_name='when')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("red_flag", models.CharField(max_length=60, verbose_name="red flag")),
+                ("action_taken", models.TextField(verbose_name="action taken")),
+                ("referred_to", models.CharField(blank=True, max_length=200, verbose_name="referred to")),
+                ("acted_at", models.DateTimeField(verbose_name="when")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region', models.CharField(choices=[('low_back', 'Low back'), ('neck', 'Neck')], max_length=20, verbose_name='region')),
-                ('started_on', models.DateField(verbose_name='first contact')),
-                ('onset_on', models.DateField(blank=True, null=True, verbose_name='complaint started on')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('next_evaluation_on', models.DateField(blank=True, null=True, verbose_name='next evaluation')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[("low_back", "Low back"), ("neck", "Neck")], max_length=20, verbose_name="region"
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="first contact")),
+                ("onset_on", models.DateField(blank=True, null=True, verbose_name="complaint started on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("next_evaluation_on", models.DateField(blank=True, null=True, verbose_name="next evaluation")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-started_on', '-id'],
+                "ordering": ["-started_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Examination',
+            name="Examination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('inspection', models.TextField(blank=True, verbose_name='inspection and posture')),
-                ('range_of_motion', models.TextField(blank=True, verbose_name='range of motion')),
-                ('slr', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='straight leg raise (Lasègue)')),
-                ('reflexes_leg', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='leg reflexes reduced')),
-                ('strength_leg', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='leg myotomal weakness')),
-                ('sensation_leg', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='dermatomal sensory loss (leg)')),
-                ('spurling', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='Spurling test')),
-                ('traction', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='traction / distraction test')),
-                ('reflexes_arm', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='arm reflexes reduced')),
-                ('strength_arm', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='arm weakness')),
-                ('hoffmann', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='Hoffmann sign')),
-                ('babinski', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='Babinski sign')),
-                ('inverted_supinator', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='inverted supinator sign')),
-                ('gait', models.CharField(blank=True, choices=[('', 'not tested'), ('negative', 'negative / normal'), ('positive', 'positive / abnormal')], max_length=10, verbose_name='gait disturbance')),
-                ('segmental_findings', models.TextField(blank=True, verbose_name='segmental findings')),
-                ('notes', models.TextField(blank=True, verbose_name='other findings')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("inspection", models.TextField(blank=True, verbose_name="inspection and posture")),
+                ("range_of_motion", models.TextField(blank=True, verbose_name="range of motion")),
+                (
+                    "slr",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="straight leg raise (Lasègue)",
+                    ),
+                ),
+                (
+                    "reflexes_leg",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="leg reflexes reduced",
+                    ),
+                ),
+                (
+                    "strength_leg",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="leg myotomal weakness",
+                    ),
+                ),
+                (
+                    "sensation_leg",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="dermatomal sensory loss (leg)",
+                    ),
+                ),
+                (
+                    "spurling",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="Spurling test",
+                    ),
+                ),
+                (
+                    "traction",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="traction / distraction test",
+                    ),
+                ),
+                (
+                    "reflexes_arm",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="arm reflexes reduced",
+                    ),
+                ),
+                (
+                    "strength_arm",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="arm weakness",
+                    ),
+                ),
+                (
+                    "hoffmann",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="Hoffmann sign",
+                    ),
+                ),
+                (
+                    "babinski",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="Babinski sign",
+                    ),
+                ),
+                (
+                    "inverted_supinator",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="inverted supinator sign",
+                    ),
+                ),
+                (
+                    "gait",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not tested"),
+                            ("negative", "negative / normal"),
+                            ("positive", "positive / abnormal"),
+                        ],
+                        max_length=10,
+                        verbose_name="gait disturbance",
+                    ),
+                ),
+                ("segmental_findings", models.TextField(blank=True, verbose_name="segmental findings")),
+                ("notes", models.TextField(blank=True, verbose_name="other findings")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='InstrumentResponse',
+            name="InstrumentResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('instrument', models.CharField(max_length=20, verbose_name='questionnaire')),
-                ('instrument_version', models.CharField(blank=True, max_length=40)),
-                ('moment', models.CharField(blank=True, help_text='e.g. intake, re-evaluation', max_length=40, verbose_name='moment')),
-                ('status', models.CharField(choices=[('requested', 'Sent to the patient'), ('completed', 'Completed')], default='completed', max_length=20)),
-                ('answers', models.JSONField(default=dict)),
-                ('activities', models.JSONField(blank=True, default=dict)),
-                ('result', models.JSONField(default=dict)),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('requested_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("instrument", models.CharField(max_length=20, verbose_name="questionnaire")),
+                ("instrument_version", models.CharField(blank=True, max_length=40)),
+                (
+                    "moment",
+                    models.CharField(
+                        blank=True, help_text="e.g. intake, re-evaluation", max_length=40, verbose_name="moment"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "Sent to the patient"), ("completed", "Completed")],
+                        default="completed",
+                        max_length=20,
+                    ),
+                ),
+                ("answers", models.JSONField(default=dict)),
+                ("activities", models.JSONField(blank=True, default=dict)),
+                ("result", models.JSONField(default=dict)),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("requested_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-completed_at', '-id'],
+                "ordering": ["-completed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Intake',
+            name="Intake",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('complaint', models.TextField(help_text="In the patient's words: where, since when, how.", verbose_name='complaint')),
-                ('course', models.CharField(blank=True, choices=[('improving', 'Improving'), ('not_improving', 'Not improving'), ('worsening', 'Worsening'), ('recurrent', 'Recurrent')], max_length=20, verbose_name='course so far')),
-                ('pain_character', models.TextField(blank=True, verbose_name='pain character')),
-                ('previous_episodes', models.BooleanField(default=False, verbose_name='earlier episodes of this complaint')),
-                ('earlier_treatments', models.TextField(blank=True, verbose_name='earlier treatments')),
-                ('work_load', models.TextField(blank=True, verbose_name='work and physical load')),
-                ('sport_load', models.TextField(blank=True, verbose_name='sport and activities')),
-                ('work_absence_weeks', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='weeks off work')),
-                ('medical_history', models.TextField(blank=True, verbose_name='medical history')),
-                ('medication', models.TextField(blank=True, verbose_name='medication')),
-                ('corticosteroids', models.BooleanField(default=False, verbose_name='long-term corticosteroids')),
-                ('anticoagulants', models.BooleanField(default=False, verbose_name='anticoagulants')),
-                ('psychosocial_dominant', models.BooleanField(blank=True, help_text='Your judgement: do fear, worry or low mood dominate the picture?', null=True, verbose_name='psychosocial factors dominant')),
-                ('help_request', models.TextField(verbose_name='help request (hulpvraag)')),
-                ('goals', models.TextField(blank=True, verbose_name="the patient's goals")),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "complaint",
+                    models.TextField(
+                        help_text="In the patient's words: where, since when, how.", verbose_name="complaint"
+                    ),
+                ),
+                (
+                    "course",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("improving", "Improving"),
+                            ("not_improving", "Not improving"),
+                            ("worsening", "Worsening"),
+                            ("recurrent", "Recurrent"),
+                        ],
+                        max_length=20,
+                        verbose_name="course so far",
+                    ),
+                ),
+                ("pain_character", models.TextField(blank=True, verbose_name="pain character")),
+                (
+                    "previous_episodes",
+                    models.BooleanField(default=False, verbose_name="earlier episodes of this complaint"),
+                ),
+                ("earlier_treatments", models.TextField(blank=True, verbose_name="earlier treatments")),
+                ("work_load", models.TextField(blank=True, verbose_name="work and physical load")),
+                ("sport_load", models.TextField(blank=True, verbose_name="sport and activities")),
+                (
+                    "work_absence_weeks",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="weeks off work"),
+                ),
+                ("medical_history", models.TextField(blank=True, verbose_name="medical history")),
+                ("medication", models.TextField(blank=True, verbose_name="medication")),
+                ("corticosteroids", models.BooleanField(default=False, verbose_name="long-term corticosteroids")),
+                ("anticoagulants", models.BooleanField(default=False, verbose_name="anticoagulants")),
+                (
+                    "psychosocial_dominant",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="Your judgement: do fear, worry or low mood dominate the picture?",
+                        null=True,
+                        verbose_name="psychosocial factors dominant",
+                    ),
+                ),
+                ("help_request", models.TextField(verbose_name="help request (hulpvraag)")),
+                ("goals", models.TextField(blank=True, verbose_name="the patient's goals")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Patient',
+            name="Patient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('date_of_birth', models.DateField(verbose_name='date of birth')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other')], max_length=10, verbose_name='sex')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('gp_name', models.CharField(blank=True, max_length=200, verbose_name='GP (huisarts)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                ("date_of_birth", models.DateField(verbose_name="date of birth")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male"), ("other", "Other")],
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("gp_name", models.CharField(blank=True, max_length=200, verbose_name="GP (huisarts)")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['last_name', 'first_name'],
+                "ordering": ["last_name", "first_name"],
             },
         ),
         migrations.CreateModel(
-            name='ProfileOverride',
+            name="ProfileOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('profile', models.CharField(max_length=5, verbose_name='profile')),
-                ('reason', models.TextField(verbose_name='reason')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("profile", models.CharField(max_length=5, verbose_name="profile")),
+                ("reason", models.TextField(verbose_name="reason")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Screening',
+            name="Screening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('signs', models.JSONField(default=list)),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("signs", models.JSONField(default=list)),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TriageRecord',
+            name="TriageRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('payload', models.JSONField()),
-                ('result', models.JSONField()),
-                ('urgency', models.CharField(max_length=20)),
-                ('profile', models.CharField(blank=True, max_length=5)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                ("payload", models.JSONField()),
+                ("result", models.JSONField()),
+                ("urgency", models.CharField(max_length=20)),
+                ("profile", models.CharField(blank=True, max_length=5)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

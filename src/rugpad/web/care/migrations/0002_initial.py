@@ -6,109 +6,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('care', '0001_initial'),
-        ('practice', '0001_initial'),
+        ("care", "0001_initial"),
+        ("practice", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alarmaction',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alarmaction",
+            name="recorded_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='episode',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="episode",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='alarmaction',
-            name='episode',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alarm_actions', to='care.episode'),
+            model_name="alarmaction",
+            name="episode",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="alarm_actions", to="care.episode"
+            ),
         ),
         migrations.AddField(
-            model_name='examination',
-            name='episode',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='examinations', to='care.episode'),
+            model_name="examination",
+            name="episode",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="examinations", to="care.episode"
+            ),
         ),
         migrations.AddField(
-            model_name='examination',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="examination",
+            name="recorded_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='instrumentresponse',
-            name='episode',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='care.episode'),
+            model_name="instrumentresponse",
+            name="episode",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="responses", to="care.episode"
+            ),
         ),
         migrations.AddField(
-            model_name='instrumentresponse',
-            name='filled_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="instrumentresponse",
+            name="filled_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='episode',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intakes', to='care.episode'),
+            model_name="intake",
+            name="episode",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="intakes", to="care.episode"
+            ),
         ),
         migrations.AddField(
-            model_name='intake',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="intake",
+            name="recorded_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='patient',
-            name='clinician',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='caseload', to=settings.AUTH_USER_MODEL, verbose_name='treating clinician'),
+            model_name="patient",
+            name="clinician",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="caseload",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="treating clinician",
+            ),
         ),
         migrations.AddField(
-            model_name='patient',
-            name='practice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='patients', to='practice.practice'),
+            model_name="patient",
+            name="practice",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="patients", to="practice.practice"
+            ),
         ),
         migrations.AddField(
-            model_name='patient',
-            name='user',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='patient_profile', to=settings.AUTH_USER_MODEL),
+            model_name="patient",
+            name="user",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="patient_profile",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='episode',
-            name='patient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='episodes', to='care.patient'),
+            model_name="episode",
+            name="patient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="episodes", to="care.patient"
+            ),
         ),
         migrations.AddField(
-            model_name='profileoverride',
-            name='episode',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='overrides', to='care.episode'),
+            model_name="profileoverride",
+            name="episode",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="overrides", to="care.episode"
+            ),
         ),
         migrations.AddField(
-            model_name='profileoverride',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="profileoverride",
+            name="recorded_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='screening',
-            name='episode',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screenings', to='care.episode'),
+            model_name="screening",
+            name="episode",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="screenings", to="care.episode"
+            ),
         ),
         migrations.AddField(
-            model_name='screening',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="screening",
+            name="recorded_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='triagerecord',
-            name='episode',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='triages', to='care.episode'),
+            model_name="triagerecord",
+            name="episode",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="triages", to="care.episode"
+            ),
         ),
         migrations.AddField(
-            model_name='triagerecord',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="triagerecord",
+            name="recorded_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
     ]
