@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rugpad.content.education import load_education
+from rugpad.content.evaluation import load_schedule
+from rugpad.content.exercises import load_exercises
 from rugpad.content.instruments import load_instruments
+from rugpad.content.plans import load_plan_rules
 from rugpad.content.rules import load_rulebook
 from rugpad.content.sign_groups import load_sign_groups
 from rugpad.core.errors import InvalidInput
+from rugpad.core.exercises import Exercise
 from rugpad.core.explain import Explanation
 from rugpad.core.instruments import InstrumentDefinition
+from rugpad.core.plan import PlanContent, PlanContext, ProposedPlan, Verdict, check_addition
+from rugpad.core.plan import propose_plan as _propose_plan
+from rugpad.core.plan_rules import PlanSettings
 from rugpad.core.rules import Rulebook, Sign
 from rugpad.core.scoring import InstrumentScore, score_answers
 from rugpad.core.text import Text
@@ -68,3 +76,33 @@ def sign_groups(region: Region | str) -> list[tuple[Text, list[Sign]]]:
         for group, label in headings.items()
         if any(s.group == group for s in signs)
     ]
+
+
+# --- treatment plans ---------------------------------------------------------------------------------------------
+
+__all__ += ["check_plan_addition", "exercise_library", "plan_content", "plan_settings", "propose_plan"]
+
+
+def exercise_library() -> Mapping[str, Exercise]:
+    """Every exercise in the library by id."""
+    return load_exercises()
+
+
+def plan_content() -> PlanContent:
+    """The rules, exercise library, education modules and measurement schedule a plan is built from."""
+    return PlanContent(load_plan_rules(), load_exercises(), load_education(), load_schedule())
+
+
+def plan_settings() -> PlanSettings:
+    """The default practice settings for plans (from ``plans/settings.yaml``); the admin's own values replace them."""
+    return load_plan_rules().settings
+
+
+def propose_plan(context: PlanContext) -> ProposedPlan:
+    """A treatment-plan proposal; raises InvalidInput for bad input or while a red flag is open."""
+    return _propose_plan(context, plan_content())
+
+
+def check_plan_addition(item_id: str, context: PlanContext) -> Verdict:
+    """Whether the clinician may add this exercise or technique: refused, needs confirmation, or allowed."""
+    return check_addition(item_id, context, plan_content())

@@ -52,3 +52,16 @@ def screenshot(page: object, name: str) -> None:
     """Keeps a full-page screenshot in screenshots/ (git-ignored) for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[object]:
+    """On a failing browser test, keep a screenshot of the page as it was (screenshots/FAILED-<test>.png)."""
+    report = yield
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None  # type: ignore[attr-defined]
+    if report.when == "call" and report.failed and page is not None:  # type: ignore[attr-defined]
+        try:
+            screenshot(page, f"FAILED-{item.name}")
+        except Exception:  # the browser may be gone; the test failure is what matters
+            pass
+    return report

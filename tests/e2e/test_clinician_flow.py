@@ -24,7 +24,8 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def test_clinician_takes_a_new_patient_to_an_explained_result(page: Any, demo: str) -> None:
@@ -38,28 +39,33 @@ def test_clinician_takes_a_new_patient_to_an_explained_result(page: Any, demo: s
     page.fill("#id_last_name", "Testpersoon")
     page.fill("#id_date_of_birth", "1972-04-01")
     page.select_option("#id_sex", "male")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/patients/*/")
     page.check("input[name=region][value=low_back]")
     page.fill("#id_onset_on", (timezone.localdate() - timezone.timedelta(days=14)).isoformat())
     page.click("button:has-text('Episode openen')")
+    page.wait_for_url("**/episodes/*/")
     episode = Episode.objects.get(patient__last_name="Testpersoon")
 
     page.click("text=Anamnese")
     page.fill("#id_complaint", "Rugpijn na tillen, uitstraling naar het bovenbeen.")
     page.select_option("#id_course", "not_improving")
     page.fill("#id_help_request", "Weer kunnen werken in de bouw.")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/episodes/{episode.pk}/")
 
     page.click("text=Screening rode vlaggen")
     screenshot(page, "02-screening")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/episodes/{episode.pk}/")
 
     page.goto(f"{demo}/episodes/{episode.pk}/questionnaires/startback/")
     answers = {"1": "1", "2": "0", "3": "1", "4": "1", "5": "0", "6": "1", "7": "0", "8": "0", "9": "2"}
     for item, value in answers.items():
         page.check(f"input[name=item_{item}][value='{value}']")
     screenshot(page, "03-startback")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/episodes/{episode.pk}/")
 
     result = page.locator("#result")
     assert "medium" in result.inner_text()
@@ -77,7 +83,8 @@ def test_red_flag_shows_the_emergency_banner_with_the_action(page: Any, demo: st
     episode = patient.episodes.first()
     page.goto(f"{demo}/episodes/{episode.pk}/screening/")
     page.check("input[name=sign_saddle_anaesthesia]")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/episodes/{episode.pk}/")
     banner = page.locator("#alarm")
     assert banner.is_visible()
     assert "SPOED" in banner.inner_text().upper()

@@ -7,7 +7,6 @@ import argparse
 import os
 from typing import Any
 
-from rugpad.cli._io import emit_json
 
 
 def register(subparsers: Any) -> None:
@@ -47,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"  patients:       {', '.join(logins['patients'])}")
         print(f"  password (all): {logins['password']}")
     if args.prepare_only:
-        if logins is not None:
-            emit_json(logins)
         return 0
     print(f"serving rugpad at {address} (Ctrl+C stops)", flush=True)
     _serve(args.host, args.port, args.workers)

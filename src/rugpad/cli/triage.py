@@ -48,6 +48,14 @@ _URGENCY_BANNER = {
     Urgency.SOON: Text("! BINNENKORT: huisarts of verwijzing binnen weken !", "! SOON: GP or referral within weeks !"),
     Urgency.NONE: Text("Geen rode vlag gevonden.", "No red flag found."),
 }
+_VALUES = {
+    "emergency": Text("SPOED", "EMERGENCY"),
+    "urgent": Text("DRINGEND", "URGENT"),
+    "soon": Text("BINNENKORT", "SOON"),
+    "allowed": Text("TOEGESTAAN", "ALLOWED"),
+    "caution": Text("VOORZICHTIG", "CAUTION"),
+    "contraindicated": Text("GECONTRAINDICEERD", "CONTRAINDICATED"),
+}
 _HEADINGS = {
     Strength.DO: Text("Doen", "Do"),
     Strength.CONSIDER: Text("Overwegen", "Consider"),
@@ -86,7 +94,7 @@ def render_text(result: TriageResult, lang: Lang) -> str:
     if result.red_flags:
         lines.append(f"{word('red_flags')}:")
         for flag in result.red_flags:
-            lines.append(f"  * [{flag.urgency.upper()}] {flag.name.get(lang)}{mark(flag.evidence)}")
+            lines.append(f"  * [{_VALUES[flag.urgency].get(lang)}] {flag.name.get(lang)}{mark(flag.evidence)}")
             lines.append(f"    -> {flag.action.get(lang)}")
             lines.append(f"    ({flag.id}; {flag.source})")
         lines.append("")
@@ -104,7 +112,7 @@ def render_text(result: TriageResult, lang: Lang) -> str:
     lines.append(f"{word('profile')}: {profile}")
     radicular = unknown if result.radicular is None else word("yes" if result.radicular else "no")
     lines.append(f"{word('radicular')}: {radicular}")
-    lines.append(f"{word('manipulation')}: {result.manipulation.upper()}")
+    lines.append(f"{word('manipulation')}: {_VALUES[result.manipulation].get(lang)}")
     for rule in result.manipulation_rules:
         lines.append(f"  - {rule.name.get(lang)}{mark(rule.evidence)} ({rule.id}; {rule.source})")
     lines.append("")

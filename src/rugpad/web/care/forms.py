@@ -16,7 +16,12 @@ from rugpad.web.care.models import REGION_CHOICES, AlarmAction, Examination, Int
 
 
 class DateInput(forms.DateInput):
+    """An HTML date picker; it only understands ISO dates, whatever the page language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PatientForm(forms.ModelForm):
@@ -170,7 +175,7 @@ class AlarmActionForm(forms.ModelForm):
         widgets = {
             "red_flag": forms.HiddenInput(),
             "action_taken": forms.Textarea(attrs={"rows": 2}),
-            "acted_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "acted_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from rugpad import engine
@@ -16,6 +17,7 @@ from rugpad.web.care.models import Episode, EpisodeStatus, InstrumentResponse, P
 from rugpad.web.practice.models import User
 
 ALARM_URGENCIES = ("emergency", "urgent", "soon")
+STRENGTH_ORDER = ("do", "consider", "do_not")
 REVIEW_HORIZON_DAYS = 7
 
 
@@ -62,9 +64,22 @@ def triage_view(triage: TriageRecord | None) -> dict[str, Any] | None:
     """The stored triage, in the reader's language: the engine re-renders it from the stored inputs."""
     if triage is None:
         return None
-    lang = "en" if (get_language() or "nl").startswith("en") else "nl"
-    result = engine.triage(triage.payload).to_dict(Lang(lang))
-    return {"record": triage, "result": result}
+    lang = Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
+    result = engine.triage(triage.payload).to_dict(lang)
+    rule_ids = [item["id"] for key in ("red_flags", "recommendations", "manipulation_rules") for item in result[key]]
+    if result.get("profile_rule"):
+        rule_ids.append(result["profile_rule"])
+    explanations = {rule_id: engine.explain(rule_id).to_dict(lang) for rule_id in rule_ids}
+    by_strength = [
+        (strength, [r for r in result["recommendations"] if r["strength"] == strength])
+        for strength in STRENGTH_ORDER
+    ]
+    return {
+        "record": triage,
+        "result": result,
+        "explanations": explanations,
+        "recommendations": [(strength, recs) for strength, recs in by_strength if recs],
+    }
 
 
 def episode_overview(episode: Episode) -> dict[str, Any]:
@@ -81,7 +96,7 @@ def episode_overview(episode: Episode) -> dict[str, Any]:
         "alarm_actions": episode.alarm_actions.order_by("-acted_at"),
         "instruments": [d for d in engine.instruments().values() if episode.region in d.regions],
         "override_form": OverrideForm(region=episode.region),
-        "alarm_form": AlarmActionForm(),
+        "alarm_form": AlarmActionForm(initial={"acted_at": timezone.localtime()}),
     }
 
 

@@ -1,0 +1,110 @@
+"""Load the patient-portal content: the diary's alarm questions and the trend rules (``data/portal/*.yaml``).
+
+Validated once here so the core can trust it: both languages, known sign ids and regions, known sources, and
+settings the core accepts. That every alarm question really raises a red flag is checked by a content test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from rugpad.content import ContentError, load_sources, read_yaml, text
+from rugpad.content.rules import load_rulebook
+from rugpad.core.diary import AlarmQuestion
+from rugpad.core.errors import InvalidInput
+from rugpad.core.trends import EXERCISES_SKIPPED, PAIN_RISING, TrendRule, TrendSettings
+from rugpad.core.vocab import Evidence, Region
+
+__all__ = ["load_alarm_questions", "load_trend_rules", "load_trend_settings"]
+
+_FOLDER = "portal"
+
+
+def _sourced(entry: Mapping[str, Any], where: str) -> tuple[str, Evidence]:
+    source = str(entry.get("source", ""))
+    if source not in load_sources():
+        raise ContentError(f"{where}: unknown source {source!r}")
+    try:
+        return source, Evidence(str(entry.get("evidence")))
+    except ValueError as exc:
+        raise ContentError(f"{where}: evidence must be verified, secondary or unverified") from exc
+
+
+def _region(raw: object, where: str) -> Region:
+    try:
+        return Region(str(raw))
+    except ValueError as exc:
+        raise ContentError(f"{where}: {raw!r} is not low_back or neck") from exc
+
+
+def _question(entry: Mapping[str, Any], where: str) -> AlarmQuestion:
+    signs = entry.get("signs")
+    if not isinstance(signs, list) or not signs:
+        raise ContentError(f"{where}: signs must be a non-empty list of sign ids")
+    unknown = sorted(str(s) for s in signs if s not in load_rulebook().signs)
+    if unknown:
+        raise ContentError(f"{where}: unknown signs {unknown}")
+    regions = entry.get("regions")
+    if not isinstance(regions, list) or not regions:
+        raise ContentError(f"{where}: regions must be a non-empty list")
+    triage_region = entry.get("triage_region")
+    source, evidence = _sourced(entry, where)
+    return AlarmQuestion(
+        id=str(entry["id"]),
+        question=text(entry.get("question"), f"{where}: question"),
+        signs=tuple(str(s) for s in signs),
+        regions=frozenset(_region(r, f"{where}: regions") for r in regions),
+        triage_region=None if triage_region is None else _region(triage_region, f"{where}: triage_region"),
+        source=source,
+        evidence=evidence,
+    )
+
+
+@cache
+def load_alarm_questions() -> Mapping[str, AlarmQuestion]:
+    """Every alarm question by id, in the order of the file (the order the patient sees)."""
+    path = f"{_FOLDER}/alarm_questions.yaml"
+    raw = read_yaml(path)
+    if not isinstance(raw, list) or not raw:
+        raise ContentError(f"{path}: must be a non-empty list of questions")
+    questions: dict[str, AlarmQuestion] = {}
+    for index, entry in enumerate(raw):
+        where = f"{path}: {entry.get('id', f'entry {index}')}"
+        if not entry.get("id") or entry["id"] in questions:
+            raise ContentError(f"{where}: id missing or defined twice")
+        questions[str(entry["id"])] = _question(entry, where)
+    return MappingProxyType(questions)
+
+
+@cache
+def load_trend_settings() -> TrendSettings:
+    path = f"{_FOLDER}/trends.yaml"
+    raw = read_yaml(path).get("settings") or {}
+    try:
+        return TrendSettings(**{str(k): v for k, v in raw.items()})
+    except (TypeError, InvalidInput) as exc:
+        raise ContentError(f"{path}: settings: {exc}") from exc
+
+
+@cache
+def load_trend_rules() -> Mapping[str, TrendRule]:
+    """The clinician's texts for each trend rule of the core, by rule id; every core rule must have one."""
+    path = f"{_FOLDER}/trends.yaml"
+    rules: dict[str, TrendRule] = {}
+    for index, entry in enumerate(read_yaml(path).get("rules") or []):
+        where = f"{path}: {entry.get('id', f'rule {index}')}"
+        source, evidence = _sourced(entry, where)
+        rules[str(entry.get("id"))] = TrendRule(
+            id=str(entry.get("id")),
+            name=text(entry.get("name"), f"{where}: name"),
+            text=text(entry.get("text"), f"{where}: text"),
+            source=source,
+            evidence=evidence,
+        )
+    missing = sorted({PAIN_RISING, EXERCISES_SKIPPED} - set(rules))
+    if missing:
+        raise ContentError(f"{path}: no text for the core's rules {missing}")
+    return MappingProxyType(rules)

@@ -1,0 +1,156 @@
+"""Every write of the outcomes app: each owns its transaction and writes its audit event inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from rugpad.web.audit.log import record
+from rugpad.web.audit.models import AuditAction
+from rugpad.web.care.actions import do_request_response
+from rugpad.web.care.models import Episode, EpisodeStatus, InstrumentResponse
+from rugpad.web.outcomes import clinical
+from rugpad.web.outcomes.models import ConsentDecision, EducationAssignment, GpReport, ReportConsent
+from rugpad.web.outcomes.report import build_content, render_pdf
+
+
+class ConsentMissing(Exception):
+    """The patient has not (or no longer) agreed to share the report: it may be drafted, not sent."""
+
+
+def _locked(episode: Episode) -> Episode:
+    """The episode row locked until the transaction ends, so two schedulers never request the same moment twice."""
+    return Episode.objects.select_for_update().select_related("patient").get(pk=episode.pk)
+
+
+def _sync_next_evaluation(episode: Episode, today: dt.date) -> None:
+    wanted = clinical.next_evaluation(episode, today) if episode.status == EpisodeStatus.OPEN else None
+    if episode.next_evaluation_on != wanted:
+        episode.next_evaluation_on = wanted
+        episode.save(update_fields=["next_evaluation_on"])
+
+
+@transaction.atomic
+def do_request_due(request: HttpRequest, episode: Episode, today: dt.date) -> list[InstrumentResponse]:
+    """Asks the patient for every questionnaire of every moment that has fallen due; never twice for one moment."""
+    episode = _locked(episode)
+    if episode.status != EpisodeStatus.OPEN:
+        return []
+    created = [
+        do_request_response(request, episode, code, moment=key)
+        for key, code in clinical.missing_requests(episode, today)
+    ]
+    _sync_next_evaluation(episode, today)
+    return created
+
+
+@transaction.atomic
+def do_assign_education(request: HttpRequest, episode: Episode) -> list[EducationAssignment]:
+    """Gives the patient the modules the pathway picks for their profile (modules already given stay)."""
+    have = set(episode.education.values_list("module_id", flat=True))
+    created = []
+    for order, module in enumerate(clinical.education_for(episode)):
+        if module.id in have:
+            continue
+        assignment = EducationAssignment.objects.create(
+            episode=episode, module_id=module.id, order=order, assigned_by=request.user
+        )
+        created.append(assignment)
+    if created:
+        record(
+            request,
+            AuditAction.CREATE,
+            episode,
+            patient_id=episode.patient_id,
+            summary=f"education assigned: {', '.join(a.module_id for a in created)}",
+        )
+    return created
+
+
+@transaction.atomic
+def do_mark_read(request: HttpRequest, assignment: EducationAssignment) -> EducationAssignment:
+    if assignment.read_at is None:
+        assignment.read_at = timezone.now()
+        assignment.save(update_fields=["read_at"])
+        record(
+            request,
+            AuditAction.UPDATE,
+            assignment,
+            patient_id=assignment.episode.patient_id,
+            summary=f"education read: {assignment.module_id}",
+        )
+    return assignment
+
+
+@transaction.atomic
+def do_record_consent(
+    request: HttpRequest, episode: Episode, *, decision: str, method: str, given_by: str, recipient: str, note: str
+) -> ReportConsent:
+    consent = ReportConsent.objects.create(
+        episode=episode,
+        decision=decision,
+        method=method,
+        given_by=given_by,
+        recipient=recipient,
+        note=note,
+        recorded_by=request.user,
+    )
+    record(request, AuditAction.UPDATE, consent, patient_id=episode.patient_id, summary=f"report consent {decision}")
+    return consent
+
+
+def has_consent(episode: Episode) -> bool:
+    latest = episode.report_consents.order_by("-recorded_at", "-id").first()
+    return latest is not None and latest.decision == ConsentDecision.GIVEN
+
+
+@transaction.atomic
+def do_generate_report(
+    request: HttpRequest, episode: Episode, *, kind: str, treatment: str, advice: str, today: dt.date, lang: str = "nl"
+) -> GpReport:
+    """Drafts and keeps a report (allowed without consent: only sending needs it)."""
+    content = build_content(
+        episode,
+        kind=kind,
+        author=request.user,
+        today=today,
+        treatment=treatment,
+        advice=advice,
+        lang=lang,  # type: ignore[arg-type]
+    )
+    report = GpReport.objects.create(
+        episode=episode, kind=kind, lang=lang, content=content, pdf=render_pdf(content), created_by=request.user
+    )
+    record(request, AuditAction.CREATE, report, patient_id=episode.patient_id, summary=f"GP report drafted ({kind})")
+    return report
+
+
+@transaction.atomic
+def do_export_report(request: HttpRequest, report: GpReport) -> GpReport:
+    """Releases the PDF for sending; refused without the patient's recorded consent."""
+    if not has_consent(report.episode):
+        raise ConsentMissing
+    report.exported_at = timezone.now()
+    report.exported_by = request.user  # type: ignore[assignment]
+    report.save(update_fields=["exported_at", "exported_by"])
+    record(request, AuditAction.EXPORT, report, patient_id=report.episode.patient_id, summary="GP report exported")
+    return report
+
+
+@transaction.atomic
+def do_discharge(
+    request: HttpRequest, episode: Episode, *, treatment: str, advice: str, today: dt.date, lang: str = "nl"
+) -> GpReport:
+    """Closes the episode with a final evaluation, kept as the discharge report."""
+    episode = _locked(episode)
+    report = do_generate_report(
+        request, episode, kind="discharge", treatment=treatment, advice=advice, today=today, lang=lang
+    )
+    episode.status = EpisodeStatus.CLOSED
+    episode.next_evaluation_on = None
+    episode.save(update_fields=["status", "next_evaluation_on"])
+    record(request, AuditAction.UPDATE, episode, patient_id=episode.patient_id, summary="episode closed (discharge)")
+    return report

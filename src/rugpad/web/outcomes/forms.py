@@ -1,0 +1,37 @@
+"""Forms of the outcomes pages; every message names its field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rugpad.web.outcomes.models import ReportConsent
+
+LANG_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+
+
+class ConsentForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ReportConsent
+        fields = ["decision", "method", "given_by", "recipient", "note"]
+        widgets = {
+            "decision": forms.RadioSelect,
+            "method": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class ReportForm(forms.Form):
+    lang = forms.ChoiceField(label=_("language of the letter"), choices=LANG_CHOICES, initial="nl")
+    treatment = forms.CharField(
+        label=_("treatment given"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done: exercises, advice, education, number of sessions."),
+    )
+    advice = forms.CharField(label=_("advice and follow-up"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DischargeForm(ReportForm):
+    confirm = forms.BooleanField(
+        label=_("Close this episode now; the final evaluation is kept in the discharge report."), required=True
+    )

@@ -1,0 +1,129 @@
+"""Read-only assembly of what the outcomes pages show. Callers have authorised the user and audited the load."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from rugpad.content.evaluation import load_change_rules, load_schedule
+from rugpad.core.vocab import Region
+from rugpad.web.care.models import Episode, ResponseStatus
+from rugpad.web.outcomes import charts, clinical
+from rugpad.web.outcomes.actions import has_consent
+
+PAIN_INSTRUMENT = "nprs"
+
+
+def lang() -> str:
+    return "en" if (get_language() or "nl").startswith("en") else "nl"
+
+
+def _line(episode_series: tuple[clinical.Series, ...], code: str) -> dict[str, Any] | None:
+    rule = load_change_rules().get(code)
+    points = next((s.points for s in episode_series if s.instrument == code), ())
+    if rule is None or not points:
+        return None
+    name = rule.name.get(lang())
+    band = _("Band: baseline ± %(mcid)s points; inside it a change is not clinically important.") % {
+        "mcid": f"{rule.mcid_points:g}" if rule.mcid_points is not None else "–"
+    }
+    values = ", ".join(f"{day:%d-%m}: {value:g}" for day, value in points)
+    return {
+        "title": name,
+        "svg": charts.line_chart(
+            points,
+            low=rule.minimum,
+            high=rule.maximum,
+            mcid=rule.mcid_points,
+            title=name,
+            desc=values,
+            band_label=band,
+        ),
+        "band": band if rule.mcid_points is not None else _("No clinically important change threshold is known."),
+        "values": values,
+    }
+
+
+def adherence_weeks(episode: Episode, today: dt.date) -> list[tuple[str, float]]:
+    """Per week since the start: the share of requested questionnaires that were completed.
+
+    Exercise session logs would be the better measure; until the plans app offers them, questionnaire completion is
+    the only adherence the records hold. Weeks without a request are left out.
+    """
+    weeks: dict[int, list[bool]] = {}
+    for response in episode.responses.exclude(requested_at__isnull=True):
+        week = (response.requested_at.date() - episode.started_on).days // 7 + 1  # type: ignore[union-attr]
+        weeks.setdefault(week, []).append(response.status == ResponseStatus.COMPLETED)
+    return [(_("wk %(week)s") % {"week": week}, 100 * sum(done) / len(done)) for week, done in sorted(weeks.items())]
+
+
+def charts_for(episode: Episode, today: dt.date) -> dict[str, Any]:
+    series = clinical.series_of(episode)
+    functions = load_schedule().function_instruments[Region(episode.region)]
+    function = next((_line(series, code) for code in functions if _line(series, code)), None)
+    weeks = adherence_weeks(episode, today)
+    desc = ", ".join(f"{label}: {percent:.0f}%" for label, percent in weeks)
+    return {
+        "pain": _line(series, PAIN_INSTRUMENT),
+        "function": function,
+        "adherence": charts.bar_chart(weeks, title=_("Questionnaires completed per week"), desc=desc)
+        if weeks
+        else None,
+        "adherence_values": desc,
+    }
+
+
+def education_status(episode: Episode) -> list[dict[str, Any]]:
+    rows = []
+    for assignment in episode.education.all():
+        module = clinical.education_module(assignment.module_id)
+        if module is not None:
+            rows.append({"assignment": assignment, "module": module, "title": module.title.get(lang()),
+                         "summary": module.summary.get(lang())})  # fmt: skip
+    return rows
+
+
+def evaluation_page(episode: Episode, today: dt.date) -> dict[str, Any]:
+    evaluation = clinical.evaluate(episode, today)
+    rules = load_change_rules()
+    changes = [
+        {"change": c, "name": rules[c.instrument].name.get(lang()), "rule": rules[c.instrument],
+         "reason": c.reason.get(lang())}
+        for c in evaluation.changes
+    ]  # fmt: skip
+    return {
+        "episode": episode,
+        "patient": episode.patient,
+        "today": today,
+        "states": clinical.schedule_states(episode, today),
+        "evaluation": evaluation,
+        "changes": changes,
+        "decision_reason": evaluation.decision.reason.get(lang()),
+        "charts": charts_for(episode, today),
+        "education": education_status(episode),
+        "reports": episode.gp_reports.all(),
+        "consents": episode.report_consents.all(),
+        "consent": has_consent(episode),
+        "lang": lang(),
+    }
+
+
+def panel(episode: Episode, today: dt.date) -> dict[str, Any]:
+    states = clinical.schedule_states(episode, today)
+    return {
+        "episode": episode,
+        "open": [s for s in states if s.state in ("due", "overdue")],
+        "next": next((s for s in states if s.state == "upcoming"), None),
+        "read": episode.education.filter(read_at__isnull=False).count(),
+        "assigned": episode.education.count(),
+        "reports": episode.gp_reports.count(),
+    }
+
+
+def patient_progress(episode: Episode | None, today: dt.date) -> dict[str, Any]:
+    if episode is None:
+        return {"episode": None}
+    return {"episode": episode, "charts": charts_for(episode, today), "education": education_status(episode)}

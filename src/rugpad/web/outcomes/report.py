@@ -1,0 +1,206 @@
+"""The letter to the GP (verslaglegging): its content is built once from the records and the engine, then shown as
+printable HTML and written as a PDF from the same structure, so the two never disagree.
+
+Content shape (stored as JSON in `GpReport.content`)::
+
+    {"title": str, "meta": [[label, value], ...], "sections": [{"heading": str, "paragraphs": [str],
+     "items": [str]}], "signature": [str]}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from rugpad import engine
+from rugpad.content import load_sources
+from rugpad.content.evaluation import load_change_rules
+from rugpad.core.vocab import Region
+from rugpad.web.care.models import Episode, Examination, Intake, Screening, TestResult, TriageRecord
+from rugpad.web.outcomes.clinical import Evaluation, evaluate
+from rugpad.web.practice.models import User
+
+FONTS = Path(__file__).resolve().parent / "static" / "outcomes" / "fonts"
+
+
+def _source(source_id: str) -> str:
+    source = load_sources().get(source_id)
+    return source.citation if source is not None else source_id
+
+
+def _section(heading: str, paragraphs: list[str] | None = None, items: list[str] | None = None) -> dict[str, Any]:
+    return {"heading": heading, "paragraphs": [p for p in paragraphs or [] if p], "items": items or []}
+
+
+def _findings(intake: Intake | None, examination: Examination | None) -> dict[str, Any]:
+    paragraphs: list[str] = []
+    if intake is not None:
+        paragraphs.append(_("History: %(text)s") % {"text": intake.complaint})
+        if intake.course:
+            paragraphs.append(_("Course so far: %(text)s") % {"text": intake.get_course_display()})
+        if intake.work_absence_weeks:
+            paragraphs.append(_("Weeks off work: %(weeks)s") % {"weeks": intake.work_absence_weeks})
+    items: list[str] = []
+    if examination is not None:
+        for label, value in (
+            (_("Inspection"), examination.inspection),
+            (_("Range of motion"), examination.range_of_motion),
+        ):
+            if value:
+                paragraphs.append(f"{label}: {value}")
+        for field in Examination.SIGN_OF_FIELD:
+            value = getattr(examination, field)
+            if value in (TestResult.NEGATIVE, TestResult.POSITIVE):
+                verbose = str(Examination._meta.get_field(field).verbose_name)
+                items.append(f"{verbose}: {TestResult(value).label}")
+        if examination.notes:
+            paragraphs.append(_("Other findings: %(text)s") % {"text": examination.notes})
+    if not paragraphs and not items:
+        paragraphs.append(_("No history or examination recorded."))
+    return _section(_("Findings"), paragraphs, items)
+
+
+def _red_flags(episode: Episode, screening: Screening | None, result: dict[str, Any], lang: str) -> dict[str, Any]:
+    if screening is None:
+        return _section(_("Red flags"), [_("No red-flag screening was recorded.")])
+    found = {flag["id"] for flag in result.get("red_flags", [])}
+    flags = engine.rulebook().for_region(Region(episode.region)).red_flags
+    negative = [flag.name.get(lang) for flag in flags if flag.id not in found]
+    positive = [flag.name.get(lang) for flag in flags if flag.id in found]
+    paragraphs = [
+        _("Screened on %(date)s; not found:") % {"date": f"{screening.recorded_at:%d-%m-%Y}"},
+    ]
+    if positive:
+        paragraphs.insert(0, _("Present: %(flags)s.") % {"flags": ", ".join(positive)})
+    return _section(_("Red flags"), paragraphs, negative)
+
+
+def _risk(result: dict[str, Any]) -> dict[str, Any]:
+    radicular = result.get("radicular")
+    return _section(
+        _("Risk and profile"),
+        [
+            _("STarT Back risk: %(risk)s") % {"risk": result.get("risk") or "–"},
+            _("Treatment profile: %(profile)s") % {"profile": result.get("profile") or "–"}
+            + (" " + _("(set by the physiotherapist)") if result.get("profile_override") else ""),
+            _("Radicular syndrome suspected: %(answer)s") % {"answer": _("yes") if radicular else _("no")},
+        ],
+    )
+
+
+def _outcomes(evaluation: Evaluation, lang: str) -> dict[str, Any]:
+    rules = load_change_rules()
+    items = []
+    for item in evaluation.changes:
+        name = rules[item.instrument].name.get(lang)
+        base = "–" if item.baseline is None else f"{item.baseline:g}"
+        follow = "–" if item.follow_up is None else f"{item.follow_up:g}"
+        items.append(f"{name}: {base} → {follow}. {item.reason.get(lang)}")
+    paragraphs = []
+    if evaluation.gpe is not None:
+        verdict = _("success") if evaluation.gpe.success else _("no success")
+        paragraphs.append(
+            _("Global perceived effect: %(value)s (%(verdict)s)") % {"value": evaluation.gpe.value, "verdict": verdict}
+        )
+    if not items:
+        paragraphs.append(_("No questionnaires were completed."))
+    decision = evaluation.decision
+    paragraphs.append(
+        _("Evaluation after %(weeks)s weeks: %(reason)s (rule %(rule)s; source: %(source)s)")
+        % {
+            "weeks": f"{evaluation.weeks:g}",
+            "reason": decision.reason.get(lang),
+            "rule": decision.rule_id,
+            "source": _source(decision.source_id),
+        }
+    )
+    return _section(_("Outcomes from baseline to now"), paragraphs, items)
+
+
+def build_content(
+    episode: Episode, *, kind: str, author: User, today: dt.date, treatment: str, advice: str, lang: str = "nl"
+) -> dict[str, Any]:
+    """The report's content, in `lang`; reads only what the caller may already see."""
+    with translation.override(lang):
+        patient = episode.patient
+        intake = episode.latest("intakes")
+        intake = intake if isinstance(intake, Intake) else None
+        examination = episode.latest("examinations")
+        examination = examination if isinstance(examination, Examination) else None
+        screening = episode.latest("screenings")
+        screening = screening if isinstance(screening, Screening) else None
+        triage = episode.latest("triages")
+        result = engine.triage(triage.payload).to_dict(lang) if isinstance(triage, TriageRecord) else {}  # type: ignore[arg-type]
+        evaluation = evaluate(episode, today)
+        title = _("Discharge report physiotherapy") if kind == "discharge" else _("Interim report physiotherapy")
+        help_request = (
+            [_("Help request: %(text)s") % {"text": intake.help_request}] if intake else [_("No intake recorded.")]
+        )
+        return {
+            "title": title,
+            "meta": [
+                [_("To"), patient.gp_name or _("the GP")],
+                [
+                    _("Concerning"),
+                    _("%(name)s, born %(date)s") % {"name": patient, "date": f"{patient.date_of_birth:%d-%m-%Y}"},
+                ],
+                [
+                    _("Episode"),
+                    _("%(region)s, since %(date)s")
+                    % {"region": episode.get_region_display(), "date": f"{episode.started_on:%d-%m-%Y}"},
+                ],
+                [_("Date"), f"{today:%d-%m-%Y}"],
+            ],
+            "sections": [
+                _section(_("Reason for referral and help request"), help_request),
+                _findings(intake, examination),
+                _risk(result),
+                _red_flags(episode, screening, result, lang),
+                _section(_("Treatment given"), [treatment or _("Not described.")]),
+                _outcomes(evaluation, lang),
+                _section(_("Advice and follow-up"), [advice or _("None.")]),
+            ],
+            "signature": [
+                _("Kind regards,"),
+                author.get_full_name() or author.get_username(),
+                str(patient.practice),
+            ],
+        }
+
+
+def render_pdf(content: dict[str, Any]) -> bytes:
+    """A4 PDF of `content` with the shipped DejaVu font (all Dutch characters, no system fonts needed)."""
+    pdf = FPDF(format="A4")
+    pdf.set_margins(20, 18, 20)
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(content["title"])
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.multi_cell(0, 8, content["title"], new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(2)
+    for label, value in content["meta"]:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(32, 6, f"{label}:")
+        pdf.set_font("DejaVu", "", 10)
+        pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT", align="L")
+    for section in content["sections"]:
+        pdf.ln(3)
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.multi_cell(0, 7, section["heading"], new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.set_font("DejaVu", "", 10)
+        for paragraph in section["paragraphs"]:
+            pdf.multi_cell(0, 5.5, paragraph, new_x="LMARGIN", new_y="NEXT", align="L")
+        for item in section["items"]:
+            pdf.set_x(pdf.l_margin + 4)
+            pdf.multi_cell(0, 5.5, f"• {item}", new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(6)
+    for line in content["signature"]:
+        pdf.multi_cell(0, 5.5, line, new_x="LMARGIN", new_y="NEXT", align="L")
+    return bytes(pdf.output())

@@ -1,0 +1,155 @@
+"""Outcome pages: parse → access_* → do_* or a query → render. Times come from `clock.today()`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rugpad.web.care.access import access_episode, require_clinician
+from rugpad.web.care.models import EpisodeStatus
+from rugpad.web.outcomes import actions, clinical, clock, queries
+from rugpad.web.outcomes.access import access_assignment, access_own_patient, access_report
+from rugpad.web.outcomes.forms import ConsentForm, DischargeForm, ReportForm
+from rugpad.web.outcomes.markdown import render as render_markdown
+
+
+def _evaluation(request: HttpRequest, episode, **forms: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    patient = episode.patient
+    defaults = {
+        "consent_form": ConsentForm(initial={"given_by": str(patient), "recipient": patient.gp_name}),
+        "report_form": ReportForm(initial={"lang": queries.lang()}),
+        "discharge_form": DischargeForm(initial={"lang": queries.lang()}),
+    }
+    return queries.evaluation_page(episode, clock.today()) | defaults | forms
+
+
+@login_required
+def evaluation(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    return render(request, "outcomes/evaluation.html", _evaluation(request, episode))
+
+
+@login_required
+@require_POST
+def request_due(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    created = actions.do_request_due(request, episode, clock.today())
+    if created:
+        messages.success(request, _("%(count)d questionnaires were sent to the patient.") % {"count": len(created)})
+    else:
+        messages.info(request, _("Nothing new to send: every due questionnaire was already sent."))
+    return redirect("outcomes_evaluation", episode.pk)
+
+
+@login_required
+@require_POST
+def assign_education(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    created = actions.do_assign_education(request, episode)
+    messages.success(request, _("%(count)d modules given to the patient.") % {"count": len(created)})
+    return redirect("outcomes_evaluation", episode.pk)
+
+
+@login_required
+@require_POST
+def record_consent(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        actions.do_record_consent(request, episode, **form.cleaned_data)
+        messages.success(request, _("The patient's answer about sharing the report is recorded."))
+        return redirect("outcomes_evaluation", episode.pk)
+    context = _evaluation(request, episode, consent_form=form)
+    return render(request, "outcomes/evaluation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def new_report(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        report = actions.do_generate_report(
+            request, episode, kind="interim", treatment=data["treatment"], advice=data["advice"],
+            today=clock.today(), lang=data["lang"],
+        )  # fmt: skip
+        messages.success(request, _("Report drafted."))
+        return redirect("outcomes_report", report.pk)
+    return render(request, "outcomes/evaluation.html", _evaluation(request, episode, report_form=form), status=400)
+
+
+@login_required
+@require_POST
+def discharge(request: HttpRequest, episode_id: int) -> HttpResponse:
+    require_clinician(request)
+    episode = access_episode(request, episode_id)
+    if episode.status != EpisodeStatus.OPEN:
+        raise Http404("Episode already closed")
+    form = DischargeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        report = actions.do_discharge(
+            request, episode, treatment=data["treatment"], advice=data["advice"], today=clock.today(), lang=data["lang"]
+        )
+        messages.success(request, _("Episode closed; the discharge report is kept."))
+        return redirect("outcomes_report", report.pk)
+    context = _evaluation(request, episode, discharge_form=form)
+    return render(request, "outcomes/evaluation.html", context, status=400)
+
+
+@login_required
+def report(request: HttpRequest, report_id: int) -> HttpResponse:
+    require_clinician(request)
+    gp_report = access_report(request, report_id)
+    context = {"report": gp_report, "episode": gp_report.episode, "consent": actions.has_consent(gp_report.episode)}
+    return render(request, "outcomes/report.html", context)
+
+
+@login_required
+@require_POST
+def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The PDF leaves rugpad only with consent; the download is the export (audited)."""
+    require_clinician(request)
+    gp_report = access_report(request, report_id)
+    try:
+        actions.do_export_report(request, gp_report)
+    except actions.ConsentMissing:
+        messages.error(request, _("Record the patient's consent before the report is sent or downloaded."))
+        return redirect("outcomes_report", gp_report.pk)
+    response = HttpResponse(bytes(gp_report.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rugpad-report-{gp_report.pk}.pdf"'
+    return response
+
+
+@login_required
+def my_progress(request: HttpRequest) -> HttpResponse:
+    patient = access_own_patient(request)
+    episode = patient.episodes.order_by("-started_on", "-id").first()
+    return render(request, "outcomes/my_progress.html", queries.patient_progress(episode, clock.today()))
+
+
+@login_required
+def my_module(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    access_own_patient(request)
+    assignment = access_assignment(request, assignment_id)
+    module = clinical.education_module(assignment.module_id)
+    if module is None:
+        raise Http404("No such module")
+    if request.method == "POST":
+        actions.do_mark_read(request, assignment)
+        messages.success(request, _("Marked as read. Well done!"))
+        return redirect("outcomes_my_progress")
+    lang = queries.lang()
+    context = {"assignment": assignment, "module": module, "title": module.title.get(lang),
+               "body": render_markdown(module.body.get(lang))}  # fmt: skip
+    return render(request, "outcomes/module.html", context)

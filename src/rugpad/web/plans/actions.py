@@ -1,0 +1,194 @@
+"""Every write of a plan or a session log. Each action owns its transaction and writes its audit events inside it;
+a refused save (contra-indicated exercise, caution without confirmation, bad dose) raises before anything is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from rugpad.core.errors import InvalidInput
+from rugpad.core.vocab import Lang
+from rugpad.web.audit.log import record
+from rugpad.web.audit.models import AuditAction
+from rugpad.web.care.models import Episode, Patient
+from rugpad.web.plans.clinical import item_checker, reason_text
+from rugpad.web.plans.models import (
+    ExerciseSessionLog,
+    ExerciseSetLog,
+    ItemKind,
+    PlanItem,
+    PlanSettings,
+    PlanVersion,
+    TreatmentPlan,
+)
+from rugpad.web.plans.specs import ItemSpec, row_fields
+from rugpad.web.practice.models import Practice, User
+
+DEFAULT_WEEKS = 6
+"""Plan length when neither the proposal nor the practice gives one: the lower end of KNGF 2021's 6-12 weeks to
+return to the earlier activity level (source eval-kngf-lbp-2021); the clinician changes it per plan."""
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _checked(
+    request: HttpRequest, episode: Episode, specs: Sequence[ItemSpec], confirm: Collection[str]
+) -> tuple[list[ItemSpec], list[ItemSpec]]:
+    """The specs with their suitability as of now; refuses a contra-indicated exercise and an unconfirmed caution.
+    Returns (specs, newly confirmed cautions)."""
+    checked: list[ItemSpec] = []
+    confirmed: list[ItemSpec] = []
+    now = timezone.now()
+    check_item = (
+        item_checker(episode) if any(s.kind in (ItemKind.EXERCISE, ItemKind.TECHNIQUE) for s in specs) else None
+    )
+    for spec in specs:
+        if spec.kind not in (ItemKind.EXERCISE, ItemKind.TECHNIQUE):
+            checked.append(spec)
+            continue
+        assert check_item is not None
+        check = check_item(spec.ref)
+        reason = f": {reason_text(check, Lang.EN)}" if check.reasons else ""
+        if check.suitability == "contraindicated":
+            raise InvalidInput(f"exercise {spec.ref}", f"contra-indicated for this patient{reason}")
+        spec = replace(spec, suitability=check.suitability)
+        if check.suitability == "caution" and spec.confirmed_by_id is None:
+            if spec.ref not in confirm:
+                raise InvalidInput(f"exercise {spec.ref}", f"needs your explicit confirmation (caution){reason}")
+            spec = replace(spec, confirmed_by_id=_actor(request).pk, confirmed_at=now)
+            confirmed.append(spec)
+        checked.append(spec)
+    return checked, confirmed
+
+
+@transaction.atomic
+def do_save_version(
+    request: HttpRequest,
+    episode: Episode,
+    specs: Sequence[ItemSpec],
+    *,
+    change: str,
+    confirm: Collection[str] = (),
+    starts_on: dt.date | None = None,
+    weeks: int | None = None,
+    sessions_per_week: int | None = None,
+) -> PlanVersion:
+    """Stores the items as the plan's next version (the first one creates the plan); earlier versions stay."""
+    specs, confirmed = _checked(request, episode, specs, confirm)
+    plan, created = TreatmentPlan.objects.get_or_create(episode=episode)
+    previous = plan.current()
+    own = PlanSettings.objects.filter(practice_id=episode.patient.practice_id).first()
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=(previous.number + 1) if previous else 1,
+        created_by=_actor(request),
+        change=change[:300],
+        starts_on=starts_on or (previous.starts_on if previous else timezone.localdate()),
+        weeks=weeks or (previous.weeks if previous else None) or (own and own.weeks) or DEFAULT_WEEKS,
+        sessions_per_week=sessions_per_week
+        or (previous.sessions_per_week if previous else None)
+        or (own.sessions_per_week if own else None),
+    )
+    PlanItem.objects.bulk_create(
+        PlanItem(version=version, position=index, **row_fields(spec)) for index, spec in enumerate(specs)
+    )
+    record(
+        request,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        version,
+        patient_id=episode.patient_id,
+        summary=f"plan version {version.number}: {change}",
+    )
+    for spec in confirmed:
+        record(
+            request,
+            AuditAction.UPDATE,
+            version,
+            patient_id=episode.patient_id,
+            summary=f"caution confirmed for exercise {spec.ref} (plan version {version.number})",
+        )
+    return version
+
+
+@transaction.atomic
+def do_save_plan_settings(request: HttpRequest, practice: Practice, **values: int | None) -> PlanSettings:
+    own, _created = PlanSettings.objects.get_or_create(practice=practice)
+    for name, value in values.items():
+        setattr(own, name, value)
+    own.updated_by = _actor(request)
+    own.save()
+    record(request, AuditAction.UPDATE, own, summary="practice plan settings changed")
+    return own
+
+
+def do_log_entry(
+    request: HttpRequest, patient: Patient, plan: TreatmentPlan, entry: dict[str, Any]
+) -> tuple[ExerciseSetLog, bool]:
+    """Stores one exercise result of a guided session; the same key twice returns the first row (created=False)."""
+    existing = ExerciseSetLog.objects.filter(key=entry["key"]).select_related("session").first()
+    if existing is not None:
+        if existing.session.patient_id != patient.pk:
+            raise InvalidInput("key", "already used")
+        return existing, False
+    try:
+        return _create_entry(request, patient, plan, entry), True
+    except IntegrityError:  # the same key arrived twice at the same moment: the other request stored it
+        existing = ExerciseSetLog.objects.filter(key=entry["key"], session__patient=patient).first()
+        if existing is None:
+            raise
+        return existing, False
+
+
+@transaction.atomic
+def _create_entry(request: HttpRequest, patient: Patient, plan: TreatmentPlan, entry: dict[str, Any]) -> ExerciseSetLog:
+    session, _created = ExerciseSessionLog.objects.get_or_create(
+        key=entry["session_key"],
+        defaults={
+            "plan": plan,
+            "version": plan.current(),
+            "patient": patient,
+            "started_at": entry.get("started_at") or timezone.now(),
+            "settled_since_last": entry.get("settled_since_last"),
+        },
+    )
+    if session.patient_id != patient.pk:
+        raise InvalidInput("session_key", "already used")
+    item = (
+        PlanItem.objects.filter(pk=entry.get("item_id"), version__plan=plan).first() if entry.get("item_id") else None
+    )
+    row = ExerciseSetLog.objects.create(
+        key=entry["key"],
+        session=session,
+        item=item,
+        exercise_id=entry["exercise_id"],
+        skipped=bool(entry.get("skipped")),
+        sets_done=entry.get("sets_done") or 0,
+        reps_done=entry.get("reps_done"),
+        hold_seconds=entry.get("hold_seconds"),
+        minutes=entry.get("minutes"),
+        pain_during=entry.get("pain_during"),
+        effort=entry.get("effort") or "",
+        done_at=entry.get("done_at") or timezone.now(),
+    )
+    record(
+        request,
+        AuditAction.CREATE,
+        row,
+        patient_id=patient.pk,
+        summary=f"exercise {row.exercise_id} {'skipped' if row.skipped else 'done'} (pain {row.pain_during})",
+    )
+    return row
+
+
+def new_key() -> uuid.UUID:
+    return uuid.uuid4()

@@ -1,0 +1,298 @@
+"""From stored records to the clinical core and back, for plans. No rule lives here: suitability, proposals and
+progression advice come from `rugpad.engine` / `rugpad.core` applied to the loaded content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.utils import timezone
+
+from rugpad import engine
+from rugpad.content.education import load_education
+from rugpad.content.evaluation import load_progression_model, load_schedule
+from rugpad.content.exercises import illustration_svg, load_exercises
+from rugpad.content.plans import load_plan_rules
+from rugpad.core.exercises import Dose, Exercise, Purpose, Suitability
+from rugpad.core.plan import (
+    MAX_PSK_ACTIVITIES,
+    PlanContent,
+    PlanContext,
+    ProposedPlan,
+    PskActivity,
+    Verdict,
+    check_addition,
+    propose_plan,
+)
+from rugpad.core.plan import PlanItem as CorePlanItem
+from rugpad.core.plan import condition_tags as core_condition_tags
+from rugpad.core.plan_rules import Cause
+from rugpad.core.plan_rules import PlanSettings as CorePlanSettings
+from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, advise
+from rugpad.core.text import Text
+from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
+from rugpad.web.care.clinical import episode_signs
+from rugpad.web.care.models import Episode, Intake, ResponseStatus, TriageRecord
+from rugpad.web.plans.models import ItemKind, Origin, PlanSettings
+from rugpad.web.plans.specs import ItemSpec
+from rugpad.web.practice.models import Practice
+
+
+def exercise_library() -> Mapping[str, Exercise]:
+    facade = getattr(engine, "exercise_library", None)
+    return facade() if callable(facade) else load_exercises()  # type: ignore[no-any-return]
+
+
+def plan_content() -> PlanContent:
+    return PlanContent(
+        rules=load_plan_rules(), exercises=exercise_library(), education=load_education(), schedule=load_schedule()
+    )
+
+
+def latest_triage(episode: Episode) -> dict[str, Any]:
+    triage = episode.latest("triages")
+    return dict(triage.result) if isinstance(triage, TriageRecord) else {}
+
+
+def condition_tags(episode: Episode) -> frozenset[str]:
+    """The library's condition tags for this episode (the core's `condition_tags`: an undecided radicular outcome
+    counts as radicular, the safer reading)."""
+    return core_condition_tags(episode_signs(episode), latest_triage(episode).get("radicular"))
+
+
+def practice_settings(practice_id: int | None) -> CorePlanSettings:
+    """The content's plan settings with the practice's own values (same for every profile) where it set them."""
+    settings = load_plan_rules().settings
+    own = PlanSettings.objects.filter(practice_id=practice_id).first()
+    if own is None:
+        return settings
+    changes: dict[str, Any] = {}
+    if own.sessions_per_week:
+        changes["sessions_per_week"] = dict.fromkeys(settings.sessions_per_week, own.sessions_per_week)
+    if own.weeks:
+        changes["treatment_weeks"] = dict.fromkeys(settings.treatment_weeks, own.weeks)
+    return replace(settings, **changes)
+
+
+def psk_activities(episode: Episode) -> tuple[PskActivity, ...]:
+    """The activities of the latest completed PSK, with their intake difficulty."""
+    response = (
+        episode.responses.filter(instrument="psk", status=ResponseStatus.COMPLETED)
+        .order_by("-completed_at", "-id")
+        .first()
+    )
+    if response is None:
+        return ()
+    found = []
+    for number, name in sorted(response.activities.items()):
+        if str(name).strip():
+            score = response.answers.get(number)
+            found.append(PskActivity(str(name).strip(), score if isinstance(score, int) else None))
+    return tuple(found[:MAX_PSK_ACTIVITIES])
+
+
+def plan_context(episode: Episode, causes: Iterable[str] = ()) -> PlanContext:
+    """The generator's input from the records: latest triage, intake goals, PSK activities, signs, causes."""
+    result = latest_triage(episode)
+    intake = episode.latest("intakes")
+    goals = (intake.goals.strip(),) if isinstance(intake, Intake) and intake.goals.strip() else ()
+    profile = result.get("profile") or None
+    return PlanContext(
+        region=Region(episode.region),
+        profile=profile,
+        radicular=result.get("radicular") is True,
+        manipulation=ManipulationVerdict(result.get("manipulation") or ManipulationVerdict.CONTRAINDICATED),
+        urgency=Urgency(result.get("urgency") or Urgency.NONE),
+        tags=condition_tags(episode),
+        causes=frozenset(Cause(c) for c in causes),
+        activities=psk_activities(episode),
+        goals=goals,
+        start=timezone.localdate(),
+        settings=practice_settings(episode.patient.practice_id),
+    )
+
+
+def item_checker(episode: Episode) -> Callable[[str], Verdict]:
+    """Whether an exercise or technique (by id) may be added for this episode: the core's `check_addition` on the
+    episode as recorded now. Raises InvalidInput while a red flag is open."""
+    context, content = plan_context(episode), plan_content()
+    return lambda item_id: check_addition(item_id, context, content)
+
+
+def reason_text(verdict: Verdict, lang: Lang) -> str:
+    return " ".join(reason.get(lang) for reason in verdict.reasons)
+
+
+def clinician_exercise(exercise: Exercise, suitability: Suitability) -> ItemSpec:
+    return ItemSpec(
+        kind=ItemKind.EXERCISE,
+        ref=exercise.id,
+        text=exercise.name,
+        dose=exercise.dose,
+        source_id=exercise.source_id,
+        evidence=exercise.evidence.value,
+        origin=Origin.CLINICIAN,
+        suitability=suitability,
+    )
+
+
+def search_library(
+    region: str = "", purpose: str = "", words: str = "", lang: str = "nl"
+) -> list[tuple[Exercise, str]]:
+    """Exercises matching every filter given, each with its illustration's SVG markup."""
+    found = []
+    for exercise in exercise_library().values():
+        if region and Region(region) not in exercise.regions:
+            continue
+        if purpose and exercise.purpose != Purpose(purpose):
+            continue
+        haystack = f"{exercise.id} {exercise.name.nl} {exercise.name.en}".lower()
+        if any(word not in haystack for word in words.lower().split()):
+            continue
+        found.append(exercise)
+    found.sort(key=lambda e: e.name.get(lang).lower())  # type: ignore[arg-type]
+    return [(exercise, illustration_svg(exercise.id)) for exercise in found]
+
+
+def progression_model(practice: Practice) -> ProgressionModel:
+    """The content's progression model with the practice's own pain limit, when it set one."""
+    model = load_progression_model()
+    own = PlanSettings.objects.filter(practice=practice).first()
+    if own is not None and own.max_exercise_pain is not None:
+        model = model.with_settings(max_exercise_pain=own.max_exercise_pain)
+    return model
+
+
+def progression_advice(
+    model: ProgressionModel, spec: ItemSpec, *, pain_during: int, settled: bool | None
+) -> ProgressionAdvice | None:
+    """The core's advice for one exercise after a session. An unanswered next-morning question counts as "not
+    settled", the safer reading (never a step up on missing data)."""
+    if spec.dose is None:
+        return None
+    report = ExerciseReport(pain_during=pain_during, settled_by_next_morning=bool(settled))
+    return advise(model, spec.dose, report)
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRow:
+    spec: ItemSpec
+    title: str
+    dose_text: str
+    cautions: str
+    why: str
+    svg: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(ItemKind(self.spec.kind).label)
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """The engine's proposed plan as editor items, with the frequency it proposes and what it withheld."""
+
+    rows: tuple[ProposalRow, ...]
+    weeks: int
+    sessions_per_week: int
+    withheld: tuple[str, ...]
+
+    @property
+    def specs(self) -> tuple[ItemSpec, ...]:
+        return tuple(row.spec for row in self.rows)
+
+
+def causes(lang: Lang) -> list[tuple[str, str]]:
+    """The causes a clinician may judge, with their labels, for the generator's form."""
+    return [(cause.value, label.get(lang)) for cause, label in load_plan_rules().causes.items()]
+
+
+def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposal:
+    """The engine's proposal for the episode as recorded now; InvalidInput when it cannot make one (a red flag is
+    open, no rule fits)."""
+    facade = getattr(engine, "propose_plan", None)
+    context = plan_context(episode, causes)
+    plan: ProposedPlan = facade(context) if callable(facade) else propose_plan(context, plan_content())
+    rows: list[ProposalRow] = []
+
+    def add(
+        item: CorePlanItem,
+        kind: str,
+        title: Text,
+        *,
+        ref: str = "",
+        dose: Dose | None = None,
+        cautions: tuple[Text, ...] = (),
+        caution: bool = False,
+    ) -> None:
+        spec = ItemSpec(
+            kind=kind,
+            ref=ref,
+            text=title,
+            dose=dose,
+            rule_id=item.rule_id,
+            source_id=item.source_id,
+            evidence=item.evidence.value,
+            why=item.reason,
+            origin=Origin.PROPOSED,
+            suitability="caution" if caution else "allowed",
+        )
+        note = " ".join(c.get(lang) for c in cautions)
+        svg = illustration_svg(ref) if kind == ItemKind.EXERCISE else ""
+        rows.append(
+            ProposalRow(spec, title.get(lang), dose.describe(lang) if dose else "", note, item.reason.get(lang), svg)
+        )
+
+    add(plan.approach, ItemKind.APPROACH, plan.approach.text)
+    add(plan.package, ItemKind.APPROACH, plan.package.reason)
+    for goal in plan.goals:
+        add(goal, ItemKind.GOAL, goal.text)
+    for technique in plan.techniques:
+        add(
+            technique,
+            ItemKind.TECHNIQUE,
+            technique.name,
+            ref=technique.technique_id,
+            cautions=technique.cautions,
+            caution=technique.needs_confirmation,
+        )
+    for exercise in plan.exercises:
+        add(
+            exercise,
+            ItemKind.EXERCISE,
+            exercise.name,
+            ref=exercise.exercise_id,
+            dose=exercise.dose,
+            cautions=exercise.cautions,
+            caution=exercise.needs_confirmation,
+        )
+    for module in plan.education:
+        add(module, ItemKind.EDUCATION, module.title, ref=module.module_id)
+    sessions = plan.sessions
+    add(
+        sessions,
+        ItemKind.FREQUENCY,
+        Text(
+            f"{sessions.sessions_per_week} keer per week {sessions.session_minutes} minuten, {sessions.weeks} weken",
+            f"{sessions.sessions_per_week} times a week for {sessions.session_minutes} minutes, {sessions.weeks} weeks",
+        ),
+    )
+    for moment in plan.evaluation:
+        instruments = ", ".join(code.upper() for code in moment.instruments)
+        add(
+            moment,
+            ItemKind.EVALUATION,
+            Text(
+                f"{moment.due:%d-%m-%Y} (tot {moment.window_end:%d-%m-%Y}): {instruments}",
+                f"{moment.due:%d-%m-%Y} (until {moment.window_end:%d-%m-%Y}): {instruments}",
+            ),
+            ref=moment.key,
+        )
+    withheld = tuple(f"{w.name.get(lang)}: {w.reason.get(lang)}" for w in plan.withheld)
+    return Proposal(tuple(rows), sessions.weeks, sessions.sessions_per_week, withheld)
+
+
+def load_default_pain() -> int:
+    return int(load_progression_model().settings.max_exercise_pain)

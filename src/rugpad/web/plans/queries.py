@@ -1,0 +1,151 @@
+"""Read-only views of plans and session logs for the pages, the PDF and the calendar. Callers have authorised."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import get_language
+
+from rugpad.content.education import load_education
+from rugpad.content.exercises import illustration_svg
+from rugpad.core.exercises import Exercise
+from rugpad.core.progression import ProgressionAdvice
+from rugpad.core.vocab import Lang
+from rugpad.web.plans.clinical import exercise_library, progression_advice, progression_model
+from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan
+from rugpad.web.plans.schedule import training_days
+from rugpad.web.plans.specs import ItemSpec, spec_of
+
+CONTACT_MODULE = "when-to-contact-now"
+
+
+def current_lang() -> Lang:
+    return Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    item: PlanItem
+    spec: ItemSpec
+    title: str
+    why: str
+    dose_text: str
+    exercise: Exercise | None
+    svg: str
+    days: tuple[int, ...]
+
+
+def item_views(version: PlanVersion | None, lang: Lang) -> list[ItemView]:
+    if version is None:
+        return []
+    library = exercise_library()
+    views = []
+    for item in version.items.all():
+        spec = spec_of(item)
+        exercise = library.get(item.ref) if item.kind == ItemKind.EXERCISE else None
+        views.append(
+            ItemView(
+                item=item,
+                spec=spec,
+                title=exercise.name.get(lang) if exercise else spec.text.get(lang),
+                why=spec.why.get(lang),
+                dose_text=spec.dose.describe(lang) if spec.dose else "",
+                exercise=exercise,
+                svg=illustration_svg(exercise.id) if exercise else "",
+                days=training_days(spec.dose) if exercise else (),
+            )
+        )
+    return views
+
+
+def grouped(views: list[ItemView]) -> OrderedDict[str, list[ItemView]]:
+    """Items by kind, in the order of `ItemKind`; kinds without items are left out."""
+    groups: OrderedDict[str, list[ItemView]] = OrderedDict((kind.value, []) for kind in ItemKind)
+    for view in views:
+        groups[view.item.kind].append(view)
+    return OrderedDict((kind, items) for kind, items in groups.items() if items)
+
+
+def exercises_of(plan: TreatmentPlan, lang: Lang) -> list[ItemView]:
+    return [v for v in item_views(plan.current(), lang) if v.exercise is not None]
+
+
+def session_exercises(plan: TreatmentPlan, today: dt.date, lang: Lang, every_day: bool) -> list[dict[str, Any]]:
+    """Today's exercises as plain data for the guided session's script."""
+    found = []
+    for view in exercises_of(plan, lang):
+        if not every_day and today.weekday() not in view.days:
+            continue
+        exercise, dose = view.exercise, view.spec.dose
+        assert exercise is not None and dose is not None
+        found.append(
+            {
+                "item_id": view.item.pk,
+                "exercise_id": exercise.id,
+                "name": view.title,
+                "position": exercise.position.get(lang),
+                "steps": [step.get(lang) for step in exercise.steps],
+                "dose_text": view.dose_text,
+                "kind": dose.kind.value,
+                "hold_seconds": dose.hold_seconds,
+                "repetitions": dose.repetitions,
+                "sets": dose.sets or 1,
+                "rest_seconds": dose.rest_seconds,
+                "minutes": dose.minutes,
+                "per_side": dose.per_side,
+            }
+        )
+    return found
+
+
+def contact_now(lang: Lang) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The title and the bulleted sections of the "contact us now if..." module, for the printed programme."""
+    module = load_education()[CONTACT_MODULE]
+    sections: list[tuple[str, list[str]]] = []
+    for line in module.body.get(lang).splitlines():
+        if line.startswith("## "):
+            sections.append((line[3:].strip(), []))
+        elif line.startswith("- ") and sections:
+            sections[-1][1].append(line[2:].strip())
+    return module.title.get(lang), [(heading, bullets) for heading, bullets in sections if bullets]
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseProgress:
+    view: ItemView
+    entries: list[ExerciseSetLog]
+    advice: ProgressionAdvice | None
+    settled: bool | None
+    reason: str = ""
+    next_dose: str = ""
+
+
+def entries_overview(plan: TreatmentPlan, lang: Lang) -> tuple[list[ExerciseSetLog], list[ExerciseProgress]]:
+    """All session entries, newest first, and per current exercise the core's progression advice after its
+    latest done entry."""
+    entries = list(
+        ExerciseSetLog.objects.filter(session__plan=plan).select_related("session").order_by("-done_at", "-id")
+    )
+    model = progression_model(plan.episode.patient.practice)
+    progress = []
+    for view in exercises_of(plan, lang):
+        mine = [e for e in entries if e.exercise_id == view.spec.ref]
+        latest = next((e for e in mine if not e.skipped and e.pain_during is not None), None)
+        advice = None
+        settled = latest.session.settled_since_last if latest else None
+        if latest is not None and latest.pain_during is not None:
+            advice = progression_advice(model, view.spec, pain_during=latest.pain_during, settled=settled)
+        progress.append(
+            ExerciseProgress(
+                view,
+                mine,
+                advice,
+                settled,
+                advice.reason.get(lang) if advice else "",
+                advice.dose.describe(lang) if advice and advice.dose else "",
+            )
+        )
+    return entries, progress

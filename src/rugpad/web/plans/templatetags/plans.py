@@ -1,0 +1,51 @@
+"""`{% plan_panel episode %}`: the treatment-plan card on the care app's episode page, so `care` needs no change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from rugpad.web.care.models import Episode
+from rugpad.web.plans.models import TreatmentPlan
+
+register = template.Library()
+
+
+@register.inclusion_tag("plans/_episode_panel.html")
+def plan_panel(episode: Episode) -> dict[str, Any]:
+    """The episode page is already authorised and audit-logged by `care.access`; this only adds the plan summary."""
+    plan = TreatmentPlan.objects.filter(episode=episode).first()
+    version = plan.current() if plan else None
+    return {
+        "episode": episode,
+        "version": version,
+        "exercise_count": version.items.filter(kind="exercise").count() if version else 0,
+        "entry_count": plan.sessions.values("entries").count() if plan else 0,
+    }
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("plans/_dose_fields.html")
+def dose_inputs(dose: Any, item_id: int, form: Any = None) -> dict[str, Any]:
+    """The dose amounts that belong to the dose's kind (plus frequency), with the posted values and errors."""
+    from rugpad.core.exercises import DoseKind
+    from rugpad.web.plans.forms import DOSE_LABELS
+
+    names = {
+        DoseKind.HOLD: ("hold_seconds", "repetitions", "sets"),
+        DoseKind.REPS: ("repetitions", "sets", "rest_seconds"),
+        DoseKind.DURATION: ("minutes",),
+    }[dose.kind] + ("times_per_day", "days_per_week")
+    fields = []
+    for name in names:
+        value = form.data.get(name, "") if form is not None else getattr(dose, name)
+        errors = form.errors.get(name, []) if form is not None else []
+        fields.append(
+            {"name": name, "label": DOSE_LABELS[name], "value": value, "errors": errors, "id": f"dose-{item_id}-{name}"}
+        )
+    return {"fields": fields}

@@ -1,0 +1,423 @@
+"""Plan editor (clinician), guided session and programme downloads (patient): parse → access_* → do_* or a
+query → render. Editor actions answer htmx with the plan panel, plain requests with a redirect (or the page with
+the error, status 400)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rugpad.core.errors import InvalidInput
+from rugpad.core.exercises import DoseKind
+from rugpad.web.audit.log import record
+from rugpad.web.audit.models import AuditAction
+from rugpad.web.care.models import Episode
+from rugpad.web.plans import actions, clinical, queries
+from rugpad.web.plans.access import access_episode_for_plan, access_own_plan, require_patient
+from rugpad.web.plans.forms import (
+    AddExerciseForm,
+    DoseForm,
+    EntryForm,
+    LibrarySearchForm,
+    PlanMetaForm,
+    PlanSettingsForm,
+    TextItemForm,
+)
+from rugpad.web.plans.models import ItemKind, Origin, PlanSettings, PlanVersion, TreatmentPlan
+from rugpad.web.plans.pdf import programme_pdf
+from rugpad.web.plans.schedule import programme_calendar
+from rugpad.web.plans.specs import ItemSpec, spec_of
+from rugpad.web.practice.models import User
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _editor_context(episode: Episode, plan: TreatmentPlan | None, **extra: Any) -> dict[str, Any]:
+    lang = queries.current_lang()
+    version = plan.current() if plan else None
+    views = queries.item_views(version, lang)
+    own = PlanSettings.objects.filter(practice_id=episode.patient.practice_id).first()
+    context: dict[str, Any] = {
+        "episode": episode,
+        "patient": episode.patient,
+        "plan": plan,
+        "version": version,
+        "groups": queries.grouped(views),
+        "tags": sorted(clinical.condition_tags(episode)),
+        "practice_settings": own,
+        "search_form": LibrarySearchForm(initial={"region": episode.region}),
+        "text_form": TextItemForm(),
+        "meta_form": PlanMetaForm(
+            initial={
+                "starts_on": version.starts_on,
+                "weeks": version.weeks,
+                "sessions_per_week": version.sessions_per_week,
+            }
+            if version
+            else None
+        ),
+    }
+    return context | extra
+
+
+def _panel(
+    request: HttpRequest, episode: Episode, plan: TreatmentPlan | None, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = _editor_context(episode, plan, **extra)
+    if _is_htmx(request):
+        return render(request, "plans/_plan.html", context)
+    if status == 200:
+        return redirect("plans_episode", episode.pk)
+    return render(request, "plans/editor.html", context, status=status)
+
+
+def _current_specs(plan: TreatmentPlan | None) -> list[ItemSpec]:
+    version = plan.current() if plan else None
+    return [spec_of(item) for item in version.items.all()] if version else []
+
+
+@login_required
+def editor(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, plan = access_episode_for_plan(request, episode_id)
+    return render(request, "plans/editor.html", _editor_context(episode, plan))
+
+
+@login_required
+def generate(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """GET shows the proposal with why each item is there; POST accepts it as the next plan version."""
+    episode, _plan = access_episode_for_plan(request, episode_id)
+    lang = queries.current_lang()
+    known = {value for value, _label in clinical.causes(lang)}
+    data = request.POST if request.method == "POST" else request.GET
+    chosen = [c for c in data.getlist("cause") if c in known]
+    context: dict[str, Any] = {"episode": episode, "causes": clinical.causes(lang), "chosen": chosen}
+    try:
+        proposal = clinical.propose(episode, lang, chosen)
+    except InvalidInput as error:
+        return render(request, "plans/proposal.html", context | {"error": error.problem}, status=400)
+    context["proposal"] = proposal
+    if request.method == "POST":
+        try:
+            actions.do_save_version(
+                request,
+                episode,
+                proposal.specs,
+                change="proposal accepted",
+                confirm=set(request.POST.getlist("confirm")),
+                weeks=proposal.weeks,
+                sessions_per_week=proposal.sessions_per_week,
+            )
+        except InvalidInput as error:
+            return render(request, "plans/proposal.html", context | {"error": str(error)}, status=400)
+        return redirect("plans_episode", episode.pk)
+    return render(request, "plans/proposal.html", context)
+
+
+@login_required
+def library(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, _plan = access_episode_for_plan(request, episode_id)
+    form = LibrarySearchForm(request.GET or None)
+    criteria = form.cleaned_data if form.is_valid() else {}
+    lang = queries.current_lang()
+    try:
+        check = clinical.item_checker(episode)
+    except InvalidInput as error:
+        return render(request, "plans/_library.html", {"episode": episode, "results": [], "error": str(error)})
+    results = []
+    for exercise, svg in clinical.search_library(
+        criteria.get("region", ""), criteria.get("purpose", ""), criteria.get("q", ""), lang
+    ):
+        verdict = check(exercise.id)
+        results.append(
+            {
+                "exercise": exercise,
+                "name": exercise.name.get(lang),
+                "svg": svg,
+                "verdict": verdict,
+                "reason": clinical.reason_text(verdict, lang),
+                "dose_text": exercise.dose.describe(lang),
+            }
+        )
+    return render(request, "plans/_library.html", {"episode": episode, "results": results, "lang": lang})
+
+
+@login_required
+@require_POST
+def add_exercise(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, plan = access_episode_for_plan(request, episode_id)
+    form = AddExerciseForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, episode, plan, status=400, error=_("Choose an exercise from the library."))
+    exercise = clinical.exercise_library().get(form.cleaned_data["exercise"])
+    if exercise is None:
+        return _panel(request, episode, plan, status=400, error=_("Unknown exercise."))
+    lang = queries.current_lang()
+    name = exercise.name.get(lang)
+    try:
+        check = clinical.item_checker(episode)(exercise.id)
+    except InvalidInput as error:
+        return _panel(request, episode, plan, status=400, error=str(error))
+    reason = clinical.reason_text(check, lang)
+    if check.refused:
+        message = _("%(name)s is contra-indicated for this patient and was not added.") % {"name": name}
+        return _panel(request, episode, plan, status=400, error=f"{message} {reason}")
+    if check.needs_confirmation and not form.cleaned_data["confirm_caution"]:
+        message = _("%(name)s needs care for this patient: tick the confirmation to add it.") % {"name": name}
+        return _panel(request, episode, plan, status=400, error=f"{message} {reason}")
+    specs = [*_current_specs(plan), clinical.clinician_exercise(exercise, check.suitability)]
+    actions.do_save_version(request, episode, specs, change=f"exercise added: {exercise.id}", confirm={exercise.id})
+    return _panel(request, episode, TreatmentPlan.objects.get(episode=episode))
+
+
+@login_required
+@require_POST
+def add_text(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, plan = access_episode_for_plan(request, episode_id)
+    form = TextItemForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, episode, plan, status=400, text_form=form)
+    text = form.cleaned_data["text"]
+    from rugpad.core.text import Text
+
+    spec = ItemSpec(kind=form.cleaned_data["kind"], text=Text(text, text), origin=Origin.CLINICIAN)
+    actions.do_save_version(request, episode, [*_current_specs(plan), spec], change=f"{spec.kind} added")
+    return _panel(request, episode, TreatmentPlan.objects.get(episode=episode))
+
+
+def _current_item_index(plan: TreatmentPlan | None, item_id: int) -> tuple[PlanVersion, int]:
+    version = plan.current() if plan else None
+    ids = list(version.items.values_list("pk", flat=True)) if version else []
+    if version is None or item_id not in ids:
+        raise Http404("No such item in the current plan")
+    return version, ids.index(item_id)
+
+
+@login_required
+@require_POST
+def remove_item(request: HttpRequest, episode_id: int, item_id: int) -> HttpResponse:
+    episode, plan = access_episode_for_plan(request, episode_id)
+    _version, index = _current_item_index(plan, item_id)
+    specs = _current_specs(plan)
+    removed = specs.pop(index)
+    actions.do_save_version(
+        request, episode, specs, change=f"{removed.kind} removed: {removed.ref or removed.text.en[:60]}"
+    )
+    return _panel(request, episode, plan)
+
+
+@login_required
+@require_POST
+def edit_dose(request: HttpRequest, episode_id: int, item_id: int) -> HttpResponse:
+    episode, plan = access_episode_for_plan(request, episode_id)
+    _version, index = _current_item_index(plan, item_id)
+    specs = _current_specs(plan)
+    spec = specs[index]
+    if spec.dose is None:
+        raise Http404("This item has no dose")
+    form = DoseForm(request.POST, kind=DoseKind(spec.dose.kind), per_side=spec.dose.per_side)
+    if not form.is_valid() or form.dose is None:
+        return _panel(request, episode, plan, status=400, dose_errors={item_id: form})
+    specs[index] = spec.with_dose(form.dose)
+    actions.do_save_version(request, episode, specs, change=f"dose changed: {spec.ref}")
+    return _panel(request, episode, plan)
+
+
+@login_required
+@require_POST
+def edit_meta(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, plan = access_episode_for_plan(request, episode_id)
+    form = PlanMetaForm(request.POST)
+    if plan is None or not form.is_valid():
+        return _panel(request, episode, plan, status=400, meta_form=form)
+    actions.do_save_version(
+        request, episode, _current_specs(plan), change="dates and frequency changed", **form.cleaned_data
+    )
+    return _panel(request, episode, plan)
+
+
+@login_required
+def versions(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, plan = access_episode_for_plan(request, episode_id)
+    lang = queries.current_lang()
+    history = [(v, queries.item_views(v, lang)) for v in plan.versions.order_by("-number")] if plan else []
+    return render(request, "plans/versions.html", {"episode": episode, "patient": episode.patient, "history": history})
+
+
+@login_required
+def entries(request: HttpRequest, episode_id: int) -> HttpResponse:
+    episode, plan = access_episode_for_plan(request, episode_id)
+    rows, progress = queries.entries_overview(plan, queries.current_lang()) if plan else ([], [])
+    return render(
+        request,
+        "plans/entries.html",
+        {"episode": episode, "patient": episode.patient, "plan": plan, "rows": rows, "progress": progress},
+    )
+
+
+def _pdf_response(request: HttpRequest, plan: TreatmentPlan) -> HttpResponse:
+    version = plan.current()
+    if version is None:
+        raise Http404("No plan yet")
+    lang = queries.current_lang()
+    data = programme_pdf(plan, version, lang)
+    record(request, AuditAction.EXPORT, version, patient_id=plan.episode.patient_id, summary="programme PDF")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="oefenprogramma.pdf"'
+    return response
+
+
+def _ics_response(request: HttpRequest, plan: TreatmentPlan) -> HttpResponse:
+    version = plan.current()
+    if version is None:
+        raise Http404("No plan yet")
+    lang = queries.current_lang()
+    views = queries.exercises_of(plan, lang)
+    data = programme_calendar(
+        [(v.title, v.dose_text, v.spec.dose) for v in views], version.starts_on, version.weeks, _("Exercises")
+    )
+    record(request, AuditAction.EXPORT, version, patient_id=plan.episode.patient_id, summary="programme calendar")
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="oefenschema.ics"'
+    return response
+
+
+@login_required
+def episode_pdf(request: HttpRequest, episode_id: int) -> HttpResponse:
+    _episode, plan = access_episode_for_plan(request, episode_id)
+    if plan is None:
+        raise Http404("No plan yet")
+    return _pdf_response(request, plan)
+
+
+@login_required
+def episode_ics(request: HttpRequest, episode_id: int) -> HttpResponse:
+    _episode, plan = access_episode_for_plan(request, episode_id)
+    if plan is None:
+        raise Http404("No plan yet")
+    return _ics_response(request, plan)
+
+
+@login_required
+def my_pdf(request: HttpRequest) -> HttpResponse:
+    _patient, plan = access_own_plan(request)
+    return _pdf_response(request, plan)
+
+
+@login_required
+def my_ics(request: HttpRequest) -> HttpResponse:
+    _patient, plan = access_own_plan(request)
+    return _ics_response(request, plan)
+
+
+@login_required
+def my_exercises(request: HttpRequest) -> HttpResponse:
+    patient = require_patient(request)
+    try:
+        _patient, plan = access_own_plan(request)
+    except Http404:
+        return render(request, "plans/my_exercises.html", {"patient": patient, "plan": None})
+    views = queries.exercises_of(plan, queries.current_lang())
+    return render(request, "plans/my_exercises.html", {"patient": patient, "plan": plan, "exercises": views})
+
+
+@login_required
+def session(request: HttpRequest) -> HttpResponse:
+    """The guided session: today's exercises one by one (the script does the rest)."""
+    _patient, plan = access_own_plan(request)
+    every_day = request.GET.get("all") == "1"
+    exercises = queries.session_exercises(plan, timezone.localdate(), queries.current_lang(), every_day)
+    svgs = {e["exercise_id"]: clinical_svg(e["exercise_id"]) for e in exercises}
+    return render(
+        request,
+        "plans/session.html",
+        {
+            "plan": plan,
+            "exercises": exercises,
+            "svgs": svgs,
+            "every_day": every_day,
+            "pain_range": range(11),
+            "words": _session_words(),
+        },
+    )
+
+
+def _session_words() -> dict[str, str]:
+    """The words the session script shows or speaks, in the page's language."""
+    return {
+        "set": _("Set"),
+        "of": _("of"),
+        "rep": _("Repetition"),
+        "hold": _("Hold"),
+        "rest": _("Rest"),
+        "relax": _("Relax"),
+        "move": _("Keep moving"),
+        "reps_todo": _("Do the repetitions at your own pace and tap after each one"),
+        "exercise": _("Exercise"),
+        "paused": _("Paused"),
+        "resume": _("Resume"),
+        "pause": _("Pause"),
+        "waiting": _("results waiting to be sent"),
+        "all_sent": _("All results are sent."),
+        "go": _("Go"),
+        "next_set": _("Next set"),
+        "each_side": _("each side"),
+    }
+
+
+def clinical_svg(exercise_id: str) -> str:
+    from rugpad.content.exercises import illustration_svg
+
+    return illustration_svg(exercise_id)
+
+
+@login_required
+@require_POST
+def session_log(request: HttpRequest) -> HttpResponse:
+    """One exercise result as JSON; the same key again answers 200 with the stored entry and stores nothing."""
+    patient, plan = access_own_plan(request)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"errors": {"__all__": [_("The request is not valid JSON.")]}}, status=400)
+    form = EntryForm(payload if isinstance(payload, dict) else {})
+    if not form.is_valid():
+        return JsonResponse({"errors": {name: list(errors) for name, errors in form.errors.items()}}, status=400)
+    try:
+        entry, created = actions.do_log_entry(request, patient, plan, form.cleaned_data)
+    except InvalidInput as error:
+        return JsonResponse({"errors": {error.field: [error.problem]}}, status=400)
+    return JsonResponse({"id": entry.pk, "key": str(entry.key), "created": created}, status=201 if created else 200)
+
+
+@login_required
+def plan_settings(request: HttpRequest) -> HttpResponse:
+    """The practice's own plan values (shown as "practice setting" wherever they are used)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not (user.is_clinician or user.is_practice_admin):
+        raise Http404("Not found")
+    own = PlanSettings.objects.filter(practice_id=user.practice_id).first()
+    initial = {n: getattr(own, n) for n in ("sessions_per_week", "weeks", "max_exercise_pain")} if own else None
+    form = PlanSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        assert user.practice is not None
+        actions.do_save_plan_settings(request, user.practice, **form.cleaned_data)
+        return redirect("plans_settings")
+    model = clinical.progression_model(user.practice) if user.practice else None
+    return render(
+        request,
+        "plans/settings.html",
+        {"form": form, "own": own, "default_pain": clinical.load_default_pain(), "model": model},
+        status=400 if form.errors else 200,
+    )
+
+
+ITEM_KINDS = ItemKind

@@ -1,0 +1,57 @@
+"""Authorise by loading, for the portal's records; built on `care.access` (404 outside reach, `view` audited)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from rugpad.web.audit.log import record
+from rugpad.web.audit.models import AuditAction
+from rugpad.web.care.access import access_patient, patients_visible_to, require_clinician
+from rugpad.web.care.models import Patient
+from rugpad.web.portal.models import Alert, DiaryEntry
+from rugpad.web.practice.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def access_own_record(request: HttpRequest) -> Patient:
+    """The logged-in patient's own record; everybody else (clinicians included) gets a 404."""
+    user = _user(request)
+    patient = getattr(user, "patient_profile", None) if user.is_authenticated and user.is_patient else None
+    if patient is None:
+        raise Http404("Not found")
+    return access_patient(request, patient.pk)
+
+
+def access_entry(request: HttpRequest, entry_id: int) -> DiaryEntry:
+    """A diary entry of a visible patient: the patient themselves or a clinician of their practice."""
+    try:
+        entry = DiaryEntry.objects.select_related("patient").get(
+            pk=entry_id, patient__in=patients_visible_to(_user(request))
+        )
+    except DiaryEntry.DoesNotExist:
+        raise Http404("No such diary entry") from None
+    record(request, AuditAction.VIEW, entry, patient_id=entry.patient_id)
+    return entry
+
+
+def access_own_entry(request: HttpRequest, entry_id: int) -> DiaryEntry:
+    """A diary entry the patient may change: only their own (clinicians read entries, never write them)."""
+    user = _user(request)
+    if not user.is_authenticated or not user.is_patient:
+        raise Http404("Not found")
+    return access_entry(request, entry_id)
+
+
+def access_alert(request: HttpRequest, alert_id: int) -> Alert:
+    require_clinician(request)
+    try:
+        alert = Alert.objects.select_related("patient").get(
+            pk=alert_id, patient__in=patients_visible_to(_user(request))
+        )
+    except Alert.DoesNotExist:
+        raise Http404("No such alert") from None
+    record(request, AuditAction.VIEW, alert, patient_id=alert.patient_id)
+    return alert

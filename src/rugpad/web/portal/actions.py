@@ -1,0 +1,261 @@
+"""Every write of the portal: each action owns its transaction and writes its audit event inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rugpad.content.portal import load_trend_settings
+from rugpad.core.trends import DiaryPoint, ExercisesDone
+from rugpad.core.vocab import Urgency
+from rugpad.web.audit.log import record
+from rugpad.web.audit.models import AuditAction
+from rugpad.web.care.models import Episode, EpisodeStatus, Patient
+from rugpad.web.portal import clinical, conf
+from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry, Invitation, Message
+from rugpad.web.practice.models import Role, User
+
+
+class PortalError(Exception):
+    """A write that is refused for a reason the user must read (expired link, locked entry...)."""
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class NewInvitation:
+    invitation: Invitation
+    token: str
+    """Shown once to the clinician; only its digest is stored."""
+    emailed: bool
+
+
+@transaction.atomic
+def _create_invitation(request: HttpRequest, patient: Patient) -> tuple[Invitation, str]:
+    if patient.user_id is not None:
+        raise PortalError(_("This patient already has an account."))
+    now = timezone.now()
+    patient.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        patient=patient,
+        digest=token_digest(token),
+        created_by=_actor(request),
+        expires_at=now + conf.invitation_lifetime(),
+        emailed_to=patient.email,
+    )
+    record(request, AuditAction.CREATE, invitation, patient_id=patient.pk, summary="portal invitation created")
+    return invitation, token
+
+
+def do_invite_patient(request: HttpRequest, patient: Patient, link_for: Any) -> NewInvitation:
+    """Creates a one-time link (older open links stop working) and e-mails it when the patient has an address.
+
+    `link_for(token)` makes the absolute URL; the mail goes out after the invitation is committed.
+    """
+    invitation, token = _create_invitation(request, patient)
+    emailed = False
+    if patient.email:
+        body = _(
+            "%(practice)s invites you to rugpad, your online diary and exercise page.\n\n"
+            "Open this link to choose your password (it works once, until %(expires)s):\n%(link)s\n"
+        ) % {
+            "practice": patient.practice.name,
+            "expires": timezone.localtime(invitation.expires_at).strftime("%d-%m-%Y %H:%M"),
+            "link": link_for(token),
+        }
+        emailed = send_mail(_("Your rugpad account"), body, None, [patient.email], fail_silently=True) == 1
+        record(
+            request,
+            AuditAction.EXPORT,
+            invitation,
+            patient_id=patient.pk,
+            summary="invitation e-mailed" if emailed else "invitation e-mail failed",
+        )
+    return NewInvitation(invitation, token, emailed)
+
+
+def invitation_for(token: str) -> Invitation | None:
+    return Invitation.objects.select_related("patient__practice").filter(digest=token_digest(token)).first()
+
+
+def invitation_problem(invitation: Invitation | None, now: dt.datetime) -> str | None:
+    """Why a link cannot be used (a sentence for the patient), or None when it can."""
+    if invitation is None:
+        return _("This link is not valid. Please ask your practice for a new invitation.")
+    if invitation.used_at is not None or invitation.patient.user_id is not None:
+        return _("This link has already been used. Log in with your username and password.")
+    if invitation.revoked_at is not None:
+        return _("This link was replaced by a newer invitation. Please use the most recent one.")
+    if invitation.expires_at <= now:
+        return _("This link has expired. Please ask your practice for a new invitation.")
+    return None
+
+
+def username_for(patient: Patient) -> str:
+    base = (patient.email or f"{patient.first_name}.{patient.last_name}").lower().replace(" ", "")[:120]
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+@transaction.atomic
+def do_accept_invitation(request: HttpRequest, token: str, password: str) -> User:
+    """Creates the patient's account and links it to their record; the link is spent in the same transaction."""
+    invitation = Invitation.objects.select_for_update().filter(digest=token_digest(token)).first()
+    problem = invitation_problem(invitation, timezone.now())
+    if invitation is None or problem:
+        raise PortalError(problem)
+    patient = invitation.patient
+    user = User.objects.create_user(
+        username=username_for(patient),
+        password=password,
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        email=patient.email,
+        practice=patient.practice,
+        role=Role.PATIENT,
+    )
+    patient.user = user
+    patient.save(update_fields=["user"])
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    record(request, AuditAction.UPDATE, invitation, patient_id=patient.pk, summary="invitation accepted", actor=user)
+    record(request, AuditAction.CREATE, user, patient_id=patient.pk, summary="patient account created", actor=user)
+    return user
+
+
+def is_editable(entry: DiaryEntry, now: dt.datetime) -> bool:
+    return entry.current and now < entry.opened_at + conf.diary_edit_window()
+
+
+def open_episode(patient: Patient) -> Episode | None:
+    return patient.episodes.filter(status=EpisodeStatus.OPEN).order_by("-started_on", "-id").first()
+
+
+DIARY_FIELDS = (
+    "day",
+    "pain_now",
+    "pain_exercise",
+    "pain_next_morning",
+    "exercises",
+    "minutes_walked",
+    "sleep_quality",
+    "medication",
+    "note",
+)
+
+
+@transaction.atomic
+def do_save_diary(
+    request: HttpRequest, patient: Patient, data: dict[str, Any], previous: DiaryEntry | None = None
+) -> DiaryEntry:
+    """Stores a diary entry (or a new version of `previous`), triages alarm answers and raises alerts."""
+    now = timezone.now()
+    if previous is not None:
+        previous = DiaryEntry.objects.select_for_update().get(pk=previous.pk)
+        if not is_editable(previous, now):
+            raise PortalError(_("This entry can no longer be changed."))
+        previous.current = False
+        previous.save(update_fields=["current"])
+    episode = open_episode(patient)
+    region = episode.region if episode else "low_back"
+    alarms = [str(a) for a in data.get("alarms", [])]
+    judgement = clinical.judge_alarms(alarms, region)
+    entry = DiaryEntry.objects.create(
+        patient=patient,
+        episode=episode,
+        original=previous.first if previous else None,
+        version=previous.version + 1 if previous else 1,
+        opened_at=previous.opened_at if previous else now,
+        recorded_by=_actor(request),
+        alarms=sorted(alarms),
+        alarm_payloads=judgement.payloads,
+        alarm_urgency=str(judgement.urgency),
+        **{name: data.get(name) for name in DIARY_FIELDS if name in data},
+    )
+    record(
+        request,
+        AuditAction.UPDATE if previous else AuditAction.CREATE,
+        entry,
+        patient_id=patient.pk,
+        summary=f"diary entry v{entry.version}" + (f", alarm: {judgement.urgency}" if alarms else ""),
+    )
+    if judgement.urgency is not Urgency.NONE:
+        _raise_alert(
+            request,
+            patient,
+            AlertKind.ALARM,
+            judgement.top_flag,
+            str(judgement.urgency),
+            entry,
+            {"payloads": judgement.payloads},
+        )
+    _check_trends(request, patient, entry)
+    return entry
+
+
+def _raise_alert(
+    request: HttpRequest,
+    patient: Patient,
+    kind: AlertKind,
+    rule_id: str,
+    urgency: str,
+    entry: DiaryEntry,
+    detail: dict[str, Any],
+) -> Alert | None:
+    """One open alert per patient and rule: a repeat stays on the dashboard as the same alert."""
+    if Alert.objects.filter(patient=patient, rule_id=rule_id, acknowledged_at__isnull=True).exists():
+        return None
+    alert = Alert.objects.create(
+        patient=patient, kind=kind, rule_id=rule_id, urgency=urgency, entry=entry, detail=detail
+    )
+    record(request, AuditAction.CREATE, alert, patient_id=patient.pk, summary=f"alert {rule_id} ({urgency})")
+    return alert
+
+
+def _check_trends(request: HttpRequest, patient: Patient, entry: DiaryEntry) -> None:
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=2 * load_trend_settings().window_days)
+    points = [
+        DiaryPoint(e.day, e.pain_now, ExercisesDone(e.exercises) if e.exercises else None)
+        for e in patient.diary_entries.filter(current=True, day__gte=since)
+    ]
+    for alert in clinical.trends(points, today):
+        detail = {"value": alert.value, "threshold": alert.threshold, "since": alert.since.isoformat()}
+        _raise_alert(request, patient, AlertKind.TREND, alert.rule_id, str(Urgency.NONE), entry, detail)
+
+
+@transaction.atomic
+def do_acknowledge_alert(request: HttpRequest, alert: Alert, message: str = "") -> Alert:
+    """Marks the alert as seen by this clinician (it leaves the dashboard); an optional note goes to the patient."""
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is not None:
+        raise PortalError(_("This alert was already acknowledged."))
+    alert.acknowledged_at = timezone.now()
+    alert.acknowledged_by = _actor(request)
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    record(
+        request, AuditAction.UPDATE, alert, patient_id=alert.patient_id, summary=f"alert {alert.rule_id} acknowledged"
+    )
+    if message.strip():
+        note = Message.objects.create(patient=alert.patient, author=_actor(request), body=message.strip(), alert=alert)
+        record(request, AuditAction.CREATE, note, patient_id=alert.patient_id, summary="message to the patient")
+    return alert

@@ -1,0 +1,102 @@
+"""Read-only queries behind the portal pages. Callers have authorised the user; these never widen what is visible."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from rugpad.web.care.access import patients_visible_to
+from rugpad.web.care.models import Patient
+from rugpad.web.care.queries import pending_questionnaires
+from rugpad.web.portal import clinical
+from rugpad.web.portal.actions import is_editable, open_episode
+from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry, Invitation
+from rugpad.web.practice.models import User
+
+RECENT_DAYS = 14
+ALARM_URGENCIES = ("emergency", "urgent", "soon")
+
+
+def alert_view(alert: Alert) -> dict[str, Any]:
+    """An alert as the clinician reads it: the red flag (from the triage) or the trend rule, in their language."""
+    if alert.kind == AlertKind.ALARM:
+        flags = clinical.red_flags_of(alert.detail.get("payloads", []))
+        top = next((f for f in flags if f["id"] == alert.rule_id), flags[0] if flags else {})
+        about = {"name": top.get("name", alert.rule_id), "text": top.get("action", ""), "source": top.get("source", "")}
+        about["evidence"] = top.get("evidence", "")
+    else:
+        about = clinical.trend_view(alert.rule_id, alert.detail)
+    return {"alert": alert, "patient": alert.patient, **about}
+
+
+def open_alerts(clinician: User) -> list[dict[str, Any]]:
+    """Open alerts for the dashboard: every alarm in the practice (so none waits for an absent colleague),
+    trends only for the clinician's own and unassigned patients. Most urgent first, then newest."""
+    visible = patients_visible_to(clinician)
+    alerts = Alert.objects.filter(patient__in=visible, acknowledged_at__isnull=True).filter(
+        Q(kind=AlertKind.ALARM) | Q(patient__clinician=clinician) | Q(patient__clinician__isnull=True)
+    )
+    ordered = sorted(
+        alerts.select_related("patient"),
+        key=lambda a: (
+            ALARM_URGENCIES.index(a.urgency) if a.urgency in ALARM_URGENCIES else 9,
+            -a.created_at.timestamp(),
+        ),
+    )
+    return [alert_view(a) for a in ordered]
+
+
+def recent_entries(patient: Patient, today: dt.date) -> QuerySet[DiaryEntry]:
+    return patient.diary_entries.filter(current=True, day__gte=today - dt.timedelta(days=RECENT_DAYS))
+
+
+def entry_view(entry: DiaryEntry) -> dict[str, Any]:
+    now = timezone.now()
+    history = DiaryEntry.objects.filter(Q(pk=entry.first.pk) | Q(original=entry.first)).order_by("version")
+    return {
+        "entry": entry,
+        "editable": is_editable(entry, now),
+        "red_flags": clinical.red_flags_of(entry.alarm_payloads),
+        "questions": {q.id: q.question.get(clinical.reader_lang()) for q in clinical.alarm_questions(None)},
+        "history": history,
+        "practice": entry.patient.practice,
+    }
+
+
+def patient_home(patient: Patient, today: dt.date) -> dict[str, Any]:
+    """Everything on the patient's home screen, in the order a patient needs it."""
+    episode = open_episode(patient)
+    lang = clinical.reader_lang()
+    module = clinical.contact_module()
+    entries = list(recent_entries(patient, today)[:3])
+    return {
+        "patient": patient,
+        "practice": patient.practice,
+        "programme": todays_programme(patient, today),
+        "next_evaluation": episode.next_evaluation_on if episode else None,
+        "pending": pending_questionnaires(patient),
+        "messages_for_patient": patient.portal_messages.select_related("author")[:5],
+        "today_entries": [e for e in entries if e.day == today],
+        "last_alarm": next((e for e in entries if e.alarm_urgency in ALARM_URGENCIES), None),
+        "contact_title": module.title.get(lang),
+        "contact_body": module.body.get(lang),
+        "contact_source": ", ".join(module.source_ids),
+        "contact_evidence": str(module.evidence),
+    }
+
+
+def todays_programme(patient: Patient, today: dt.date) -> Any:
+    """Today's exercises from the plans app, once it offers a query for them; None shows a placeholder."""
+    try:
+        from rugpad.web.plans import queries as plans_queries
+    except ImportError:
+        return None
+    query = getattr(plans_queries, "todays_programme", None)
+    return query(patient, today) if query is not None else None
+
+
+def latest_invitation(patient: Patient) -> Invitation | None:
+    return patient.invitations.first()

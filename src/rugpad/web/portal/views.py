@@ -1,0 +1,137 @@
+"""Portal pages: parse → access_* → do_* or a query → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rugpad.web.care.access import access_patient, require_clinician
+from rugpad.web.portal import actions, queries
+from rugpad.web.portal.access import access_alert, access_entry, access_own_entry, access_own_record
+from rugpad.web.portal.forms import AcceptInvitationForm, AcknowledgeForm, DiaryForm
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, patient_id: int) -> HttpResponse:
+    require_clinician(request)
+    patient = access_patient(request, patient_id)
+    try:
+        new = actions.do_invite_patient(
+            request, patient, lambda token: request.build_absolute_uri(reverse("portal_accept", args=[token]))
+        )
+    except actions.PortalError as error:
+        messages.error(request, str(error))
+        return redirect("patient_detail", patient.pk)
+    link = request.build_absolute_uri(reverse("portal_accept", args=[new.token]))
+    return render(request, "portal/invite_link.html", {"patient": patient, "new": new, "link": link})
+
+
+def accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The patient's one-time link: choose a password, get an account, land on the home page logged in."""
+    invitation = actions.invitation_for(token)
+    problem = actions.invitation_problem(invitation, timezone.now())
+    if invitation is None or problem:
+        return render(
+            request, "portal/invite_invalid.html", {"problem": problem}, status=404 if invitation is None else 410
+        )
+    form = AcceptInvitationForm(request.POST or None, patient=invitation.patient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.do_accept_invitation(request, token, form.cleaned_data["password1"])
+        except actions.PortalError as error:
+            return render(request, "portal/invite_invalid.html", {"problem": str(error)}, status=410)
+        login(request, user, backend=MODEL_BACKEND)
+        messages.success(request, _("Welcome! Your username is %(username)s.") % {"username": user.username})
+        return redirect("patient_home")
+    return render(request, "portal/accept.html", {"form": form, "practice": invitation.patient.practice})
+
+
+@login_required
+def diary(request: HttpRequest) -> HttpResponse:
+    patient = access_own_record(request)
+    episode = actions.open_episode(patient)
+    form = DiaryForm(request.POST or None, region=episode.region if episode else None)
+    if request.method == "POST" and form.is_valid():
+        entry = actions.do_save_diary(request, patient, form.cleaned_data)
+        return _after_save(request, entry)
+    today = timezone.localdate()
+    return render(
+        request,
+        "portal/diary.html",
+        {"form": form, "entries": queries.recent_entries(patient, today), "now": timezone.now()},
+    )
+
+
+@login_required
+def diary_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = access_own_entry(request, entry_id)
+    if not actions.is_editable(entry, timezone.now()):
+        messages.error(request, _("This entry can no longer be changed."))
+        return redirect("portal_entry", entry.pk)
+    form = DiaryForm(
+        request.POST or None,
+        initial=DiaryForm.initial_from(entry),
+        region=entry.episode.region if entry.episode else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.do_save_diary(request, entry.patient, form.cleaned_data, previous=entry)
+        except actions.PortalError as error:
+            messages.error(request, str(error))
+            return redirect("portal_entry", entry.pk)
+        return _after_save(request, new)
+    return render(request, "portal/diary.html", {"form": form, "editing": entry})
+
+
+def _after_save(request: HttpRequest, entry: object) -> HttpResponse:
+    messages.success(request, _("Saved. Thank you!"))
+    return redirect("portal_entry", entry.pk)  # type: ignore[attr-defined]
+
+
+@login_required
+def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """One entry: for the patient with what to do after an alarm answer; for the clinician with its history."""
+    found = access_entry(request, entry_id)
+    return render(request, "portal/entry.html", queries.entry_view(found))
+
+
+@login_required
+def patient_diary(request: HttpRequest, patient_id: int) -> HttpResponse:
+    require_clinician(request)
+    patient = access_patient(request, patient_id)
+    alerts = [queries.alert_view(a) for a in patient.portal_alerts.select_related("patient")]
+    context = {
+        "patient": patient,
+        "entries": patient.diary_entries.filter(current=True)[:60],
+        "alerts": alerts,
+        "ack_form": AcknowledgeForm(),
+    }
+    return render(request, "portal/patient_diary.html", context)
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = access_alert(request, alert_id)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The message is too long."))
+    else:
+        try:
+            actions.do_acknowledge_alert(request, alert, form.cleaned_data["message"])
+            messages.success(request, _("Alert acknowledged."))
+        except actions.PortalError as error:
+            messages.info(request, str(error))
+    if request.POST.get("back") == "diary":
+        return redirect("portal_patient_diary", alert.patient_id)
+    return redirect("home")

@@ -1,0 +1,102 @@
+"""The evaluation page: change, MCID and clinical importance per instrument, responder status, the decision rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from rugpad.web.outcomes import clinical, clock
+from tests.web.conftest import World, client_for
+from tests.web.outcomes.helpers import ODI_20, ODI_36, ODI_40, fill
+
+
+@pytest.fixture
+def at_week_4(world: World, monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    today = world.episode.started_on + dt.timedelta(days=28)
+    monkeypatch.setattr(clock, "today", lambda: today)
+    return today
+
+
+def _page(world: World) -> str:
+    response = client_for(world.clinician).get(reverse("outcomes_evaluation", args=[world.episode.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_important_pain_change_and_an_unimportant_function_change_are_told_apart(
+    world: World, at_week_4: dt.date
+) -> None:
+    start = world.episode.started_on
+    fill(world.clinician, world.episode, "nprs", {"1": 8}, start)
+    fill(world.clinician, world.episode, "nprs", {"1": 3}, at_week_4)
+    fill(world.clinician, world.episode, "odi", ODI_40, start)
+    fill(world.clinician, world.episode, "odi", ODI_36, at_week_4)
+    changes = {c.instrument: c for c in clinical.evaluate(world.episode, at_week_4).changes}
+    assert changes["nprs"].clinically_important is True and changes["nprs"].points == -5
+    assert changes["odi"].clinically_important is False
+    page = _page(world)
+    assert "eval-ostelo-2008" in page  # the MCID's source
+    assert "-5" in page and "-62.5 %" in page.replace(",", ".")
+
+
+def test_the_decision_rule_is_shown_with_its_id_and_source(world: World, at_week_4: dt.date) -> None:
+    start = world.episode.started_on
+    fill(world.clinician, world.episode, "nprs", {"1": 8}, start)
+    fill(world.clinician, world.episode, "nprs", {"1": 7}, at_week_4)
+    fill(world.clinician, world.episode, "odi", ODI_40, start)
+    fill(world.clinician, world.episode, "odi", ODI_36, at_week_4)
+    evaluation = clinical.evaluate(world.episode, at_week_4)
+    assert evaluation.decision.outcome == "not_improved"
+    assert evaluation.decision.rule_id == "eval-low-back-3-4-weeks"
+    page = _page(world)
+    assert "eval-low-back-3-4-weeks" in page and evaluation.decision.source_id in page
+    assert "reevaluate_risk_factors" in page
+
+
+def test_improvement_on_pain_and_function_makes_a_responder(world: World, at_week_4: dt.date) -> None:
+    start = world.episode.started_on
+    fill(world.clinician, world.episode, "nprs", {"1": 8}, start)
+    fill(world.clinician, world.episode, "nprs", {"1": 2}, at_week_4)
+    fill(world.clinician, world.episode, "odi", ODI_40, start)
+    fill(world.clinician, world.episode, "odi", ODI_20, at_week_4)
+    decision = clinical.evaluate(world.episode, at_week_4).decision
+    assert decision.response.responder is True and decision.action == "progress"
+
+
+def test_a_baseline_of_zero_shows_no_percentage_and_no_error(world: World, at_week_4: dt.date) -> None:
+    fill(world.clinician, world.episode, "nprs", {"1": 0}, world.episode.started_on)
+    fill(world.clinician, world.episode, "nprs", {"1": 0}, at_week_4)
+    (nprs,) = clinical.evaluate(world.episode, at_week_4).changes
+    assert nprs.percent is None and nprs.direction == "unchanged" and nprs.clinically_important is False
+    assert "%)" not in _page(world).split('id="eval-h"')[1].split("</table>")[0]
+
+
+def test_without_a_follow_up_the_change_cannot_be_judged(world: World, at_week_4: dt.date) -> None:
+    fill(world.clinician, world.episode, "nprs", {"1": 6}, world.episode.started_on)
+    evaluation = clinical.evaluate(world.episode, at_week_4)
+    (nprs,) = evaluation.changes
+    assert nprs.follow_up is None and nprs.clinically_important is None
+    assert evaluation.decision.outcome == "unknown"
+    page = _page(world)
+    assert "kan niet beoordeeld worden" in page or "cannot be judged" in page
+
+
+def test_no_questionnaires_at_all_still_gives_a_page(world: World, at_week_4: dt.date) -> None:
+    page = _page(world)
+    assert "eval-low-back-3-4-weeks" in page  # unknown outcome at week 4 → re-evaluate risk factors
+
+
+def test_the_global_perceived_effect_is_shown_with_its_unverified_source(world: World, at_week_4: dt.date) -> None:
+    fill(world.clinician, world.episode, "gpe", {"1": 2}, at_week_4)
+    evaluation = clinical.evaluate(world.episode, at_week_4)
+    assert evaluation.gpe is not None and evaluation.gpe.success
+    assert "eval-gpe-unverified" in _page(world)
+
+
+def test_the_charts_draw_the_mcid_band_around_the_baseline(world: World, at_week_4: dt.date) -> None:
+    fill(world.clinician, world.episode, "nprs", {"1": 8}, world.episode.started_on)
+    fill(world.clinician, world.episode, "nprs", {"1": 3}, at_week_4)
+    page = _page(world)
+    assert "<svg" in page and "<polyline" in page and 'stroke-dasharray="4 3"' in page

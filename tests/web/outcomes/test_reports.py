@@ -1,0 +1,131 @@
+"""The GP report: drafted any time, sent only with recorded consent; discharge closes the episode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from rugpad.web.audit.models import AuditEvent
+from rugpad.web.care.models import EpisodeStatus
+from rugpad.web.demo import as_user
+from rugpad.web.outcomes import actions, clock
+from rugpad.web.outcomes.models import GpReport, ReportConsent
+from tests.web.conftest import World, client_for
+from tests.web.outcomes.helpers import ODI_20, ODI_40, fill
+
+CONSENT = {"decision": "given", "method": "verbal", "given_by": "Pat Ienta", "recipient": "Huisarts Jansen", "note": ""}
+REPORT = {"lang": "nl", "treatment": "Vier behandelingen met oefentherapie.", "advice": "Blijf wandelen; géén rust."}
+
+
+@pytest.fixture
+def today(world: World, monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    day = world.episode.started_on + dt.timedelta(days=28)
+    monkeypatch.setattr(clock, "today", lambda: day)
+    fill(world.clinician, world.episode, "nprs", {"1": 8}, world.episode.started_on)
+    fill(world.clinician, world.episode, "nprs", {"1": 3}, day)
+    fill(world.clinician, world.episode, "odi", ODI_40, world.episode.started_on)
+    fill(world.clinician, world.episode, "odi", ODI_20, day)
+    return day
+
+
+def _draft(world: World) -> GpReport:
+    response = client_for(world.clinician).post(reverse("outcomes_new_report", args=[world.episode.pk]), REPORT)
+    assert response.status_code == 302
+    return GpReport.objects.get(episode=world.episode)
+
+
+def _pdf_text(data: bytes) -> str:
+    """The PDF's text with runs of white space collapsed (line breaks fall anywhere)."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_a_report_can_be_drafted_without_consent_but_not_exported(world: World, today: dt.date) -> None:
+    report = _draft(world)
+    client = client_for(world.clinician)
+    page = client.get(reverse("outcomes_report", args=[report.pk])).content.decode()
+    assert "CONCEPT" in page or "DRAFT" in page
+    response = client.post(reverse("outcomes_report_pdf", args=[report.pk]))
+    assert response.status_code == 302 and response["Content-Type"] != "application/pdf"
+    report.refresh_from_db()
+    assert report.exported_at is None
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_with_consent_the_pdf_is_exported_and_audited(world: World, today: dt.date) -> None:
+    report = _draft(world)
+    client = client_for(world.clinician)
+    assert client.post(reverse("outcomes_consent", args=[world.episode.pk]), CONSENT).status_code == 302
+    response = client.post(reverse("outcomes_report_pdf", args=[report.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _pdf_text(response.content)
+    assert "Pat Ienta" in text and "géén rust" in text
+    assert "Vermoeden van caudasyndroom" not in text  # no screening recorded in this world: nothing claimed
+    assert "8 → 3" in text
+    report.refresh_from_db()
+    assert report.exported_at is not None and report.exported_by == world.clinician
+    assert AuditEvent.objects.filter(action="export", object_id=str(report.pk)).exists()
+
+
+def test_the_pdf_lists_the_red_flags_screened_negative(world: World, today: dt.date) -> None:
+    from rugpad.web.care.actions import do_save_screening
+
+    do_save_screening(as_user(world.clinician), world.episode, [], "")
+    report = actions.do_generate_report(
+        as_user(world.clinician), world.episode, kind="interim", treatment="x", advice="y", today=today
+    )
+    text = _pdf_text(bytes(report.pdf))
+    assert "Rode vlaggen" in text and "caudasyndroom" in text
+    assert "cervicale myelopathie" not in text  # a neck flag, not screened for the low back
+
+
+def test_withdrawn_consent_blocks_the_export_again(world: World, today: dt.date) -> None:
+    report = _draft(world)
+    request = as_user(world.clinician)
+    actions.do_record_consent(request, world.episode, **CONSENT)
+    actions.do_record_consent(request, world.episode, **(CONSENT | {"decision": "withdrawn"}))
+    with pytest.raises(actions.ConsentMissing):
+        actions.do_export_report(request, report)
+
+
+def test_consent_without_a_decision_is_refused_next_to_the_field(world: World, today: dt.date) -> None:
+    response = client_for(world.clinician).post(
+        reverse("outcomes_consent", args=[world.episode.pk]), CONSENT | {"decision": ""}
+    )
+    assert response.status_code == 400
+    assert 'class="field has-error radios"' in response.content.decode() or "has-error" in response.content.decode()
+    assert not ReportConsent.objects.exists()
+
+
+def test_a_report_without_treatment_text_is_refused(world: World, today: dt.date) -> None:
+    response = client_for(world.clinician).post(
+        reverse("outcomes_new_report", args=[world.episode.pk]), REPORT | {"treatment": ""}
+    )
+    assert response.status_code == 400 and "has-error" in response.content.decode()
+    assert not GpReport.objects.exists()
+
+
+def test_discharge_closes_the_episode_with_a_final_report(world: World, today: dt.date) -> None:
+    client = client_for(world.clinician)
+    refused = client.post(reverse("outcomes_discharge", args=[world.episode.pk]), REPORT)
+    assert refused.status_code == 400  # the confirmation box is required
+    world.episode.refresh_from_db()
+    assert world.episode.status == EpisodeStatus.OPEN
+    response = client.post(reverse("outcomes_discharge", args=[world.episode.pk]), REPORT | {"confirm": "on"})
+    assert response.status_code == 302
+    world.episode.refresh_from_db()
+    assert world.episode.status == EpisodeStatus.CLOSED and world.episode.next_evaluation_on is None
+    report = GpReport.objects.get(episode=world.episode)
+    assert report.kind == "discharge" and report.created_by == world.clinician
+    assert "Eindverslag" in _pdf_text(bytes(report.pdf))
+    assert actions.do_request_due(as_user(world.clinician), world.episode, today + dt.timedelta(days=60)) == []
+
+
+def test_an_english_letter_can_be_drafted(world: World, today: dt.date) -> None:
+    report = actions.do_generate_report(
+        as_user(world.clinician), world.episode, kind="interim", treatment="x", advice="y", today=today, lang="en"
+    )
+    assert "Interim report" in _pdf_text(bytes(report.pdf))
