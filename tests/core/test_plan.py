@@ -346,6 +346,9 @@ def test_a_triaged_case_becomes_a_plan_context():
 
 
 def test_the_plan_core_imports_no_django_and_reads_no_content():
-    code = "import sys, rugpad.core.plan; print(sorted(m for m in sys.modules if m.startswith(('django', 'rugpad.content'))))"
+    code = (
+        "import sys, rugpad.core.plan; "
+        "print(sorted(m for m in sys.modules if m.startswith(('django', 'rugpad.content'))))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -8,7 +8,6 @@ import os
 from typing import Any
 
 
-
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser("serve", help="run the web app")
     parser.add_argument("--demo", action="store_true", help="first load the demo practice and print its logins")

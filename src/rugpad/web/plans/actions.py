@@ -163,9 +163,8 @@ def _create_entry(request: HttpRequest, patient: Patient, plan: TreatmentPlan, e
     )
     if session.patient_id != patient.pk:
         raise InvalidInput("session_key", "already used")
-    item = (
-        PlanItem.objects.filter(pk=entry.get("item_id"), version__plan=plan).first() if entry.get("item_id") else None
-    )
+    item_id = entry.get("item_id")
+    item = PlanItem.objects.filter(pk=item_id, version__plan=plan).first() if item_id is not None else None
     row = ExerciseSetLog.objects.create(
         key=entry["key"],
         session=session,

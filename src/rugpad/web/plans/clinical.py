@@ -42,7 +42,7 @@ from rugpad.web.practice.models import Practice
 
 def exercise_library() -> Mapping[str, Exercise]:
     facade = getattr(engine, "exercise_library", None)
-    return facade() if callable(facade) else load_exercises()  # type: ignore[no-any-return]
+    return facade() if callable(facade) else load_exercises()
 
 
 def plan_content() -> PlanContent:
@@ -65,7 +65,7 @@ def condition_tags(episode: Episode) -> frozenset[str]:
 def practice_settings(practice_id: int | None) -> CorePlanSettings:
     """The content's plan settings with the practice's own values (same for every profile) where it set them."""
     settings = load_plan_rules().settings
-    own = PlanSettings.objects.filter(practice_id=practice_id).first()
+    own = PlanSettings.objects.filter(practice_id=practice_id).first() if practice_id is not None else None
     if own is None:
         return settings
     changes: dict[str, Any] = {}
@@ -152,7 +152,7 @@ def search_library(
         if any(word not in haystack for word in words.lower().split()):
             continue
         found.append(exercise)
-    found.sort(key=lambda e: e.name.get(lang).lower())  # type: ignore[arg-type]
+    found.sort(key=lambda e: e.name.get(lang).lower())
     return [(exercise, illustration_svg(exercise.id)) for exercise in found]
 
 

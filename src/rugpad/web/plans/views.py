@@ -404,7 +404,7 @@ def plan_settings(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if not (user.is_clinician or user.is_practice_admin):
         raise Http404("Not found")
-    own = PlanSettings.objects.filter(practice_id=user.practice_id).first()
+    own = PlanSettings.objects.filter(practice=user.practice).first()
     initial = {n: getattr(own, n) for n in ("sessions_per_week", "weeks", "max_exercise_pain")} if own else None
     form = PlanSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
