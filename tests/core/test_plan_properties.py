@@ -18,6 +18,7 @@ from rugpad.core.vocab import ManipulationVerdict, Region, Urgency
 CONTENT = engine.plan_content()
 LIBRARY = CONTENT.exercises
 SOURCES = load_sources()
+NAMES = ["Bukken", "Zitten", "Tillen"]
 
 
 @st.composite
