@@ -112,14 +112,18 @@ def get_triage(request: HttpRequest, episode_id: int) -> Any:
     return view["result"] if view else None
 
 
+JSON_BODY: Any = Body(...)  # type: ignore[type-arg]
+"""A free-form JSON object body: the engine validates it and names the offending field itself."""
+
+
 @api.post("/triage", tags=["engine"])
-def post_triage(request: HttpRequest, case: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
+def post_triage(request: HttpRequest, case: dict[str, Any] = JSON_BODY) -> Any:
     """Runs the triage on a case in the CLI contract's format; stores nothing."""
     return engine.triage(case).to_dict()
 
 
 @api.post("/score/{instrument}", tags=["engine"])
-def post_score(request: HttpRequest, instrument: str, body: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
+def post_score(request: HttpRequest, instrument: str, body: dict[str, Any] = JSON_BODY) -> Any:
     """Scores a questionnaire in the CLI contract's format (`{"answers": {...}}`); stores nothing."""
     answers = body.get("answers")
     if not isinstance(answers, dict):

@@ -18,7 +18,10 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 import platformdirs
+
+django_stubs_ext.monkeypatch()  # lets `forms.ModelForm[Patient]` and friends be subscripted at run time
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("RUGPAD_DATA_DIR") or platformdirs.user_data_dir("rugpad")).expanduser()

@@ -27,12 +27,12 @@ def record(
     user = actor if actor is not None else getattr(request, "user", None)
     authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
     return AuditEvent.objects.create(
-        actor=user if authenticated else None,
+        actor=user if authenticated else None,  # type: ignore[misc]
         actor_name=getattr(user, "username", "") if authenticated else "anonymous",
         actor_role=getattr(user, "role", "") if authenticated else "",
         practice_id=getattr(user, "practice_id", None) if authenticated else None,
         action=action,
-        object_type=obj._meta.model_name if obj is not None else "",
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         patient_id=patient_id,
         summary=summary[:300],

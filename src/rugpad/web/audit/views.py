@@ -26,7 +26,7 @@ class AuditFilterForm(forms.Form):
 def audit_log(request: HttpRequest) -> HttpResponse:
     admin = require_practice_admin(request)
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.filter(practice_id=admin.practice_id)
+    events = AuditEvent.objects.filter(practice=admin.practice)
     if form.is_valid():
         data = form.cleaned_data
         if data["actor"]:

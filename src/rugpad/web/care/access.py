@@ -23,7 +23,7 @@ from rugpad.web.practice.models import User
 def patients_visible_to(user: User) -> QuerySet[Patient]:
     if not user.is_authenticated:
         return Patient.objects.none()
-    if user.is_clinician:
+    if user.is_clinician and user.practice_id is not None:
         return Patient.objects.filter(practice_id=user.practice_id)
     if user.is_patient:
         return Patient.objects.filter(user_id=user.pk)

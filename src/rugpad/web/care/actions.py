@@ -40,7 +40,8 @@ def _actor(request: HttpRequest) -> User:
 @transaction.atomic
 def do_create_patient(request: HttpRequest, **fields: Any) -> Patient:
     actor = _actor(request)
-    patient = Patient.objects.create(practice_id=actor.practice_id, clinician=fields.pop("clinician", actor), **fields)
+    assert actor.practice is not None, "only clinicians of a practice create patients"
+    patient = Patient.objects.create(practice=actor.practice, clinician=fields.pop("clinician", actor), **fields)
     record(request, AuditAction.CREATE, patient, patient_id=patient.pk, summary="patient created")
     return patient
 
@@ -185,8 +186,8 @@ def do_refresh_triage(request: HttpRequest, episode: Episode) -> TriageRecord:
         episode=episode,
         payload=payload,
         result=result,
-        urgency=result["urgency"],
-        profile=result.get("profile") or "",
+        urgency=str(result["urgency"]),
+        profile=str(result.get("profile") or ""),
         recorded_by=_actor(request),
     )
     weeks = result.get("reevaluate_after_weeks")

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rugpad import engine
 from rugpad.core.instruments import InstrumentDefinition
+from rugpad.core.rules import PROFILES
+from rugpad.core.vocab import Region
 from rugpad.web.care.models import REGION_CHOICES, AlarmAction, Examination, Intake, Patient
 
 
@@ -24,7 +26,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(forms.ModelForm[Patient]):
     class Meta:
         model = Patient
         fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "gp_name"]
@@ -58,7 +60,7 @@ class EpisodeForm(forms.Form):
         return data
 
 
-class IntakeForm(forms.ModelForm):
+class IntakeForm(forms.ModelForm[Intake]):
     class Meta:
         model = Intake
         exclude = ["episode", "recorded_by", "recorded_at"]
@@ -76,10 +78,10 @@ class IntakeForm(forms.ModelForm):
                 "goals",
             )
         }
-        widgets["psychosocial_dominant"] = forms.NullBooleanSelect()
+        widgets["psychosocial_dominant"] = forms.NullBooleanSelect()  # type: ignore[assignment]
 
 
-class ExaminationForm(forms.ModelForm):
+class ExaminationForm(forms.ModelForm[Examination]):
     class Meta:
         model = Examination
         exclude = ["episode", "recorded_by", "recorded_at"]
@@ -164,11 +166,10 @@ class OverrideForm(forms.Form):
 
     def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        profiles = ["1", "2", "3"] if region == "low_back" else ["A", "B", "C", "D"]
-        self.fields["profile"].choices = [(p, p) for p in profiles]
+        self.fields["profile"].choices = [(p, p) for p in PROFILES[Region(region)]]  # type: ignore[attr-defined]
 
 
-class AlarmActionForm(forms.ModelForm):
+class AlarmActionForm(forms.ModelForm[AlarmAction]):
     class Meta:
         model = AlarmAction
         fields = ["red_flag", "action_taken", "referred_to", "acted_at"]

@@ -8,6 +8,7 @@ so what was known at each moment stays readable. Clinical meaning (signs, scores
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -81,9 +82,9 @@ class Episode(models.Model):
     def __str__(self) -> str:
         return f"{self.get_region_display()} {self.started_on:%d-%m-%Y}"
 
-    def latest(self, related: str) -> models.Model | None:
+    def latest(self, related: str) -> Any:
         """The newest row of a history relation (`intakes`, `screenings`, `examinations`, `triages`...)."""
-        return getattr(self, related).order_by("-recorded_at", "-id").first()  # type: ignore[no-any-return]
+        return getattr(self, related).order_by("-recorded_at", "-id").first()
 
 
 class Recorded(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -13,7 +13,15 @@ from rugpad import engine
 from rugpad.core.vocab import Lang
 from rugpad.web.care.access import patients_visible_to
 from rugpad.web.care.forms import AlarmActionForm, OverrideForm
-from rugpad.web.care.models import Episode, EpisodeStatus, InstrumentResponse, Patient, ResponseStatus, TriageRecord
+from rugpad.web.care.models import (
+    AlarmAction,
+    Episode,
+    EpisodeStatus,
+    InstrumentResponse,
+    Patient,
+    ResponseStatus,
+    TriageRecord,
+)
 from rugpad.web.practice.models import User
 
 ALARM_URGENCIES = ("emergency", "urgent", "soon")
@@ -26,6 +34,7 @@ def _with_latest_triage(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     return episodes.annotate(
         urgency=Subquery(latest.values("urgency")[:1]),
         profile=Subquery(latest.values("profile")[:1]),
+        acted_on=Exists(AlarmAction.objects.filter(episode=OuterRef("pk"))),
     )
 
 
@@ -36,15 +45,12 @@ def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
             patient__in=patients_visible_to(clinician), patient__clinician=clinician, status=EpisodeStatus.OPEN
         ).select_related("patient")
     )
-    episodes = list(open_episodes)
-    alarms = [e for e in episodes if e.urgency in ALARM_URGENCIES and not e.alarm_actions.exists()]
+    episodes: list[Any] = list(open_episodes)  # annotated with urgency, profile and acted_on
+    alarms = [e for e in episodes if e.urgency in ALARM_URGENCIES and not e.acted_on]
     alarms.sort(key=lambda e: ALARM_URGENCIES.index(e.urgency))
+    horizon = today + dt.timedelta(days=REVIEW_HORIZON_DAYS)
     due = [
-        e
-        for e in episodes
-        if e not in alarms
-        and e.next_evaluation_on is not None
-        and e.next_evaluation_on <= today + dt.timedelta(days=REVIEW_HORIZON_DAYS)
+        e for e in episodes if e not in alarms and e.next_evaluation_on is not None and e.next_evaluation_on <= horizon
     ]
     due.sort(key=lambda e: e.next_evaluation_on)
     rest = [e for e in episodes if e not in alarms and e not in due]
@@ -57,7 +63,7 @@ def search_patients(clinician: User, criteria: dict[str, Any]) -> QuerySet[Patie
         patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     if criteria.get("born"):
         patients = patients.filter(date_of_birth=criteria["born"])
-    return patients.order_by("last_name", "first_name")[:100]  # type: ignore[return-value]
+    return patients.order_by("last_name", "first_name")[:100]
 
 
 def triage_view(triage: TriageRecord | None) -> dict[str, Any] | None:
@@ -65,14 +71,13 @@ def triage_view(triage: TriageRecord | None) -> dict[str, Any] | None:
     if triage is None:
         return None
     lang = Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
-    result = engine.triage(triage.payload).to_dict(lang)
+    result: dict[str, Any] = engine.triage(triage.payload).to_dict(lang)
     rule_ids = [item["id"] for key in ("red_flags", "recommendations", "manipulation_rules") for item in result[key]]
     if result.get("profile_rule"):
         rule_ids.append(result["profile_rule"])
     explanations = {rule_id: engine.explain(rule_id).to_dict(lang) for rule_id in rule_ids}
     by_strength = [
-        (strength, [r for r in result["recommendations"] if r["strength"] == strength])
-        for strength in STRENGTH_ORDER
+        (strength, [r for r in result["recommendations"] if r["strength"] == strength]) for strength in STRENGTH_ORDER
     ]
     return {
         "record": triage,

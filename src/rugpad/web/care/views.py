@@ -25,7 +25,7 @@ from rugpad.web.care.forms import (
     ScreeningForm,
     SearchForm,
 )
-from rugpad.web.care.models import Episode, ResponseStatus
+from rugpad.web.care.models import Episode, InstrumentResponse, ResponseStatus
 
 
 @login_required
@@ -133,7 +133,7 @@ def _fill_instrument(
         try:
             actions.do_record_response(
                 request, episode, code, form.answers(), activities=form.activities(), requested=requested
-            )  # type: ignore[arg-type]
+            )
             return None
         except InvalidInput as error:
             form.add_error(_field_of(error), error.problem)

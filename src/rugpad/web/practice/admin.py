@@ -5,8 +5,11 @@ from rugpad.web.practice.models import Practice, User
 
 
 @admin.register(User)
-class RugpadUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("rugpad", {"fields": ("practice", "role", "discipline", "preferred_language")}))
+class RugpadUserAdmin(UserAdmin[User]):
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("rugpad", {"fields": ("practice", "role", "discipline", "preferred_language")}),
+    )
     list_display = ("username", "first_name", "last_name", "practice", "role")
     list_filter = ("practice", "role")
 
