@@ -108,7 +108,7 @@ def add_response(request: HttpRequest, episode_id: int, instrument: str, body: A
 
 @api.get("/episodes/{episode_id}/triage", tags=["records"])
 def get_triage(request: HttpRequest, episode_id: int) -> Any:
-    view = triage_view(access_episode(request, episode_id).latest("triages"))  # type: ignore[arg-type]
+    view = triage_view(access_episode(request, episode_id).latest("triages"))
     return view["result"] if view else None
 
 

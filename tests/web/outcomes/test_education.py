@@ -53,7 +53,7 @@ def test_another_patient_cannot_open_or_mark_the_module(world: World) -> None:
 
 
 def test_markdown_renders_headings_lists_and_bold() -> None:
-    html = render("# Titel\n\nEen **vette** zin\nloopt door.\n\n- een\n- twee\n\n1. eerst\n2. dan")
+    html = render("## Titel\n\nEen **vette** zin\nloopt door.\n\n- een\n- twee\n\n1. eerst\n2. dan")
     assert "<h2>Titel</h2>" in html
     assert "<p>Een <strong>vette</strong> zin loopt door.</p>" in html
     assert "<ul>\n<li>een</li>\n<li>twee</li>\n</ul>" in html and "<ol>" in html

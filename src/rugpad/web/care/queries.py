@@ -95,7 +95,7 @@ def episode_overview(episode: Episode) -> dict[str, Any]:
         "intake": episode.latest("intakes"),
         "screening": episode.latest("screenings"),
         "examination": episode.latest("examinations"),
-        "triage": triage_view(triage),  # type: ignore[arg-type]
+        "triage": triage_view(triage),
         "responses": episode.responses.all(),
         "overrides": episode.overrides.order_by("-recorded_at"),
         "alarm_actions": episode.alarm_actions.order_by("-acted_at"),

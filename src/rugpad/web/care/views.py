@@ -121,7 +121,7 @@ def episode_screening(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 
 def _fill_instrument(
-    request: HttpRequest, episode: Episode, code: str, requested: object = None
+    request: HttpRequest, episode: Episode, code: str, requested: InstrumentResponse | None = None
 ) -> HttpResponse | None:
     """Shows and handles a questionnaire form; returns None once the answers are stored."""
     try:

@@ -18,7 +18,7 @@ def _inline(text: str) -> str:
     return _BOLD.sub(lambda m: f"<strong>{m.group(1) or m.group(2)}</strong>", str(escape(text.strip())))
 
 
-def render(markdown: str, heading_offset: int = 1) -> SafeString:
+def render(markdown: str, heading_offset: int = 0) -> SafeString:
     """HTML for `markdown`; headings move down by `heading_offset` levels so a page keeps one h1."""
     out: list[str] = []
     paragraph: list[str] = []

@@ -56,7 +56,7 @@ def _findings(intake: Intake | None, examination: Examination | None) -> dict[st
         for field in Examination.SIGN_OF_FIELD:
             value = getattr(examination, field)
             if value in (TestResult.NEGATIVE, TestResult.POSITIVE):
-                verbose = str(Examination._meta.get_field(field).verbose_name)
+                verbose = str(getattr(Examination._meta.get_field(field), "verbose_name", field))
                 items.append(f"{verbose}: {TestResult(value).label}")
         if examination.notes:
             paragraphs.append(_("Other findings: %(text)s") % {"text": examination.notes})

@@ -76,7 +76,7 @@ class AddExerciseForm(forms.Form):
 class TextItemForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[(k.value, k.label) for k in (ItemKind.GOAL, ItemKind.TECHNIQUE, ItemKind.EVALUATION)],
+        choices=[(k.value, k.label) for k in (ItemKind.GOAL, ItemKind.EVALUATION)],
     )
     text = forms.CharField(label=_("Text"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 

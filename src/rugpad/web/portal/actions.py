@@ -117,15 +117,17 @@ def username_for(patient: Patient) -> str:
 
 
 @transaction.atomic
-def do_accept_invitation(request: HttpRequest, token: str, password: str) -> User:
-    """Creates the patient's account and links it to their record; the link is spent in the same transaction."""
+def do_accept_invitation(request: HttpRequest, token: str, password: str, username: str | None = None) -> User:
+    """Creates the patient's account and links it to their record; the link is spent in the same transaction.
+
+    `username` is for the demo (a memorable login); patients get one made from their e-mail or name."""
     invitation = Invitation.objects.select_for_update().filter(digest=token_digest(token)).first()
     problem = invitation_problem(invitation, timezone.now())
     if invitation is None or problem:
         raise PortalError(problem)
     patient = invitation.patient
     user = User.objects.create_user(
-        username=username_for(patient),
+        username=username or username_for(patient),
         password=password,
         first_name=patient.first_name,
         last_name=patient.last_name,
@@ -165,10 +167,16 @@ DIARY_FIELDS = (
 
 @transaction.atomic
 def do_save_diary(
-    request: HttpRequest, patient: Patient, data: dict[str, Any], previous: DiaryEntry | None = None
+    request: HttpRequest,
+    patient: Patient,
+    data: dict[str, Any],
+    previous: DiaryEntry | None = None,
+    now: dt.datetime | None = None,
 ) -> DiaryEntry:
-    """Stores a diary entry (or a new version of `previous`), triages alarm answers and raises alerts."""
-    now = timezone.now()
+    """Stores a diary entry (or a new version of `previous`), triages alarm answers and raises alerts.
+
+    `now` is injected by the demo to write a history; pages leave it to the clock."""
+    now = now or timezone.now()
     if previous is not None:
         previous = DiaryEntry.objects.select_for_update().get(pk=previous.pk)
         if not is_editable(previous, now):
@@ -208,7 +216,7 @@ def do_save_diary(
             entry,
             {"payloads": judgement.payloads},
         )
-    _check_trends(request, patient, entry)
+    _check_trends(request, patient, entry, timezone.localdate(now))
     return entry
 
 
@@ -231,12 +239,11 @@ def _raise_alert(
     return alert
 
 
-def _check_trends(request: HttpRequest, patient: Patient, entry: DiaryEntry) -> None:
-    today = timezone.localdate()
+def _check_trends(request: HttpRequest, patient: Patient, entry: DiaryEntry, today: dt.date) -> None:
     since = today - dt.timedelta(days=2 * load_trend_settings().window_days)
     points = [
         DiaryPoint(e.day, e.pain_now, ExercisesDone(e.exercises) if e.exercises else None)
-        for e in patient.diary_entries.filter(current=True, day__gte=since)
+        for e in patient.diary_entries.filter(current=True, day__gte=since, day__lte=today)
     ]
     for alert in clinical.trends(points, today):
         detail = {"value": alert.value, "threshold": alert.threshold, "since": alert.since.isoformat()}
