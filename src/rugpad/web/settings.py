@@ -150,6 +150,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Mail (patient invitations): printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get("RUGPAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("RUGPAD_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("RUGPAD_FROM_EMAIL", "rugpad@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

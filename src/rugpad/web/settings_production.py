@@ -21,4 +21,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RUGPAD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+EMAIL_BACKEND = os.environ.get("RUGPAD_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RUGPAD_EMAIL_BACKEND = os.environ.get("RUGPAD_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+CSRF_TRUSTED_ORIGINS", "").split(",") if o]

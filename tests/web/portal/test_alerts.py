@@ -24,7 +24,12 @@ def test_an_alarm_answer_shows_the_triage_action_and_alerts_the_clinician(world:
     page = response.content.decode()
     assert 'id="alarm"' in page and expected in page
     alert = Alert.objects.get()
-    assert (alert.kind, alert.rule_id, alert.urgency, alert.patient) == ("alarm", "rf.cauda_equina", "emergency", world.patient)
+    assert (alert.kind, alert.rule_id, alert.urgency, alert.patient) == (
+        "alarm",
+        "rf.cauda_equina",
+        "emergency",
+        world.patient,
+    )
     dashboard = client_for(world.clinician).get(reverse("home")).content.decode()
     assert "portal-alerts" in dashboard and str(world.patient) in dashboard
 

@@ -58,7 +58,9 @@ def test_portal_routes_open_only_to_the_patient_or_their_practice(
         assert _refused(response.status_code, role, False), (role, response.status_code)
 
 
-def test_another_patients_diary_page_shows_nothing_of_patient_a(world: World, records: tuple[DiaryEntry, Alert]) -> None:
+def test_another_patients_diary_page_shows_nothing_of_patient_a(
+    world: World, records: tuple[DiaryEntry, Alert]
+) -> None:
     body = client_for(world.other_patient_user).get(reverse("portal_diary")).content.decode()
     assert reverse("portal_entry", args=[records[0].pk]) not in body
 

@@ -26,7 +26,13 @@ def test_a_valid_entry_is_saved_audited_and_shown(world: World) -> None:
     response = client.post(reverse("portal_diary"), diary_post())
     entry = DiaryEntry.objects.get(patient=world.patient)
     assert response.status_code == 302 and response["Location"] == reverse("portal_entry", args=[entry.pk])
-    assert (entry.pain_now, entry.exercises, entry.minutes_walked, entry.version, entry.current) == (4, "yes", 30, 1, True)
+    assert (entry.pain_now, entry.exercises, entry.minutes_walked, entry.version, entry.current) == (
+        4,
+        "yes",
+        30,
+        1,
+        True,
+    )
     assert entry.episode == world.episode and entry.alarm_urgency == "none"
     assert AuditEvent.objects.filter(object_type="diaryentry", object_id=str(entry.pk), action="create").exists()
     assert not Alert.objects.exists()

@@ -54,13 +54,13 @@ def test_invitation_shows_a_link_stores_only_its_hash_and_emails_the_patient(wor
     assert {"portal invitation created", "invitation e-mailed"} <= summaries
 
 
-def test_accepting_sets_a_password_links_the_account_and_logs_the_patient_in(
-    world: World, newcomer: Patient
-) -> None:
+def test_accepting_sets_a_password_links_the_account_and_logs_the_patient_in(world: World, newcomer: Patient) -> None:
     token = _invite(world, newcomer)
     client = client_for(None)
     assert client.get(reverse("portal_accept", args=[token])).status_code == 200
-    response = client.post(reverse("portal_accept", args=[token]), {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD})
+    response = client.post(
+        reverse("portal_accept", args=[token]), {"password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("patient_home")
     newcomer.refresh_from_db()
     assert newcomer.user is not None and newcomer.user.role == Role.PATIENT

@@ -1,0 +1,86 @@
+"""Outcomes in the browser: a patient fills a scheduled questionnaire on a phone; the clinician reads the chart,
+records consent and downloads the GP report (its PDF text checked)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from pypdf import PdfReader
+
+from rugpad.web.care import actions as care_actions
+from rugpad.web.care.models import Episode, InstrumentResponse, ResponseStatus
+from rugpad.web.demo import DEMO_PASSWORD, as_user, load_demo
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server: Any) -> str:
+    load_demo(timezone.localdate())
+    call_command("rugpad_schedule")
+    return str(live_server.url)
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_the_patient_fills_a_scheduled_questionnaire_on_a_phone(page: Any, demo: str) -> None:
+    requested = InstrumentResponse.objects.get(
+        episode__patient__user__username="sanne", moment="intake", instrument="odi", status=ResponseStatus.REQUESTED
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, demo, "sanne")
+    page.goto(f"{demo}/me/questionnaires/{requested.pk}/")
+    for item in range(1, 11):
+        page.check(f"input[name=item_{item}][value='1']")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    requested.refresh_from_db()
+    assert requested.status == ResponseStatus.COMPLETED and requested.score == 20
+    page.goto(f"{demo}/outcomes/me/")
+    assert page.locator("svg.chart").count() >= 1
+    screenshot(page, "outcomes-01-patient-progress-phone")
+
+
+def test_the_clinician_reads_the_chart_and_sends_the_gp_report(page: Any, demo: str) -> None:
+    noor = Episode.objects.get(patient__last_name="Bos")
+    nprs = noor.responses.get(moment="reevaluation-3-4-weeks", instrument="nprs")
+    care_actions.do_record_response(as_user(noor.patient.clinician), noor, "nprs", {"1": 2}, requested=nprs)
+    log_in(page, demo, "anna")
+    page.goto(f"{demo}/outcomes/episodes/{noor.pk}/")
+    chart = page.locator("#charts svg.chart").first
+    assert chart.is_visible() and "Pijnscore" in page.locator("#charts").inner_text()
+    assert "eval-" in page.locator("#decision").inner_text()
+    screenshot(page, "outcomes-02-evaluation")
+
+    page.click("text=Stel een tussenverslag op")
+    page.fill("#id_treatment", "Drie behandelingen: uitleg, wandelschema en oefeningen voor de rug.")
+    page.fill("#id_advice", "Wandelschema uitbreiden; herbeoordeling over twee weken.")
+    page.click("button:has-text('Verslag opstellen')")
+    assert page.locator(".draft").first.is_visible()  # no consent yet: draft only
+    screenshot(page, "outcomes-03-report-draft")
+
+    page.click("text=Toestemming vastleggen")
+    page.click("text=Leg het antwoord van de patiënt vast")
+    page.check("input[name=decision][value=given]")
+    page.check("input[name=method][value=verbal]")
+    page.click("#consent button[type=submit]")
+    page.click("#reports a >> nth=0")
+    with page.expect_download() as download_info:
+        page.click("button:has-text('PDF downloaden om te versturen')")
+    pdf = download_info.value.path()
+    with open(pdf, "rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Tussenverslag fysiotherapie" in text and "Noor Bos" in text
+    assert "Pijnscore (NPRS 0-10): 6 → 2" in text and "klinisch belangrijk" in text
+    assert "Rode vlaggen" in text and "caudasyndroom" in text

@@ -1,0 +1,106 @@
+"""The patient portal in the browser: an invitation accepted on a phone, the diary filled in, an alarm answer
+that shows the emergency instruction at once, and the clinician who sees and acknowledges the alert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from rugpad import engine
+from rugpad.web import demo
+from rugpad.web.portal.models import Alert
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "wandelen-in-het-bos-42"
+
+
+@pytest.fixture
+def base(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(demo, "DEMO_EXTENSIONS", ("portal",))  # only this app's stage of care
+    demo.load_demo(timezone.localdate())
+    return str(live_server.url)
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="nl-NL", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def _log_in(page: Any, base: str, username: str, password: str = demo.DEMO_PASSWORD) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+
+
+def test_patient_accepts_invite_fills_diary_alarm_reaches_the_clinician(page: Any, phone: Any, base: str) -> None:
+    # The clinician invites Noor Bos from her patient page and copies the one-time link.
+    _log_in(page, base, "anna")
+    page.goto(f"{base}/patients/?q=Bos")
+    page.click("text=Bos, Noor")
+    page.click("section[aria-labelledby=portal-h] button[type=submit]")
+    link = page.input_value("#invite-link")
+    assert "/portal/welcome/" in link
+
+    # On her phone, Noor opens the link and chooses a password.
+    phone.goto(link)
+    phone.fill("#id_password1", PASSWORD)
+    phone.fill("#id_password2", PASSWORD)
+    screenshot(phone, "portal-01-accept")
+    phone.click("button[type=submit]")
+    assert "Noor" in phone.locator("h1").inner_text()
+    assert phone.locator("#contact-now").is_visible()
+    screenshot(phone, "portal-02-home")
+
+    # The diary: a few taps, plus one alarm answer.
+    phone.click("#diary-button")
+    phone.click("label[for=id_pain_now_5]")
+    phone.click("label[for=id_exercises_1]")
+    phone.click("label[for=id_sleep_quality_6]")
+    phone.fill("#id_minutes_walked", "25")
+    screenshot(phone, "portal-03-diary")
+    phone.check("input[name=alarms][value=bladder]")
+    phone.click("#diary-form button[type=submit]")
+
+    banner = phone.locator("#alarm")
+    assert banner.is_visible()
+    action = engine.triage({"region": "low_back", "signs": ["bladder_dysfunction"]}).red_flags[0].action.nl
+    assert action in banner.inner_text()
+    assert banner.locator("a[href='tel:112']").is_visible()
+    screenshot(phone, "portal-04-alarm")
+
+    # The clinician's dashboard shows the alert at the top; acknowledging removes it.
+    page.goto(f"{base}/")
+    alerts = page.locator("#portal-alerts")
+    assert alerts.is_visible() and "Noor Bos" in alerts.inner_text()
+    screenshot(page, "portal-05-dashboard-alert")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "portal-06-dashboard-alert-phone")
+    page.set_viewport_size({"width": 1200, "height": 900})
+    row = alerts.locator(".alert-row", has_text="Noor Bos")
+    row.locator("textarea").fill("Ik bel u direct.")
+    row.locator("button[type=submit]").click()
+    assert Alert.objects.get(patient__last_name="Bos").acknowledged_by.username == "anna"
+    assert page.locator(".alert-row", has_text="Noor Bos").count() == 0
+
+    phone.goto(f"{base}/me/")
+    assert "Ik bel u direct." in phone.locator("#messages-h + *").inner_text()
+    screenshot(phone, "portal-07-home-message")
+
+
+def test_emma_sees_her_diary_and_the_clinician_her_trend(page: Any, base: str) -> None:
+    page.set_viewport_size(PHONE)
+    _log_in(page, base, "emma")
+    page.click("#diary-button")
+    assert page.locator("section[aria-labelledby=recent-h] li").count() >= 10
+    screenshot(page, "portal-08-emma-diary")
