@@ -13,6 +13,7 @@ from rugpad.content.education import load_education
 from rugpad.content.evaluation import load_schedule
 from rugpad.content.exercises import load_exercises
 from rugpad.content.instruments import load_instruments
+from rugpad.content.patient_actions import load_patient_actions
 from rugpad.content.plans import load_plan_rules
 from rugpad.content.rules import load_rulebook
 from rugpad.content.sign_groups import load_sign_groups
@@ -27,9 +28,9 @@ from rugpad.core.rules import Rulebook, Sign
 from rugpad.core.scoring import InstrumentScore, score_answers
 from rugpad.core.text import Text
 from rugpad.core.triage import TriageResult, parse_case, run_triage
-from rugpad.core.vocab import Region
+from rugpad.core.vocab import Region, Urgency
 
-__all__ = ["explain", "instrument", "instruments", "rulebook", "score", "sign_groups", "triage"]
+__all__ = ["explain", "instrument", "instruments", "patient_action", "rulebook", "score", "sign_groups", "triage"]
 
 
 def instruments() -> Mapping[str, InstrumentDefinition]:
@@ -106,3 +107,11 @@ def propose_plan(context: PlanContext) -> ProposedPlan:
 def check_plan_addition(item_id: str, context: PlanContext) -> Verdict:
     """Whether the clinician may add this exercise or technique: refused, needs confirmation, or allowed."""
     return check_addition(item_id, context, plan_content())
+
+
+def patient_action(urgency: Urgency | str) -> Text:
+    """What to tell a patient whose own answers raised a red flag of this urgency, in plain words."""
+    level = Urgency(urgency)
+    if level is Urgency.NONE:
+        raise InvalidInput("urgency", "no red flag, so no action for the patient")
+    return load_patient_actions()[level]

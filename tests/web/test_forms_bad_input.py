@@ -75,3 +75,20 @@ def test_api_score_names_the_bad_item(world: World) -> None:
     )
     assert response.status_code == 422
     assert response.json()["field"] == "odi: item 4"
+
+
+def test_episode_page_renders_every_demo_patient_with_explanations(db: None) -> None:
+    """Every stored result (emergency, urgent, every profile, override) renders with its rules and sources."""
+    import datetime as dt
+
+    from rugpad.web.care.models import Episode
+    from rugpad.web.demo import load_demo
+    from rugpad.web.practice.models import User
+
+    load_demo(dt.date(2026, 11, 21))
+    for username in ("anna", "pieter"):
+        client = client_for(User.objects.get(username=username))
+        for episode in Episode.objects.filter(patient__clinician__username=username):
+            page = client.get(reverse("episode_detail", args=[episode.pk]))
+            assert page.status_code == 200, episode
+            assert "details class=\"rule\"" in page.content.decode()

@@ -34,7 +34,7 @@ def test_passwords_are_hashed_with_argon2_in_the_real_settings() -> None:
 
 def test_production_settings_pass_the_deployment_check(tmp_path: Path) -> None:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "rugpad.web.settings_production",
         "RUGPAD_SECRET_KEY": "x" * 60 + "production-like-secret-key-for-the-check",
         "RUGPAD_DATA_DIR": str(tmp_path),

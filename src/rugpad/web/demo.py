@@ -213,7 +213,7 @@ PATIENTS = (
     DemoPatient(
         "Noor",
         "Bos",
-        dt.date(1960, 10, 3),
+        dt.date(1968, 10, 3),
         "female",
         "low_back",
         35,

@@ -22,5 +22,4 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = os.environ.get("RUGPAD_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RUGPAD_EMAIL_BACKEND = os.environ.get("RUGPAD_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RUGPAD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

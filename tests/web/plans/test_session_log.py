@@ -108,3 +108,22 @@ def test_the_clinician_sees_the_entries_with_progression_advice(planned: World) 
     assert "prog-pain-above-limit" in body  # 8 > the default limit of 5: regress
     assert "prog-dose-step-up" in body  # low pain, settled: progress
     assert body.count("<tr data-key=") == 2
+
+
+def test_patient_home_shows_todays_programme_from_the_plan(db: None) -> None:
+    """The portal's home page lists the plan's exercises for today and links to the guided session."""
+    import datetime as dt
+
+    from django.test import Client
+
+    from rugpad.web.demo import load_demo
+    from rugpad.web.plans.queries import todays_programme
+    from rugpad.web.practice.models import User
+
+    load_demo(dt.date.today())
+    sanne = User.objects.get(username="sanne")
+    html = todays_programme(sanne.patient_profile, dt.date.today())
+    assert html is not None and "/plans/session/" in html
+    client = Client()
+    client.force_login(sanne)
+    assert "/plans/session/" in client.get("/me/").content.decode()

@@ -20,9 +20,11 @@ def test_an_alarm_answer_shows_the_triage_action_and_alerts_the_clinician(world:
     entry = DiaryEntry.objects.get()
     assert entry.alarm_urgency == "emergency"
     assert entry.alarm_payloads == [{"region": "low_back", "signs": ["bladder_dysfunction"]}]
-    expected = engine.triage(entry.alarm_payloads[0]).red_flags[0].action.nl  # wording from the core, not the web
+    flag = engine.triage(entry.alarm_payloads[0]).red_flags[0]
+    expected = engine.patient_action(flag.urgency).nl  # what the core's urgency means for a patient, from the data
     page = response.content.decode()
     assert 'id="alarm"' in page and expected in page
+    assert flag.action.nl not in page  # the clinician's instruction is not written for patients
     alert = Alert.objects.get()
     assert (alert.kind, alert.rule_id, alert.urgency, alert.patient) == (
         "alarm",

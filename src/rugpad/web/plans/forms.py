@@ -82,7 +82,7 @@ class TextItemForm(forms.Form):
 
 
 class PlanMetaForm(forms.Form):
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     weeks = forms.IntegerField(label=_("Duration in weeks"), min_value=1, max_value=52)
     sessions_per_week = forms.IntegerField(
         label=_("Supervised sessions per week"), min_value=0, max_value=7, required=False

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from rugpad.content.education import load_education
@@ -14,6 +15,7 @@ from rugpad.content.exercises import illustration_svg
 from rugpad.core.exercises import Exercise
 from rugpad.core.progression import ProgressionAdvice
 from rugpad.core.vocab import Lang
+from rugpad.web.care.models import Patient
 from rugpad.web.plans.clinical import exercise_library, progression_advice, progression_model
 from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan
 from rugpad.web.plans.schedule import training_days
@@ -149,3 +151,16 @@ def entries_overview(plan: TreatmentPlan, lang: Lang) -> tuple[list[ExerciseSetL
             )
         )
     return entries, progress
+
+
+def todays_programme(patient: Patient, today: dt.date) -> str | None:
+    """The patient's exercises for today as a small HTML block for their home page; None without a plan."""
+    plan = (
+        TreatmentPlan.objects.filter(episode__patient=patient, versions__isnull=False)
+        .order_by("-episode__started_on", "-id")
+        .first()
+    )
+    if plan is None:
+        return None
+    exercises = session_exercises(plan, today, current_lang(), every_day=False)
+    return render_to_string("plans/_todays_programme.html", {"exercises": exercises})

@@ -56,6 +56,8 @@ def red_flags_of(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The red flags of stored alarm payloads, re-rendered in the reader's language, most urgent first."""
     lang = reader_lang()
     flags = [flag for p in payloads for flag in engine.triage(p).to_dict(lang)["red_flags"]]  # type: ignore[attr-defined]
+    for flag in flags:  # the clinician's action text is for clinicians; patients read what the level means for them
+        flag["patient_action"] = engine.patient_action(flag["urgency"]).get(lang)
     return sorted(flags, key=lambda flag: Urgency(flag["urgency"]).rank)
 
 
