@@ -22,7 +22,6 @@ CHROMIUM_FLAGS = [
 ]
 
 
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():

@@ -91,4 +91,4 @@ def test_episode_page_renders_every_demo_patient_with_explanations(db: None) -> 
         for episode in Episode.objects.filter(patient__clinician__username=username):
             page = client.get(reverse("episode_detail", args=[episode.pk]))
             assert page.status_code == 200, episode
-            assert "details class=\"rule\"" in page.content.decode()
+            assert 'details class="rule"' in page.content.decode()

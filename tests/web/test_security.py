@@ -40,8 +40,12 @@ def test_production_settings_pass_the_deployment_check(tmp_path: Path) -> None:
         "RUGPAD_DATA_DIR": str(tmp_path),
         "RUGPAD_ALLOWED_HOSTS": "rugpad.example.org",
     }
-    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
-                            capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
