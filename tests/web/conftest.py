@@ -74,3 +74,32 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+ROLES = (
+    "anonymous",
+    "clinician_same_practice",
+    "clinician_other_practice",
+    "admin_same_practice",
+    "patient_self",
+    "patient_other",
+)
+"""Every kind of visitor the authorisation matrix tests try on every route (all relative to patient A)."""
+
+
+def user_for_role(world: World, role: str) -> User | None:
+    return {
+        "anonymous": None,
+        "clinician_same_practice": world.clinician,
+        "clinician_other_practice": world.other_clinician,
+        "admin_same_practice": world.admin,
+        "patient_self": world.patient_user,
+        "patient_other": world.other_patient_user,
+    }[role]
+
+
+def refused(status: int, role: str, is_api: bool = False) -> bool:
+    """A refusal: anonymous visitors are sent to log in (the API answers 401); everybody else gets a 404."""
+    if role == "anonymous":
+        return status == 401 if is_api else status in (302, 401)
+    return status == 404

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.urls import reverse
 
-from tests.web.conftest import World, client_for
+from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 
 Route = Callable[[World], str]
 
@@ -32,48 +32,23 @@ CLINICIAN_PAGES: dict[str, Route] = {
     "patient_new": lambda w: reverse("patient_new"),
     "api_patients": lambda w: "/api/patients",
 }
-ROLES = (
-    "anonymous",
-    "clinician_same_practice",
-    "clinician_other_practice",
-    "admin_same_practice",
-    "patient_self",
-    "patient_other",
-)
-
-
-def _user(world: World, role: str):  # type: ignore[no-untyped-def]
-    return {
-        "anonymous": None,
-        "clinician_same_practice": world.clinician,
-        "clinician_other_practice": world.other_clinician,
-        "admin_same_practice": world.admin,
-        "patient_self": world.patient_user,
-        "patient_other": world.other_patient_user,
-    }[role]
-
-
-def _refused(status: int, role: str, is_api: bool) -> bool:
-    if role == "anonymous":
-        return status in (302, 401) if not is_api else status == 401
-    return status == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(RECORD_PAGES))
 def test_patient_records_open_only_to_the_practice_clinicians(world: World, name: str, role: str) -> None:
-    response = client_for(_user(world, role)).get(RECORD_PAGES[name](world))
+    response = client_for(user_for_role(world, role)).get(RECORD_PAGES[name](world))
     # A patient reads their own record through the API (their right of access); the clinician's pages are not theirs.
     if role == "clinician_same_practice" or (role == "patient_self" and name.startswith("api")):
         assert response.status_code == 200, response.content[:300]
     else:
-        assert _refused(response.status_code, role, name.startswith("api")), (role, response.status_code)
+        assert refused(response.status_code, role, name.startswith("api")), (role, response.status_code)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(CLINICIAN_PAGES))
 def test_clinician_pages_are_for_clinicians(world: World, name: str, role: str) -> None:
-    response = client_for(_user(world, role)).get(CLINICIAN_PAGES[name](world))
+    response = client_for(user_for_role(world, role)).get(CLINICIAN_PAGES[name](world))
     if role.startswith("clinician"):
         assert response.status_code == 200
     elif role == "admin_same_practice" and name == "dashboard":
@@ -81,7 +56,7 @@ def test_clinician_pages_are_for_clinicians(world: World, name: str, role: str) 
     elif role.startswith("patient") and name == "dashboard":
         assert response.status_code == 302 and response["Location"] == reverse("patient_home")
     else:
-        assert _refused(response.status_code, role, name.startswith("api")), (role, response.status_code)
+        assert refused(response.status_code, role, name.startswith("api")), (role, response.status_code)
 
 
 def test_clinician_list_never_shows_another_practice(world: World) -> None:
@@ -93,13 +68,13 @@ def test_clinician_list_never_shows_another_practice(world: World) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_patient_home_shows_only_the_patient_themselves(world: World, role: str) -> None:
-    response = client_for(_user(world, role)).get(reverse("patient_home"))
+    response = client_for(user_for_role(world, role)).get(reverse("patient_home"))
     if role == "patient_self":
         assert response.status_code == 200 and "Pat" in response.content.decode()
     elif role == "patient_other":
         assert response.status_code == 200 and world.patient.last_name not in response.content.decode()
     else:
-        assert _refused(response.status_code, role, False)
+        assert refused(response.status_code, role, False)
 
 
 def test_a_patient_cannot_open_another_patients_questionnaire(world: World) -> None:
@@ -115,21 +90,21 @@ def test_a_patient_cannot_open_another_patients_questionnaire(world: World) -> N
 
 @pytest.mark.parametrize("role", ROLES)
 def test_audit_log_is_for_the_practice_admin(world: World, role: str) -> None:
-    response = client_for(_user(world, role)).get(reverse("audit_log"))
+    response = client_for(user_for_role(world, role)).get(reverse("audit_log"))
     if role == "admin_same_practice":
         assert response.status_code == 200
     else:
-        assert _refused(response.status_code, role, False)
+        assert refused(response.status_code, role, False)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_writes_to_a_record_are_refused_outside_the_practice(world: World, role: str) -> None:
     url = reverse("episode_screening", args=[world.episode.pk])
     before = world.episode.screenings.count()
-    response = client_for(_user(world, role)).post(url, {"sign_fever": "on"})
+    response = client_for(user_for_role(world, role)).post(url, {"sign_fever": "on"})
     if role == "clinician_same_practice":
         assert response.status_code == 302
         assert world.episode.screenings.count() == before + 1
     else:
-        assert _refused(response.status_code, role, False)
+        assert refused(response.status_code, role, False)
         assert world.episode.screenings.count() == before

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 from rugpad.core.errors import InvalidInput
+from rugpad.core.vocab import Lang
 
 EXIT_INVALID_INPUT = 2
 
@@ -40,3 +42,19 @@ def fail(error: InvalidInput) -> NoReturn:
     """One line on stderr naming the field, exit code 2; never a traceback."""
     print(f"rugpad: {error}", file=sys.stderr)
     raise SystemExit(EXIT_INVALID_INPUT)
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """`--format json|text` (JSON, the contract, by default) and `--lang nl|en` for the words in the output."""
+    parser.add_argument("--format", choices=("json", "text"), default="json")
+    parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
+
+
+def emit(args: argparse.Namespace, as_json: Callable[[Lang], Any], as_text: Callable[[Lang], str]) -> int:
+    """Writes the result as the options ask: JSON for tools, text for a clinician at a terminal."""
+    lang = Lang(args.lang)
+    if args.format == "text":
+        print(as_text(lang))
+    else:
+        emit_json(as_json(lang))
+    return 0

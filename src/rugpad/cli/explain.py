@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from rugpad import engine
-from rugpad.cli._io import emit_json
+from rugpad.cli._io import add_output_options, emit
 from rugpad.core.explain import Explanation
 from rugpad.core.text import Text
 from rugpad.core.vocab import Lang
@@ -19,19 +19,13 @@ def register(subparsers: Any) -> None:
         description="Explain one rule by its id, e.g. rf.cauda_equina or lb.p1.self_exercise.",
     )
     parser.add_argument("rule_id", help="the rule id shown in a triage result")
-    parser.add_argument("--format", choices=("json", "text"), default="json")
-    parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     explanation = engine.explain(args.rule_id)
-    lang = Lang(args.lang)
-    if args.format == "text":
-        print(render_text(explanation, lang))
-    else:
-        emit_json(explanation.to_dict(lang))
-    return 0
+    return emit(args, explanation.to_dict, lambda lang: render_text(explanation, lang))
 
 
 _WORDS = {

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from rugpad import engine
-from rugpad.cli._io import emit_json
+from rugpad.cli._io import add_output_options, emit
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.scoring import score_range
 from rugpad.core.vocab import Lang
@@ -14,19 +14,17 @@ from rugpad.core.vocab import Lang
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("instruments", help="list the questionnaires and their licences")
-    parser.add_argument("--format", choices=("json", "text"), default="json")
-    parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    lang = Lang(args.lang)
-    summaries = [summary(definition, lang) for _, definition in sorted(engine.instruments().items())]
-    if args.format == "text":
-        print("\n\n".join(_text(entry) for entry in summaries))
-    else:
-        emit_json(summaries)
-    return 0
+    definitions = [definition for _, definition in sorted(engine.instruments().items())]
+
+    def summaries(lang: Lang) -> list[dict[str, Any]]:
+        return [summary(definition, lang) for definition in definitions]
+
+    return emit(args, summaries, lambda lang: "\n\n".join(_text(entry) for entry in summaries(lang)))
 
 
 def summary(definition: InstrumentDefinition, lang: Lang) -> dict[str, object]:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from rugpad import engine
-from rugpad.cli._io import emit_json, read_payload
+from rugpad.cli._io import add_output_options, emit, read_payload
 from rugpad.core.errors import InvalidInput
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.scoring import InstrumentScore, score_range
@@ -26,8 +26,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("instrument", help="startback, odi, rmdq, ndi, nprs, psk, gpe or qbpds")
     parser.add_argument("file", help="JSON file with the answers, or - for standard input")
-    parser.add_argument("--format", choices=("json", "text"), default="json")
-    parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -35,12 +34,7 @@ def run(args: argparse.Namespace) -> int:
     definition = engine.instrument(args.instrument)
     answers = answers_of(read_payload(args.file))
     result = engine.score(definition.code, answers)
-    lang = Lang(args.lang)
-    if args.format == "text":
-        print(render_text(definition, result, lang))
-    else:
-        emit_json(result.to_dict(lang))
-    return 0
+    return emit(args, result.to_dict, lambda lang: render_text(definition, result, lang))
 
 
 def answers_of(payload: Mapping[str, Any]) -> Mapping[str, object]:

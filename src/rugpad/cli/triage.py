@@ -11,7 +11,7 @@ import argparse
 from typing import Any
 
 from rugpad import engine
-from rugpad.cli._io import emit_json, read_payload
+from rugpad.cli._io import add_output_options, emit, read_payload
 from rugpad.core.text import Text
 from rugpad.core.triage import TriageResult
 from rugpad.core.vocab import Evidence, Lang, Strength, Urgency
@@ -24,19 +24,13 @@ def register(subparsers: Any) -> None:
         description="Triage one case. FILE (or - for stdin) holds the case as JSON; only 'region' is required.",
     )
     parser.add_argument("file", help="JSON file with the case, or - for standard input")
-    parser.add_argument("--format", choices=("json", "text"), default="json")
-    parser.add_argument("--lang", choices=[lang.value for lang in Lang], default=Lang.EN.value)
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     result = engine.triage(read_payload(args.file))
-    lang = Lang(args.lang)
-    if args.format == "text":
-        print(render_text(result, lang))
-    else:
-        emit_json(result.to_dict(lang))
-    return 0
+    return emit(args, result.to_dict, lambda lang: render_text(result, lang))
 
 
 _URGENCY_BANNER = {

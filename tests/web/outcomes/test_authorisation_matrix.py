@@ -10,18 +10,9 @@ from django.urls import reverse
 from rugpad.web.demo import as_user
 from rugpad.web.outcomes import actions, clock
 from rugpad.web.outcomes.models import EducationAssignment
-from tests.web.conftest import World, client_for
+from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 
 Route = Callable[[World], str]
-
-ROLES = (
-    "anonymous",
-    "clinician_same_practice",
-    "clinician_other_practice",
-    "admin_same_practice",
-    "patient_self",
-    "patient_other",
-)
 
 
 def _report(w: World) -> int:
@@ -53,49 +44,34 @@ PATIENT_PAGES: dict[str, Route] = {
 }
 
 
-def _user(world: World, role: str):  # type: ignore[no-untyped-def]
-    return {
-        "anonymous": None,
-        "clinician_same_practice": world.clinician,
-        "clinician_other_practice": world.other_clinician,
-        "admin_same_practice": world.admin,
-        "patient_self": world.patient_user,
-        "patient_other": world.other_patient_user,
-    }[role]
-
-
-def _refused(status: int, role: str) -> bool:
-    return status == 302 if role == "anonymous" else status == 404
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(CLINICIAN_GET))
 def test_clinician_pages_open_only_to_the_practice_clinicians(world: World, name: str, role: str) -> None:
     url = CLINICIAN_GET[name](world)
-    response = client_for(_user(world, role)).get(url)
+    response = client_for(user_for_role(world, role)).get(url)
     if role == "clinician_same_practice":
         assert response.status_code == 200
     else:
-        assert _refused(response.status_code, role), (role, response.status_code)
+        assert refused(response.status_code, role), (role, response.status_code)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(CLINICIAN_POST))
 def test_clinician_actions_are_refused_to_everybody_else(world: World, name: str, role: str) -> None:
     url = CLINICIAN_POST[name](world)
-    response = client_for(_user(world, role)).post(url, {})
+    response = client_for(user_for_role(world, role)).post(url, {})
     if role == "clinician_same_practice":
         assert response.status_code in (200, 302, 400)
     else:
-        assert _refused(response.status_code, role), (role, response.status_code)
+        assert refused(response.status_code, role), (role, response.status_code)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(PATIENT_PAGES))
 def test_patient_pages_open_only_to_the_patient_themselves(world: World, name: str, role: str) -> None:
     url = PATIENT_PAGES[name](world)
-    response = client_for(_user(world, role)).get(url)
+    response = client_for(user_for_role(world, role)).get(url)
     if role == "patient_self" or (role == "patient_other" and name == "outcomes_my_progress"):
         assert response.status_code == 200  # "my progress" is every patient's own page
     else:
-        assert _refused(response.status_code, role), (role, response.status_code)
+        assert refused(response.status_code, role), (role, response.status_code)

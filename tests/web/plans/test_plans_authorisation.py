@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.urls import reverse
 
-from tests.web.conftest import World, client_for
+from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 from tests.web.plans.conftest import current
 
 Route = Callable[[World], str]
@@ -35,80 +35,57 @@ PATIENT_ROUTES: dict[str, Route] = {
     "plans_my_pdf": lambda w: reverse("plans_my_pdf"),
     "plans_my_ics": lambda w: reverse("plans_my_ics"),
 }
-ROLES = (
-    "anonymous",
-    "clinician_same_practice",
-    "clinician_other_practice",
-    "admin_same_practice",
-    "patient_self",
-    "patient_other",
-)
-
-
-def _user(world: World, role: str):  # type: ignore[no-untyped-def]
-    return {
-        "anonymous": None,
-        "clinician_same_practice": world.clinician,
-        "clinician_other_practice": world.other_clinician,
-        "admin_same_practice": world.admin,
-        "patient_self": world.patient_user,
-        "patient_other": world.other_patient_user,
-    }[role]
-
-
-def _refused(status: int, role: str) -> bool:
-    return status == 302 if role == "anonymous" else status == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(CLINICIAN_ROUTES))
 def test_plan_pages_open_only_to_the_practice_clinicians(planned: World, name: str, role: str) -> None:
-    response = client_for(_user(planned, role)).get(CLINICIAN_ROUTES[name](planned))
+    response = client_for(user_for_role(planned, role)).get(CLINICIAN_ROUTES[name](planned))
     if role == "clinician_same_practice":
         assert response.status_code == 200, response.content[:300]
     else:
-        assert _refused(response.status_code, role), (role, response.status_code)
+        assert refused(response.status_code, role), (role, response.status_code)
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "clinician_same_practice"])
 @pytest.mark.parametrize("name", sorted(CLINICIAN_POSTS))
 def test_plan_changes_are_refused_to_everybody_else(planned: World, name: str, role: str) -> None:
     before = current(planned).number
-    response = client_for(_user(planned, role)).post(CLINICIAN_POSTS[name](planned), {"exercise": "bridge"})
-    assert _refused(response.status_code, role), (role, response.status_code)
+    response = client_for(user_for_role(planned, role)).post(CLINICIAN_POSTS[name](planned), {"exercise": "bridge"})
+    assert refused(response.status_code, role), (role, response.status_code)
     assert current(planned).number == before
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(PATIENT_ROUTES))
 def test_patient_pages_show_only_the_patients_own_plan(planned: World, name: str, role: str) -> None:
-    response = client_for(_user(planned, role)).get(PATIENT_ROUTES[name](planned))
+    response = client_for(user_for_role(planned, role)).get(PATIENT_ROUTES[name](planned))
     if role == "patient_self":
         assert response.status_code == 200
     elif role == "patient_other" and name == "plans_my_exercises":  # patient B has no plan: an empty page
         assert response.status_code == 200 and b"Brug" not in response.content
     else:
-        assert _refused(response.status_code, role), (role, response.status_code)
+        assert refused(response.status_code, role), (role, response.status_code)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_the_patient_with_a_plan_can_log_a_session(planned: World, role: str) -> None:
-    response = client_for(_user(planned, role)).post(
+    response = client_for(user_for_role(planned, role)).post(
         reverse("plans_session_log"), "{}", content_type="application/json"
     )
     if role == "patient_self":
         assert response.status_code == 400  # reached the validation: an empty entry
     else:
-        assert _refused(response.status_code, role), (role, response.status_code)
+        assert refused(response.status_code, role), (role, response.status_code)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_practice_plan_settings_are_for_clinicians_and_the_admin(planned: World, role: str) -> None:
-    response = client_for(_user(planned, role)).get(reverse("plans_settings"))
+    response = client_for(user_for_role(planned, role)).get(reverse("plans_settings"))
     if role in ("clinician_same_practice", "clinician_other_practice", "admin_same_practice"):
         assert response.status_code == 200
     else:
-        assert _refused(response.status_code, role)
+        assert refused(response.status_code, role)
 
 
 def test_every_plan_read_is_audit_logged(planned: World) -> None:

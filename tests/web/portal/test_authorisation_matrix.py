@@ -9,9 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from rugpad.web.portal.models import Alert, DiaryEntry
-from tests.web.conftest import World, client_for
+from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 from tests.web.portal.helpers import diary_post
-from tests.web.test_authorisation_matrix import ROLES, _refused, _user
 
 # (method, url) for each route, about patient A's records.
 Route = Callable[[World, DiaryEntry, Alert], tuple[str, str]]
@@ -48,14 +47,14 @@ def test_portal_routes_open_only_to_the_patient_or_their_practice(
     world: World, records: tuple[DiaryEntry, Alert], name: str, role: str
 ) -> None:
     method, url = ROUTES[name](world, *records)
-    client: Client = client_for(_user(world, role))
+    client: Client = client_for(user_for_role(world, role))
     response = getattr(client, method)(url)
     if role in ALLOWED[name]:
         assert response.status_code in (200, 302), (role, response.status_code)
         if response.status_code == 302:
             assert "login" not in response["Location"]
     else:
-        assert _refused(response.status_code, role, False), (role, response.status_code)
+        assert refused(response.status_code, role, False), (role, response.status_code)
 
 
 def test_another_patients_diary_page_shows_nothing_of_patient_a(
@@ -70,7 +69,7 @@ def test_refused_writes_leave_no_trace(world: World, records: tuple[DiaryEntry, 
     for role in ROLES:
         if role in ("patient_self", "clinician_same_practice"):
             continue
-        client = client_for(_user(world, role))
+        client = client_for(user_for_role(world, role))
         client.post(reverse("portal_diary_edit", args=[entry.pk]), diary_post(pain_now="9"))
         client.post(reverse("portal_acknowledge", args=[alert.pk]))
         client.post(reverse("portal_invite", args=[world.patient.pk]))
