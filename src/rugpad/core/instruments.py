@@ -11,7 +11,7 @@ bands and the licence each name a source and say how well they are sourced, beca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rugpad.core.text import Text
@@ -161,9 +161,20 @@ class InstrumentDefinition:
     licence: Licence
     source_id: str
     provenance: tuple[Provenance, ...] = ()
+    _items_by_number: dict[int, Item] = field(init=False, repr=False, compare=False)
+    _recode_by_item: dict[int, Recode] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Look-ups built once: scoring runs in the triage's hot path (thousands of times a second).
+        object.__setattr__(self, "_items_by_number", {item.number: item for item in self.items})
+        object.__setattr__(self, "_recode_by_item", {entry.item: entry for entry in self.scoring.recode})
 
     def item(self, number: int) -> Item | None:
-        return next((item for item in self.items if item.number == number), None)
+        return self._items_by_number.get(number)
+
+    def recode_of(self, number: int) -> Recode | None:
+        """How the answer to item `number` is scored, when the instrument recodes it (STarT Back item 9)."""
+        return self._recode_by_item.get(number)
 
     def provenance_of(self, part: Part) -> Provenance | None:
         return next((entry for entry in self.provenance if entry.part is part), None)

@@ -133,7 +133,7 @@ def _enough(definition: InstrumentDefinition, values: Mapping[int, int], missing
 
 
 def _scored(definition: InstrumentDefinition, number: int, value: int) -> int:
-    recode = next((entry for entry in definition.scoring.recode if entry.item == number), None)
+    recode = definition.recode_of(number)
     return recode.scored[value] if recode else value
 
 
