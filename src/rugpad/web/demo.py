@@ -313,11 +313,13 @@ def _load_patient(practice: Practice, clinician: User, spec: DemoPatient, today:
 
 
 def demo_logins() -> dict[str, Any]:
+    """The demo accounts, read from the database (the demo extensions add patient logins of their own)."""
+    users = User.objects.filter(practice__name=PRACTICE_NAME).order_by("username")
     return {
         "password": DEMO_PASSWORD,
-        "clinicians": ["anna", "pieter"],
-        "practice_admin": "beheer",
-        "patients": [spec.login for spec in PATIENTS if spec.login],
+        "clinicians": [u.username for u in users if u.role == Role.CLINICIAN],
+        "practice_admin": next((u.username for u in users if u.role == Role.ADMIN), ""),
+        "patients": [u.username for u in users if u.role == Role.PATIENT],
     }
 
 
