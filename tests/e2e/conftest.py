@@ -6,6 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,3 +67,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         with contextlib.suppress(Exception):  # the browser may be gone; the test failure is what matters
             screenshot(page, f"FAILED-{item.name}")
     return report
+
+
+@pytest.fixture
+def demo(live_server: Any) -> str:
+    """The demo practice on Django's live test server; returns its address."""
+    from django.utils import timezone
+
+    from rugpad.web.demo import load_demo
+
+    load_demo(timezone.localdate())
+    return str(live_server.url)
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    """Logs a demo account in and waits until the page after the login has loaded."""
+    from rugpad.web.demo import DEMO_PASSWORD
+
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)

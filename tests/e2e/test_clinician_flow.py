@@ -8,24 +8,9 @@ import pytest
 from django.utils import timezone
 
 from rugpad.web.care.models import Episode, Patient
-from rugpad.web.demo import DEMO_PASSWORD, load_demo
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(live_server: Any) -> str:
-    load_demo(timezone.localdate())
-    return str(live_server.url)
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def test_clinician_takes_a_new_patient_to_an_explained_result(page: Any, demo: str) -> None:

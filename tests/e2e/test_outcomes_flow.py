@@ -13,8 +13,8 @@ from pypdf import PdfReader
 
 from rugpad.web.care import actions as care_actions
 from rugpad.web.care.models import Episode, InstrumentResponse, ResponseStatus
-from rugpad.web.demo import DEMO_PASSWORD, as_user, load_demo
-from tests.e2e.conftest import screenshot
+from rugpad.web.demo import as_user, load_demo
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,13 +24,6 @@ def demo(live_server: Any) -> str:
     load_demo(timezone.localdate())
     call_command("rugpad_schedule")
     return str(live_server.url)
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_the_patient_fills_a_scheduled_questionnaire_on_a_phone(page: Any, demo: str) -> None:

@@ -6,28 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from rugpad.web.care.models import Episode
-from rugpad.web.demo import DEMO_PASSWORD, load_demo
 from rugpad.web.plans.models import ExerciseSetLog
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def demo(live_server: Any) -> str:
-    load_demo(timezone.localdate())
-    return str(live_server.url)
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_plan_to_guided_session_to_clinician_view(browser: Any, demo: str) -> None:
