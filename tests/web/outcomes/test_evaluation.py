@@ -52,7 +52,7 @@ def test_the_decision_rule_is_shown_with_its_id_and_source(world: World, at_week
     assert evaluation.decision.rule_id == "eval-low-back-3-4-weeks"
     page = _page(world)
     assert "eval-low-back-3-4-weeks" in page and evaluation.decision.source_id in page
-    assert "reevaluate_risk_factors" in page
+    assert "risicofactoren opnieuw beoordelen" in page  # the decision "reevaluate_risk_factors", in Dutch
 
 
 def test_improvement_on_pain_and_function_makes_a_responder(world: World, at_week_4: dt.date) -> None:

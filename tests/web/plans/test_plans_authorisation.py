@@ -88,6 +88,19 @@ def test_practice_plan_settings_are_for_clinicians_and_the_admin(planned: World,
         assert refused(response.status_code, role)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_practice_admin_changes_the_plan_settings(planned: World, role: str) -> None:
+    from rugpad.web.plans.models import PlanSettings
+
+    response = client_for(user_for_role(planned, role)).post(reverse("plans_settings"), {"sessions_per_week": "2"})
+    if role == "admin_same_practice":
+        assert response.status_code == 302
+        assert PlanSettings.objects.get(practice=planned.practice).sessions_per_week == 2
+    else:
+        assert refused(response.status_code, role)
+        assert not PlanSettings.objects.exists()
+
+
 def test_every_plan_read_is_audit_logged(planned: World) -> None:
     from rugpad.web.audit.models import AuditEvent
 

@@ -47,12 +47,21 @@ def _line(episode_series: tuple[clinical.Series, ...], code: str) -> dict[str, A
     }
 
 
-def adherence_weeks(episode: Episode, today: dt.date) -> list[tuple[str, float]]:
-    """Per week since the start: the share of requested questionnaires that were completed.
+def adherence_weeks(episode: Episode, today: dt.date) -> tuple[str, list[tuple[str, float]]]:
+    """Adherence per week, with the chart's title: exercises done of those planned when the episode has a plan
+    (the guided sessions' logs), otherwise the share of requested questionnaires that were completed."""
+    from rugpad.web.plans.queries import weekly_adherence
 
-    Exercise session logs would be the better measure; until the plans app offers them, questionnaire completion is
-    the only adherence the records hold. Weeks without a request are left out.
-    """
+    exercise_weeks = weekly_adherence(episode, today)
+    if exercise_weeks:
+        labelled = [(_("wk %(week)s") % {"week": week}, percent) for week, percent in exercise_weeks]
+        return _("Exercises done per week (of those planned)"), labelled
+    return _("Questionnaires completed per week"), questionnaire_weeks(episode)
+
+
+def questionnaire_weeks(episode: Episode) -> list[tuple[str, float]]:
+    """Per week since the start: the share of requested questionnaires that were completed (weeks without a
+    request are left out)."""
     weeks: dict[int, list[bool]] = {}
     for response in episode.responses.exclude(requested_at__isnull=True):
         week = (response.requested_at.date() - episode.started_on).days // 7 + 1  # type: ignore[union-attr]
@@ -64,15 +73,14 @@ def charts_for(episode: Episode, today: dt.date) -> dict[str, Any]:
     series = clinical.series_of(episode)
     functions = load_schedule().function_instruments[Region(episode.region)]
     function = next((_line(series, code) for code in functions if _line(series, code)), None)
-    weeks = adherence_weeks(episode, today)
+    title, weeks = adherence_weeks(episode, today)
     desc = ", ".join(f"{label}: {percent:.0f}%" for label, percent in weeks)
     return {
         "pain": _line(series, PAIN_INSTRUMENT),
         "function": function,
-        "adherence": charts.bar_chart(weeks, title=_("Questionnaires completed per week"), desc=desc)
-        if weeks
-        else None,
+        "adherence": charts.bar_chart(weeks, title=title, desc=desc) if weeks else None,
         "adherence_values": desc,
+        "adherence_title": title,
     }
 
 

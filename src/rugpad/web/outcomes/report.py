@@ -22,6 +22,7 @@ from rugpad.content import load_sources
 from rugpad.content.evaluation import load_change_rules
 from rugpad.core.vocab import Region
 from rugpad.web.care.models import Episode, Examination, Intake, Screening, TestResult, TriageRecord
+from rugpad.web.care.templatetags.clinical import vocab
 from rugpad.web.outcomes.clinical import Evaluation, evaluate
 from rugpad.web.practice.models import User
 
@@ -85,7 +86,7 @@ def _risk(result: dict[str, Any]) -> dict[str, Any]:
     return _section(
         _("Risk and profile"),
         [
-            _("STarT Back risk: %(risk)s") % {"risk": result.get("risk") or "–"},
+            _("STarT Back risk: %(risk)s") % {"risk": vocab(result["risk"]) if result.get("risk") else "–"},
             _("Treatment profile: %(profile)s") % {"profile": result.get("profile") or "–"}
             + (" " + _("(set by the physiotherapist)") if result.get("profile_override") else ""),
             _("Radicular syndrome suspected: %(answer)s") % {"answer": _("yes") if radicular else _("no")},

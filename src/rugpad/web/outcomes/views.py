@@ -9,20 +9,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rugpad.core.vocab import Lang
 from rugpad.web.care.access import access_episode, require_clinician
 from rugpad.web.care.models import EpisodeStatus
 from rugpad.web.outcomes import actions, clinical, clock, queries
 from rugpad.web.outcomes.access import access_assignment, access_own_patient, access_report
 from rugpad.web.outcomes.forms import ConsentForm, DischargeForm, ReportForm
 from rugpad.web.outcomes.markdown import render as render_markdown
+from rugpad.web.plans.queries import treatment_summary
 
 
 def _evaluation(request: HttpRequest, episode, **forms: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
     patient = episode.patient
+    lang = queries.lang()
+    treatment = treatment_summary(episode, Lang(lang))  # the plan as given so far; the clinician edits it freely
     defaults = {
         "consent_form": ConsentForm(initial={"given_by": str(patient), "recipient": patient.gp_name}),
-        "report_form": ReportForm(initial={"lang": queries.lang()}),
-        "discharge_form": DischargeForm(initial={"lang": queries.lang()}),
+        "report_form": ReportForm(initial={"lang": lang, "treatment": treatment}),
+        "discharge_form": DischargeForm(initial={"lang": lang, "treatment": treatment}),
     }
     return queries.evaluation_page(episode, clock.today()) | defaults | forms
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from rugpad.content.education import load_education
@@ -15,7 +16,7 @@ from rugpad.content.exercises import illustration_svg
 from rugpad.core.exercises import Exercise
 from rugpad.core.progression import ProgressionAdvice
 from rugpad.core.vocab import Lang
-from rugpad.web.care.models import Patient
+from rugpad.web.care.models import Episode, Patient
 from rugpad.web.plans.clinical import exercise_library, progression_advice, progression_model
 from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan
 from rugpad.web.plans.schedule import training_days
@@ -164,3 +165,49 @@ def todays_programme(patient: Patient, today: dt.date) -> str | None:
         return None
     exercises = session_exercises(plan, today, current_lang(), every_day=False)
     return render_to_string("plans/_todays_programme.html", {"exercises": exercises})
+
+
+def weekly_adherence(episode: Episode, today: dt.date) -> list[tuple[int, float]]:
+    """Per plan week up to today: exercises done (not skipped) as a percentage of the exercise-days planned.
+
+    Planned = for each exercise of the current version, its training days in that week (its dose's days per week);
+    done = the logged exercises of that week. Capped at 100 %: an extra session does not make up for another week.
+    """
+    plan = getattr(episode, "treatment_plan", None)
+    version = plan.current() if plan is not None else None
+    if plan is None or version is None or today < version.starts_on:
+        return []
+    per_week = sum(len(view.days) for view in exercises_of(plan, current_lang()))
+    if per_week == 0:
+        return []
+    done: dict[int, int] = {}
+    entries = ExerciseSetLog.objects.filter(session__plan=plan, skipped=False, done_at__date__gte=version.starts_on)
+    for done_at in entries.values_list("done_at", flat=True):
+        week = (timezone.localtime(done_at).date() - version.starts_on).days // 7 + 1
+        done[week] = done.get(week, 0) + 1
+    weeks = (today - version.starts_on).days // 7 + 1
+    return [(week, min(100.0, 100 * done.get(week, 0) / per_week)) for week in range(1, weeks + 1)]
+
+
+TREATMENT_SUMMARY_KINDS = (ItemKind.TECHNIQUE, ItemKind.EXERCISE, ItemKind.EDUCATION, ItemKind.FREQUENCY)
+
+
+def treatment_summary(episode: Episode, lang: Lang) -> str:
+    """The current plan as plain lines for the letter to the GP: techniques, exercises with dose, education,
+    frequency, and how many guided sessions the patient logged. Empty when the episode has no plan."""
+    plan = getattr(episode, "treatment_plan", None)
+    if plan is None:
+        return ""
+    views = grouped(item_views(plan.current(), lang))
+    lines = []
+    for kind in TREATMENT_SUMMARY_KINDS:
+        for view in views.get(kind.value, []):
+            lines.append(f"- {view.title}" + (f" ({view.dose_text})" if view.dose_text else ""))
+    sessions = plan.sessions.count()
+    if sessions:
+        lines.append(
+            f"- {sessions} begeleide oefensessies thuis vastgelegd"
+            if lang is Lang.NL
+            else f"- {sessions} guided home exercise sessions logged"
+        )
+    return "\n".join(lines)

@@ -406,6 +406,8 @@ def plan_settings(request: HttpRequest) -> HttpResponse:
         raise Http404("Not found")
     own = PlanSettings.objects.filter(practice=user.practice).first()
     initial = {n: getattr(own, n) for n in ("sessions_per_week", "weeks", "max_exercise_pain")} if own else None
+    if request.method == "POST" and not user.is_practice_admin:
+        raise Http404("Not found")  # clinicians read the practice's settings; the practice admin changes them
     form = PlanSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         assert user.practice is not None
@@ -415,7 +417,13 @@ def plan_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/settings.html",
-        {"form": form, "own": own, "default_pain": clinical.load_default_pain(), "model": model},
+        {
+            "form": form,
+            "own": own,
+            "default_pain": clinical.load_default_pain(),
+            "model": model,
+            "can_edit": user.is_practice_admin,
+        },
         status=400 if form.errors else 200,
     )
 
