@@ -92,3 +92,15 @@ def test_episode_page_renders_every_demo_patient_with_explanations(db: None) -> 
             page = client.get(reverse("episode_detail", args=[episode.pk]))
             assert page.status_code == 200, episode
             assert 'details class="rule"' in page.content.decode()
+
+
+def test_search_by_date_of_birth_finds_only_that_patient(world: World) -> None:
+    page = client_for(world.clinician).get(reverse("patient_list"), {"born": "1980-01-01"})
+    assert list(page.context["patients"]) == [world.patient]
+    nobody = client_for(world.clinician).get(reverse("patient_list"), {"born": "1999-12-31"})
+    assert list(nobody.context["patients"]) == []
+
+
+def test_search_with_a_malformed_date_names_the_field(world: World) -> None:
+    page = client_for(world.clinician).get(reverse("patient_list"), {"born": "31-31-2020"})
+    assert "born" in page.context["form"].errors
