@@ -234,3 +234,21 @@ def test_loader_rejects_a_ladder_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_loader_rejects_a_duplicate_id(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ContentError, match="defined twice"):
         load(monkeypatch, entry("same"), entry("same"))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ['<svg><script>alert(1)</script></svg>', '<svg onload="x()"></svg>', '<svg><a href="javascript:x()"/></svg>',
+     '<svg><foreignObject><div/></foreignObject></svg>'],
+)
+def test_an_illustration_that_could_run_code_is_refused(markup: str) -> None:
+    from rugpad.content import unsafe_markup
+
+    assert unsafe_markup(markup) is not None
+
+
+def test_every_shipped_illustration_is_a_plain_drawing() -> None:
+    from rugpad.content import unsafe_markup
+    from rugpad.content.exercises import illustration_svg, load_exercises
+
+    assert [e for e in load_exercises() if unsafe_markup(illustration_svg(e))] == []

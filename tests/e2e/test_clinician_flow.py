@@ -53,7 +53,7 @@ def test_clinician_takes_a_new_patient_to_an_explained_result(page: Any, demo: s
     page.wait_for_url(f"**/episodes/{episode.pk}/")
 
     result = page.locator("#result")
-    assert "gemiddeld" in result.inner_text()  # STarT Back risk "medium", in Dutch
+    assert "middelmatig" in result.inner_text()  # STarT Back risk "medium", in Dutch (the KNGF word)
     assert "2" in result.locator("dd strong").first.inner_text()
     first_rule = result.locator("details.rule").first
     first_rule.locator("summary").click()

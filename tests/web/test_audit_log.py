@@ -73,3 +73,19 @@ def test_logins_and_failed_logins_are_logged(world: World) -> None:
 
     Client().post(reverse("login"), {"username": world.clinician.username, "password": "wrong"})
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).exists()
+
+
+def test_the_admin_page_shows_no_clinical_summaries_and_its_reading_is_logged(world: World) -> None:
+    client_for(world.clinician).post(reverse("episode_screening", args=[world.episode.pk]), {"sign_fever": "on"})
+    page = client_for(world.admin).get(reverse("audit_log")).content.decode()
+    assert "red-flag screening" not in page  # the summary ("red-flag screening: 1 signs") stays out
+    assert AuditEvent.objects.filter(actor=world.admin, summary="audit log read").exists()
+
+
+def test_patient_searches_and_api_tokens_are_logged(world: World) -> None:
+    from rugpad.web.practice.tokens import do_create_token
+
+    client_for(world.clinician).get(reverse("patient_list"), {"q": "Ient"})
+    assert AuditEvent.objects.filter(actor=world.clinician, summary="patient list or search").exists()
+    do_create_token(world.clinician, "laptop")
+    assert AuditEvent.objects.filter(object_type="apitoken", action=AuditAction.CREATE).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from rugpad.web.care.models import Episode, Patient
@@ -104,3 +105,28 @@ def test_search_by_date_of_birth_finds_only_that_patient(world: World) -> None:
 def test_search_with_a_malformed_date_names_the_field(world: World) -> None:
     page = client_for(world.clinician).get(reverse("patient_list"), {"born": "31-31-2020"})
     assert "born" in page.context["form"].errors
+
+
+def test_a_birth_year_beyond_the_engines_age_limit_is_refused(world: World) -> None:
+    page = client_for(world.clinician).post(
+        reverse("patient_new"), {"first_name": "Oud", "last_name": "Jaar", "date_of_birth": "1890-01-01", "sex": "male"}
+    )
+    assert "date_of_birth" in page.context["form"].errors
+
+
+@pytest.mark.parametrize("field", ["started_on", "onset_on"])
+def test_episode_dates_before_birth_are_refused_with_nothing_stored(world: World, field: str) -> None:
+    before = Episode.objects.count()
+    data = {"region": "neck", "started_on": "2026-01-10", "onset_on": "2026-01-01"}
+    data[field] = "1970-01-01"  # the patient was born in 1980
+    page = client_for(world.clinician).post(reverse("patient_detail", args=[world.patient.pk]), data)
+    assert field in page.context["form"].errors
+    assert Episode.objects.count() == before
+
+
+def test_an_onset_centuries_ago_is_refused_not_a_server_error(world: World) -> None:
+    page = client_for(world.clinician).post(
+        reverse("patient_detail", args=[world.patient.pk]),
+        {"region": "neck", "started_on": "2026-01-10", "onset_on": "0001-01-01"},
+    )
+    assert page.status_code == 200 and "onset_on" in page.context["form"].errors

@@ -37,6 +37,7 @@ def test_production_settings_pass_the_deployment_check(tmp_path: Path) -> None:
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "rugpad.web.settings_production",
         "RUGPAD_SECRET_KEY": "x" * 60 + "production-like-secret-key-for-the-check",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",  # the check needs no server
         "RUGPAD_DATA_DIR": str(tmp_path),
         "RUGPAD_ALLOWED_HOSTS": "rugpad.example.org",
     }
@@ -96,3 +97,73 @@ def test_language_switch(world: World, language: str, word: str) -> None:
     client.force_login(world.clinician)
     client.post(reverse("set_language"), {"language": language, "next": "/"})
     assert word in client.get(reverse("home")).content.decode()
+
+
+def test_api_refuses_an_overlong_psk_activity_and_stores_nothing(world: World) -> None:
+    client = Client()
+    client.force_login(world.clinician)
+    before = world.episode.responses.count()
+    body = {"answers": {"1": 5, "2": 4, "3": 6}, "activities": {"1": "x" * 1000}}
+    response = client.post(f"/api/episodes/{world.episode.pk}/responses/psk", body, content_type="application/json")
+    assert response.status_code == 422
+    assert world.episode.responses.count() == before
+
+
+def test_production_settings_refuse_the_sqlite_default(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "RUGPAD_ALLOW_SQLITE")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "rugpad.web.settings_production",
+        "RUGPAD_DATA_DIR": str(tmp_path),
+        "RUGPAD_SECRET_KEY": "s" * 64,
+    }
+    result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check"], capture_output=True, text=True, env=env)
+    assert result.returncode != 0 and "DATABASE_URL" in result.stderr
+
+
+def test_behind_a_proxy_the_audit_and_the_lockout_see_the_client_not_the_proxy(world: World, settings: object) -> None:
+    from rugpad.web.audit.models import AuditEvent
+
+    settings.RUGPAD_PROXY_COUNT = 1  # type: ignore[attr-defined]
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    client.post(reverse("login"), {"username": world.clinician.username, "password": "wrong"})
+    event = AuditEvent.objects.filter(action="login_failed").latest("at")
+    assert event.ip_address == "198.51.100.7"
+    assert event.practice_id == world.practice.pk  # the practice admin sees failed logins on their accounts
+
+
+def test_text_typed_as_an_unknown_user_name_is_not_stored(db: None) -> None:
+    from rugpad.web.audit.models import AuditEvent
+
+    Client().post(reverse("login"), {"username": "MySecretPassword!", "password": "x"})
+    assert not AuditEvent.objects.filter(summary__contains="MySecretPassword").exists()
+
+
+def test_pages_with_patient_data_are_never_stored_by_the_browser(world: World) -> None:
+    client = Client()
+    client.force_login(world.clinician)
+    response = client.get(reverse("episode_detail", args=[world.episode.pk]))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_sessions_end_with_the_browser_and_after_two_idle_hours() -> None:
+    from django.conf import settings
+
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True and settings.SESSION_COOKIE_AGE <= 2 * 60 * 60
+
+
+def test_a_user_changes_their_own_password_and_a_weak_one_is_refused(world: World) -> None:
+    client = Client()
+    client.force_login(world.clinician)
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": "pw-123456789", "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert weak.status_code == 200 and "new_password2" in weak.context["form"].errors
+    strong = "lente-fiets-wolk-2031"
+    done = client.post(
+        reverse("password_change"), {"old_password": "pw-123456789", "new_password1": strong, "new_password2": strong}
+    )
+    assert done.status_code == 302
+    world.clinician.refresh_from_db()
+    assert world.clinician.check_password(strong)

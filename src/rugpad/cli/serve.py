@@ -1,5 +1,8 @@
 """`rugpad serve [--demo]`: migrate, collect static files, optionally load the demo practice, then serve with
-gunicorn (a production-grade WSGI server; WhiteNoise serves the static files)."""
+gunicorn (a production-grade WSGI server; WhiteNoise serves the static files).
+
+The settings are `rugpad.web.settings` unless DJANGO_SETTINGS_MODULE names others (in production:
+`rugpad.web.settings_production`, which refuses to start without its secrets)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("RUGPAD_PORT", "8000")))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("RUGPAD_WORKERS", "2")))
     parser.add_argument("--prepare-only", action="store_true", help="migrate (and load the demo) without serving")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request; off by default because invitation links carry a one-time token in the URL",
+    )
     parser.set_defaults(run=run)
 
 
@@ -47,11 +55,11 @@ def run(args: argparse.Namespace) -> int:
     if args.prepare_only:
         return 0
     print(f"serving rugpad at {address} (Ctrl+C stops)", flush=True)
-    _serve(args.host, args.port, args.workers)
+    _serve(args.host, args.port, args.workers, args.access_log)
     return 0
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _serve(host: str, port: int, workers: int, access_log: bool) -> None:
     from gunicorn.app.base import BaseApplication
 
     from rugpad.web.wsgi import application
@@ -60,7 +68,8 @@ def _serve(host: str, port: int, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
+            if access_log:
+                self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
 
         def load(self) -> Any:

@@ -7,6 +7,7 @@ dataclasses to the pure core. Every loader is cached: content is read once per p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -18,7 +19,12 @@ import yaml
 from rugpad.core.text import Source, Text
 from rugpad.core.vocab import Evidence
 
-__all__ = ["ContentError", "list_files", "load_sources", "read_text", "read_yaml", "text"]
+__all__ = ["ContentError", "list_files", "load_sources", "read_text", "read_yaml", "text", "unsafe_markup"]
+
+# Content is reviewed as text, but pages inline its SVG and link its URLs: refuse anything that could run.
+_UNSAFE_MARKUP = re.compile(
+    r"<\s*(script|foreignObject|iframe|object|embed)\b|\son\w+\s*=|javascript:|data:text/html", re.IGNORECASE
+)
 
 
 class ContentError(ValueError):
@@ -54,6 +60,12 @@ def text(raw: object, where: str) -> Text:
     return Text(nl=str(raw["nl"]).strip(), en=str(raw["en"]).strip())
 
 
+def unsafe_markup(markup: str) -> str | None:
+    """What makes `markup` unsafe to inline in a page (a script, an event handler, a javascript: link), or None."""
+    found = _UNSAFE_MARKUP.search(markup)
+    return f"contains {found.group(0).strip()!r}" if found else None
+
+
 @cache
 def load_sources() -> Mapping[str, Source]:
     """All sources, from every file in ``sources/``; an id may be defined once only."""
@@ -67,6 +79,9 @@ def load_sources() -> Mapping[str, Source]:
                 evidence = Evidence(entry.get("evidence", "verified"))
             except ValueError as exc:
                 raise ContentError(f"{where}: evidence must be verified, secondary or unverified") from exc
+            url = str(entry.get("url", ""))
+            if url and not url.startswith(("https://", "http://")):
+                raise ContentError(f"{where}: url must start with https:// or http://")
             sources[entry["id"]] = Source(
                 id=entry["id"],
                 citation=str(entry["citation"]).strip(),

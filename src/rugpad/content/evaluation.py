@@ -2,7 +2,8 @@
 
 Files under ``data/evaluation/``: ``mcid.yaml``, ``decisions.yaml``, ``schedule.yaml``, ``progression.yaml``.
 Validation happens here, once, so the pure core can trust the data: both languages, known sources, an evidence level
-no stronger than its source's, known instruments, decision rules that cover every case, and unique moment keys.
+no stronger than its source's, known instruments, decision rules that cover every case and never read "not
+measured" as "not improved", and unique moment keys.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 from rugpad.content import ContentError, load_sources, read_yaml, text
 from rugpad.core.errors import InvalidInput
 from rugpad.core.evaluation import (
+    MISSING_PLACEHOLDER,
     PROFILES,
     ChangeRule,
     DecisionAction,
@@ -43,6 +45,9 @@ __all__ = [
 
 _FOLDER = "evaluation"
 _EVIDENCE_STRENGTH = (Evidence.UNVERIFIED, Evidence.SECONDARY, Evidence.VERIFIED)
+_UNMEASURED = frozenset({Outcome.INCOMPLETE, Outcome.UNKNOWN})
+_WHILE_UNMEASURED = frozenset({DecisionAction.MEASURE, DecisionAction.CONTINUE})
+"""Without the measurements, the only honest actions are to measure first or to carry on until a guideline moment."""
 _E = TypeVar("_E", Domain, Outcome, DecisionAction, ProgressionAction, Region, Evidence)
 
 
@@ -121,23 +126,24 @@ def load_decision_rules() -> tuple[DecisionRule, ...]:
             raise ContentError(f"{where}: id missing or defined twice")
         source_id, evidence = _sourced(entry, where)
         regions = frozenset(_enum(Region, r, f"{where}: regions") for r in _list(entry.get("regions", []), where))
-        rules.append(
-            DecisionRule(
-                id=rule_id,
-                action=_enum(DecisionAction, entry.get("action"), f"{where}: action"),
-                outcomes=frozenset(
-                    _enum(Outcome, o, f"{where}: outcomes") for o in _list(entry.get("outcomes"), where)
-                ),
-                reason=text(entry.get("reason"), f"{where}: reason"),
-                source_id=source_id,
-                evidence=evidence,
-                regions=regions,
-                radicular=_optional_bool(entry, "radicular", where),
-                profiles=_profiles(entry, regions, where),
-                min_weeks=_optional_number(entry, "min_weeks", where) or 0,
-            )
+        rule = DecisionRule(
+            id=rule_id,
+            action=_enum(DecisionAction, entry.get("action"), f"{where}: action"),
+            outcomes=frozenset(
+                _enum(Outcome, o, f"{where}: outcomes") for o in _list(entry.get("outcomes"), where)
+            ),
+            reason=text(entry.get("reason"), f"{where}: reason"),
+            source_id=source_id,
+            evidence=evidence,
+            regions=regions,
+            radicular=_optional_bool(entry, "radicular", where),
+            profiles=_profiles(entry, regions, where),
+            min_weeks=_optional_number(entry, "min_weeks", where) or 0,
         )
+        _check_placeholder(rule, where)
+        rules.append(rule)
     _check_coverage(rules, path)
+    _check_unmeasured(rules, path)
     return tuple(rules)
 
 
@@ -230,6 +236,33 @@ def _check_coverage(rules: list[DecisionRule], path: str) -> None:
                     if not any(rule.applies(region, profile, radicular, 0, outcome) for rule in rules):
                         raise ContentError(
                             f"{path}: no rule for {region}, radicular {radicular}, profile {profile}, {outcome}"
+                        )
+
+
+def _check_placeholder(rule: DecisionRule, where: str) -> None:
+    """{missing} is the only placeholder; a measure rule names the missing measurements and only fires for them."""
+    for lang, reason in (("nl", rule.reason.nl), ("en", rule.reason.en)):
+        has = MISSING_PLACEHOLDER in reason
+        if "{" in reason.replace(MISSING_PLACEHOLDER, "") or "}" in reason.replace(MISSING_PLACEHOLDER, ""):
+            raise ContentError(f"{where}: reason {lang}: the only placeholder allowed is {MISSING_PLACEHOLDER}")
+        if (rule.action is DecisionAction.MEASURE or has) and not rule.outcomes <= _UNMEASURED:
+            raise ContentError(f"{where}: a measure rule or {MISSING_PLACEHOLDER} is only for {', '.join(_UNMEASURED)}")
+        if rule.action is DecisionAction.MEASURE and not has:
+            raise ContentError(f"{where}: reason {lang}: a measure rule must name {MISSING_PLACEHOLDER}")
+
+
+def _check_unmeasured(rules: list[DecisionRule], path: str) -> None:
+    """At no week may a missing measurement lead to a verdict on the course (refer, stop, ...): measure or continue."""
+    weeks = sorted({0, *(rule.min_weeks for rule in rules)})
+    for region, profiles in PROFILES.items():
+        for radicular in (False, True):
+            for profile in (None, *sorted(profiles)):
+                for week, outcome in ((w, o) for w in weeks for o in sorted(_UNMEASURED)):
+                    rule = next(r for r in rules if r.applies(region, profile, radicular, week, outcome))
+                    if rule.action not in _WHILE_UNMEASURED:
+                        raise ContentError(
+                            f"{path}: {rule.id}: {outcome} at week {week:g} ({region}, radicular {radicular}, "
+                            f"profile {profile}) must lead to measure or continue, not {rule.action}"
                         )
 
 

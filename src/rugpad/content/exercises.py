@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
-from rugpad.content import ContentError, list_files, load_sources, read_text, read_yaml, text
+from rugpad.content import ContentError, list_files, load_sources, read_text, read_yaml, text, unsafe_markup
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import CONDITION_TAGS, Dose, DoseKind, Exercise, Purpose
 from rugpad.core.text import Text
@@ -147,8 +147,12 @@ def _illustration(raw: object, where: str) -> str:
     name = str(raw or "")
     if not name.endswith(".svg") or "/" in name:
         raise ContentError(f"{where}: illustration must be a file name ending in .svg")
-    if not resources.files("rugpad.content").joinpath("data", _SVG_FOLDER, name).is_file():
+    path = resources.files("rugpad.content").joinpath("data", _SVG_FOLDER, name)
+    if not path.is_file():
         raise ContentError(f"{where}: illustration {_SVG_FOLDER}/{name} does not exist")
+    problem = unsafe_markup(path.read_text(encoding="utf-8"))
+    if problem:
+        raise ContentError(f"{where}: illustration {name} {problem}: pages inline it, so it must be a plain drawing")
     return name
 
 

@@ -8,7 +8,12 @@ The numbers (MCIDs) and the decision rules are content (``content/data/evaluatio
     outcome + region, profile, radicular, weeks  --decide()-->  Decision (first matching rule wins)
 
 A decision rule applies from `min_weeks` onwards: a rule tied to a guideline moment ("after 3-4 weeks") uses the
-earliest week the guideline names, so that insufficient progress is acted on as soon as the guideline allows.
+earliest week the guideline names, so that insufficient progress is acted on as soon as the guideline allows. The
+guidelines count those weeks from the onset of the complaint, so the caller passes weeks since the onset (or since
+the start of treatment when the onset is unknown).
+
+"Not measured" is never read as "not improved": when pain or function has no judgeable follow-up the outcome is
+`incomplete` (or `unknown` when neither has), and the rules ask for the missing measurements first.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ __all__ = [
     "Domain",
     "GlobalEffect",
     "GlobalRatingRule",
+    "MISSING_PLACEHOLDER",
     "Outcome",
     "Response",
     "change",
@@ -48,6 +54,9 @@ PROFILES: dict[Region, frozenset[str]] = {
     Region.NECK: frozenset({"A", "B", "C", "D"}),
 }
 """Treatment profiles as triage reports them (CLI contract): KNGF low back 1-3, KNGF neck A-D."""
+
+MISSING_PLACEHOLDER = "{missing}"
+"""In a decision reason: replaced by the measurements still to take, in the reader's language."""
 
 _NECK_RADICULAR_PROFILE = "D"
 """KNGF neck profile D is grade III, the cervical radicular syndrome: it always counts as radicular."""
@@ -81,11 +90,13 @@ class Outcome(StrEnum):
     IMPROVED = "improved"
     """Clinically important improvement on both pain and function."""
     PARTIAL = "partial"
-    """Clinically important improvement on pain or on function, not both."""
+    """Clinically important improvement on one of pain and function; the other was judged and did not improve."""
     NOT_IMPROVED = "not_improved"
-    """No clinically important improvement where it could be judged."""
+    """Pain and function were both judged; neither improved importantly."""
+    INCOMPLETE = "incomplete"
+    """One of pain and function was judged, the other has no judgeable follow-up: not measured is not "not improved"."""
     UNKNOWN = "unknown"
-    """Nothing could be judged: values or MCIDs are missing."""
+    """Neither pain nor function could be judged: values or MCIDs are missing."""
 
 
 class DecisionAction(StrEnum):
@@ -98,6 +109,8 @@ class DecisionAction(StrEnum):
     """Contact or refer back to the GP (or referrer)."""
     STOP = "stop"
     """Stop the treatment and discuss that with the patient (and the GP)."""
+    MEASURE = "measure"
+    """Measure first: the decision needs follow-up values that are missing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +213,7 @@ class DecisionRule:
     radicular: bool | None = None
     profiles: frozenset[str] = frozenset()
     min_weeks: float = 0
+    """Weeks since the onset of the complaint from which the rule applies."""
 
     def applies(self, region: Region, profile: str | None, radicular: bool, weeks: float, outcome: Outcome) -> bool:
         return (
@@ -220,6 +234,9 @@ class Decision:
     source_id: str
     evidence: Evidence
     response: Response
+    missing: tuple[str, ...] = ()
+    """Instrument codes still to measure when pain or function could not be judged (the reason names them, or the
+    domain when no instrument for it is known)."""
 
 
 def change(rule: ChangeRule, baseline: float | None, follow_up: float | None) -> Change:
@@ -269,14 +286,16 @@ def responder(changes: Iterable[Change]) -> Response:
     worsened = tuple(c.instrument for c in changes if c.clinically_important and c.direction is Direction.WORSENED)
     if worsened:
         outcome = Outcome.WORSENED
+    elif pain is None and function is None:
+        outcome = Outcome.UNKNOWN
+    elif pain is None or function is None:
+        outcome = Outcome.INCOMPLETE
     elif pain and function:
         outcome = Outcome.IMPROVED
     elif pain or function:
         outcome = Outcome.PARTIAL
-    elif pain is False or function is False:
-        outcome = Outcome.NOT_IMPROVED
     else:
-        outcome = Outcome.UNKNOWN
+        outcome = Outcome.NOT_IMPROVED
     return Response(pain, function, worsened, outcome)
 
 
@@ -285,23 +304,36 @@ def decide(
     region: Region | str,
     profile: str | None,
     radicular: bool,
-    weeks_since_start: float,
+    weeks_since_onset: float,
     changes: Iterable[Change],
     red_flag_now: bool,
+    *,
+    required: Iterable[ChangeRule] = (),
 ) -> Decision:
-    """What to do now: the first rule (in file order) that matches the case and its outcome."""
+    """What to do now: the first rule (in file order) that matches the case and its outcome.
+
+    `weeks_since_onset` counts from the onset of the complaint, as the guidelines do (from the start of treatment
+    when the onset is unknown). `required` are the instruments the measurement schedule asks for; when pain or
+    function could not be judged they name what to measure, also when it was never measured at all.
+    """
     region, profile, radicular = normalise_case(region, profile, radicular)
     if (
-        isinstance(weeks_since_start, bool)
-        or not isinstance(weeks_since_start, int | float)
-        or not math.isfinite(weeks_since_start)
-        or weeks_since_start < 0
+        isinstance(weeks_since_onset, bool)
+        or not isinstance(weeks_since_onset, int | float)
+        or not math.isfinite(weeks_since_onset)
+        or weeks_since_onset < 0
     ):
-        raise InvalidInput("weeks_since_start", f"{weeks_since_start!r} must be a number of 0 or more")
+        raise InvalidInput("weeks_since_onset", f"{weeks_since_onset!r} must be a number of 0 or more")
+    changes = tuple(changes)
     response = responder(changes)
     outcome = Outcome.RED_FLAG if red_flag_now else response.outcome
-    rule = matching_rule(rules, region, profile, radicular, weeks_since_start, outcome)
-    return Decision(rule.action, rule.id, outcome, rule.reason, rule.source_id, rule.evidence, response)
+    rule = matching_rule(rules, region, profile, radicular, weeks_since_onset, outcome)
+    missing, words = _missing(response, changes, tuple(required))
+    reason = Text(
+        nl=rule.reason.nl.replace(MISSING_PLACEHOLDER, words.nl),
+        en=rule.reason.en.replace(MISSING_PLACEHOLDER, words.en),
+    )
+    return Decision(rule.action, rule.id, outcome, reason, rule.source_id, rule.evidence, response, missing)
 
 
 def matching_rule(
@@ -339,6 +371,43 @@ def _checked(rule: ChangeRule, which: str, value: float | None) -> float | None:
             f"{rule.instrument}: {which}", f"{value:g} is out of range {rule.minimum:g}..{rule.maximum:g}"
         )
     return float(value)
+
+
+def _missing(
+    response: Response, changes: Sequence[Change], required: Sequence[ChangeRule]
+) -> tuple[tuple[str, ...], Text]:
+    """The instruments to measure for the domains (pain; function) that could not be judged, and their names.
+
+    Named are: instruments of such a domain that lack a value, and required instruments of a kind (disability,
+    activities, pain) not measured at all. A domain with nothing to name is named in words.
+    """
+    codes: list[str] = []
+    unnamed: list[Text] = []
+    for is_pain, judged in ((True, response.pain_improved), (False, response.function_improved)):
+        if judged is not None:
+            continue
+        mine = [c for c in changes if (c.domain is Domain.PAIN) is is_pain]
+        measured = {c.domain for c in mine}
+        named = [c.instrument for c in mine if c.direction is Direction.UNKNOWN]
+        named += [r.instrument for r in required if (r.domain is Domain.PAIN) is is_pain and r.domain not in measured]
+        named = list(dict.fromkeys(named))
+        codes += named
+        if not named:
+            unnamed.append(_PAIN_WORDS if is_pain else _FUNCTION_WORDS)
+    nl = [code.upper() for code in codes] + [t.nl for t in unnamed]
+    en = [code.upper() for code in codes] + [t.en for t in unnamed]
+    return tuple(codes), Text(nl=_join(nl, "en"), en=_join(en, "and"))
+
+
+_PAIN_WORDS = Text(nl="een pijnscore", en="a pain score")
+_FUNCTION_WORDS = Text(nl="een functievragenlijst", en="a function questionnaire")
+
+
+def _join(words: Sequence[str], conjunction: str) -> str:
+    """"A", "A and B", "A, B and C"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def _domain_improved(changes: Iterable[Change]) -> bool | None:

@@ -1,18 +1,20 @@
 """The JSON API (django-ninja; OpenAPI schema at /api/openapi.json).
 
-Authentication: the browser session (with CSRF) or a bearer token. Every route loads records through the same
-`access_*` helpers as the pages, so the API can never show more than the pages do, and every read is audited.
+Authentication: the browser session (with CSRF) or a bearer token. The record routes are for clinicians, like the
+clinician's pages (patients read their own record in the portal), and they load records through the same `access_*`
+helpers, so the API can never show more than the pages do, and every read is audited.
 `POST /api/triage` and `POST /api/score/{instrument}` take and answer the CLI contract's JSON.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Body, NinjaAPI, Schema
 from ninja.security import APIKeyCookie, HttpBearer, django_auth
+from pydantic import Field
 
 from rugpad import engine
 from rugpad.core.errors import InvalidInput
@@ -70,7 +72,8 @@ class ResponseOut(Schema):
 
 class AnswersIn(Schema):
     answers: dict[str, Any]
-    activities: dict[str, str] = {}
+    activities: dict[Annotated[str, Field(pattern=r"^[1-5]$")], Annotated[str, Field(max_length=120)]] = {}
+    """PSK only: the patient's own activities by item number (1-5), as on the questionnaire form."""
 
 
 @api.get("/patients", response=list[PatientOut], tags=["records"])
@@ -81,21 +84,25 @@ def list_patients(request: HttpRequest) -> Any:
 
 @api.get("/patients/{patient_id}", response=PatientOut, tags=["records"])
 def get_patient(request: HttpRequest, patient_id: int) -> Any:
+    require_clinician(request)
     return access_patient(request, patient_id)
 
 
 @api.get("/patients/{patient_id}/episodes", response=list[EpisodeOut], tags=["records"])
 def list_episodes(request: HttpRequest, patient_id: int) -> Any:
+    require_clinician(request)
     return list(access_patient(request, patient_id).episodes.all())
 
 
 @api.get("/episodes/{episode_id}", response=EpisodeOut, tags=["records"])
 def get_episode(request: HttpRequest, episode_id: int) -> Any:
+    require_clinician(request)
     return access_episode(request, episode_id)
 
 
 @api.get("/episodes/{episode_id}/responses", response=list[ResponseOut], tags=["records"])
 def list_responses(request: HttpRequest, episode_id: int) -> Any:
+    require_clinician(request)
     return list(access_episode(request, episode_id).responses.all())
 
 
@@ -108,6 +115,7 @@ def add_response(request: HttpRequest, episode_id: int, instrument: str, body: A
 
 @api.get("/episodes/{episode_id}/triage", tags=["records"])
 def get_triage(request: HttpRequest, episode_id: int) -> Any:
+    require_clinician(request)
     view = triage_view(access_episode(request, episode_id).latest("triages"))
     return view["result"] if view else None
 

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rugpad.web.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "rugpad.web.urls"
@@ -123,11 +124,16 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies (production: at least the TLS proxy) the client address comes from X-Forwarded-For.
+RUGPAD_PROXY_COUNT = int(os.environ.get("RUGPAD_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "rugpad.web.audit.log.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day; clinical records should not stay open overnight
+SESSION_COOKIE_AGE = 2 * 60 * 60  # two hours without a request ends the session (renewed on every request)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared computers and phones: closing the browser logs out
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,12 +8,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from rugpad.web.settings import *  # noqa: F403
 
-if not os.environ.get("RUGPAD_SECRET_KEY"):
-    raise ImproperlyConfigured("RUGPAD_SECRET_KEY must be set in production (a long random string).")
+if len(os.environ.get("RUGPAD_SECRET_KEY", "")) < 50:
+    raise ImproperlyConfigured(
+        "RUGPAD_SECRET_KEY must be set in production: a random string of at least 50 characters."
+    )
+if not os.environ.get("DATABASE_URL") and os.environ.get("RUGPAD_ALLOW_SQLITE") != "1":
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production (or set RUGPAD_ALLOW_SQLITE=1).")
 if os.environ.get("RUGPAD_DEBUG") == "1":
     raise ImproperlyConfigured("RUGPAD_DEBUG must not be set in production.")
 
 DEBUG = False
+RUGPAD_PROXY_COUNT = int(os.environ.get("RUGPAD_PROXY_COUNT", "1"))  # behind the TLS-terminating proxy
 SECURE_SSL_REDIRECT = os.environ.get("RUGPAD_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31_536_000

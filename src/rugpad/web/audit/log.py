@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -9,8 +10,15 @@ from rugpad.web.audit.models import AuditAction, AuditEvent
 
 
 def client_address(request: HttpRequest | None) -> str | None:
+    """Where a request came from. Behind `RUGPAD_PROXY_COUNT` trusted reverse proxies the client is the address
+    that many hops back in X-Forwarded-For (the proxies append; anything further left can be forged). Login
+    throttling (django-axes) uses this same function, so a lock-out hits the client, not the proxy."""
     if request is None:
         return None
+    proxies = getattr(settings, "RUGPAD_PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -22,6 +30,7 @@ def record(
     patient_id: int | None = None,
     summary: str = "",
     actor: object | None = None,
+    practice: object | None = None,
 ) -> AuditEvent:
     """One audit event for `obj` (or a plain event when None), attributed to the request's user."""
     user = actor if actor is not None else getattr(request, "user", None)
@@ -30,7 +39,7 @@ def record(
         actor=user if authenticated else None,  # type: ignore[misc]
         actor_name=getattr(user, "username", "") if authenticated else "anonymous",
         actor_role=getattr(user, "role", "") if authenticated else "",
-        practice_id=getattr(user, "practice_id", None) if authenticated else None,
+        practice=practice if practice is not None else (getattr(user, "practice", None) if authenticated else None),
         action=action,
         object_type=(obj._meta.model_name or "") if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

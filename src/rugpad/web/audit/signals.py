@@ -25,4 +25,18 @@ def _logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: A
 
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
-    record(request, AuditAction.LOGIN_FAILED, summary=f"username {credentials.get('username', '')!r}"[:300])
+    """Attributed to the account that was tried, so its practice admin sees it. Text typed as a user name that
+    matches no account is not stored: it may well be a password typed into the wrong field."""
+    from django.contrib.auth import get_user_model
+
+    tried = get_user_model().objects.filter(username=credentials.get("username", "")).first()
+    if tried is None:
+        record(request, AuditAction.LOGIN_FAILED, summary="unknown user name")
+    else:
+        record(
+            request,
+            AuditAction.LOGIN_FAILED,
+            tried,
+            summary=f"failed login for {tried.get_username()}",
+            practice=tried.practice,
+        )

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.care.access import require_practice_admin
 
@@ -39,4 +40,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             events = events.filter(at__date__gte=data["since"])
         if data["until"]:
             events = events.filter(at__date__lte=data["until"])
+    # Reading the trail is itself traced. The admin sees who, what, which record, when and from where; the event
+    # summaries can hold clinical details (scores, urgencies), so they stay out of the admin's page.
+    record(request, AuditAction.VIEW, summary="audit log read")
     return render(request, "audit/log.html", {"form": form, "events": events[:PAGE_SIZE]})

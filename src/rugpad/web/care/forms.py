@@ -3,6 +3,7 @@ passes the answers to `rugpad.engine` and shows its InvalidInput next to the fie
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from rugpad import engine
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.rules import PROFILES
+from rugpad.core.triage import MAX_AGE, MAX_WEEKS
 from rugpad.core.vocab import Region
 from rugpad.web.care.models import REGION_CHOICES, AlarmAction, Examination, Intake, Patient
 
@@ -34,9 +36,10 @@ class PatientForm(forms.ModelForm[Patient]):
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
-        if born > timezone.localdate():
+        today = timezone.localdate()
+        if born > today:
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        if born.year < 1900:
+        if today.year - born.year > MAX_AGE:  # the engine's limit: a typo in the year, not a patient
             raise forms.ValidationError(_("Please check the year of birth."))
         return born
 
@@ -48,11 +51,20 @@ class EpisodeForm(forms.Form):
         label=_("Complaint started on"), widget=DateInput(), required=False, help_text=_("Leave empty when unknown.")
     )
 
+    def __init__(self, *args: Any, born: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.born = born
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         today = timezone.localdate()
         if data.get("started_on") and data["started_on"] > today:
             self.add_error("started_on", _("First contact cannot be in the future."))
+        for name in ("started_on", "onset_on"):
+            if data.get(name) and self.born and data[name] < self.born:
+                self.add_error(name, _("This date is before the patient's date of birth."))
+        if data.get("onset_on") and (today - data["onset_on"]).days > MAX_WEEKS * 7:
+            self.add_error("onset_on", _("Please check the year: the complaint would have started very long ago."))
         if data.get("onset_on") and data["onset_on"] > today:
             self.add_error("onset_on", _("The start of the complaint cannot be in the future."))
         if data.get("onset_on") and data.get("started_on") and data["onset_on"] > data["started_on"]:

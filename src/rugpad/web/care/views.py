@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from rugpad import engine
 from rugpad.core.errors import InvalidInput
+from rugpad.web.audit.log import record
+from rugpad.web.audit.models import AuditAction
 from rugpad.web.care import actions, queries
 from rugpad.web.care.access import access_episode, access_patient, access_response, require_clinician
 from rugpad.web.care.forms import (
@@ -44,6 +46,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     clinician = require_clinician(request)
     form = SearchForm(request.GET or None)
     patients = queries.search_patients(clinician, form.cleaned_data if form.is_valid() else {})
+    record(request, AuditAction.VIEW, summary="patient list or search")
     template = "care/_patient_rows.html" if request.headers.get("HX-Request") else "care/patient_list.html"
     return render(request, template, {"form": form, "patients": patients})
 
@@ -62,7 +65,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     require_clinician(request)
     patient = access_patient(request, patient_id)
-    form = EpisodeForm(request.POST or None)
+    form = EpisodeForm(request.POST or None, born=patient.date_of_birth)
     if request.method == "POST" and form.is_valid():
         episode = actions.do_open_episode(request, patient, **form.cleaned_data)
         return redirect("episode_detail", episode.pk)
@@ -163,7 +166,7 @@ def episode_request_instrument(request: HttpRequest, episode_id: int, code: str)
     require_clinician(request)
     episode = access_episode(request, episode_id)
     try:
-        actions.do_request_response(request, episode, code, moment=request.POST.get("moment", ""))
+        actions.do_request_response(request, episode, code, moment=request.POST.get("moment", "")[:40])
     except InvalidInput:
         raise Http404("No such questionnaire") from None
     messages.success(request, _("The questionnaire was sent to the patient."))

@@ -121,6 +121,18 @@ def item_checker(episode: Episode) -> Callable[[str], Verdict]:
     return lambda item_id: check_addition(item_id, context, content)
 
 
+def red_flag_open(episode: Episode) -> bool:
+    """Whether the episode's latest triage names a red flag (urgency other than none). The core refuses a plan then,
+    so the patient side offers no exercises either. An unreadable urgency counts as open, the safer reading."""
+    triage = episode.latest("triages")
+    if not isinstance(triage, TriageRecord):
+        return False
+    try:
+        return Urgency(triage.urgency) is not Urgency.NONE
+    except ValueError:
+        return True
+
+
 def reason_text(verdict: Verdict, lang: Lang) -> str:
     return " ".join(reason.get(lang) for reason in verdict.reasons)
 

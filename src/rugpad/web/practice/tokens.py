@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.db import transaction
 from django.utils import timezone
 
+from rugpad.web.audit.log import record
+from rugpad.web.audit.models import AuditAction
 from rugpad.web.practice.models import ApiToken, User
 
 
@@ -14,9 +17,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+@transaction.atomic
 def do_create_token(user: User, name: str) -> str:
     token = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, digest=_digest(token))
+    created = ApiToken.objects.create(user=user, name=name, digest=_digest(token))
+    record(None, AuditAction.CREATE, created, actor=user, summary=f"API token {name!r} created")
     return token
 
 
