@@ -131,7 +131,7 @@ def test_explain_gives_the_rule_in_words_with_its_source(capsys: pytest.CaptureF
     assert result["outcome"] == "urgent"
     assert result["condition"].startswith("at least 3 of:")
     assert result["source"]["id"] == "cook-2010-myelopathy"
-    assert result["evidence"] == "verified"
+    assert result["evidence"] == "unverified"  # the cluster is sourced (Cook 2010); its time frame is not
 
 
 def test_explain_text_flags_unverified_rules(capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,3 +145,14 @@ def test_explain_of_an_unknown_rule_exits_2(capsys: pytest.CaptureFixture[str]) 
     code, out, err = run(["explain", "rf.nope"], capsys)
     assert (code, out) == (2, "")
     assert err == "rugpad: rule: unknown rule id 'rf.nope'\n"
+
+
+def test_text_output_says_up_front_when_missing_data_keeps_a_red_flag_open(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    case = tmp_path / "case.json"
+    case.write_text('{"region": "low_back", "signs": ["long_term_corticosteroids"]}', encoding="utf-8")
+    assert main(["triage", str(case), "--format", "text"]) == 0
+    top = capsys.readouterr().out.splitlines()[:4]
+    assert any("not ruled out" in line for line in top)
+    assert any("rf.fracture_osteoporotic" in line for line in top)

@@ -103,10 +103,11 @@ def test_history_of_cancer_with_progressive_weakness_is_an_emergency() -> None:
 # --- fracture combinations (urgent: GP same or next day) ---------------------------------------------------
 
 
-def test_significant_trauma_alone_means_gp_same_or_next_day() -> None:
-    """Rule-derived (not published): rf.fracture_trauma."""
-    result = engine.triage({"region": "low_back", "signs": ["significant_trauma"]})
-    assert result.urgency is Urgency.URGENT
+@pytest.mark.parametrize("region", ["low_back", "neck"])
+def test_major_trauma_alone_is_an_emergency(region: str) -> None:
+    """Rule-derived (not published): rf.fracture_trauma; facts §2.1 "emergency if major trauma"."""
+    result = engine.triage({"region": region, "signs": ["significant_trauma"]})
+    assert result.urgency is Urgency.EMERGENCY
     assert [flag.id for flag in result.red_flags] == ["rf.fracture_trauma"]
 
 
@@ -236,5 +237,34 @@ def test_the_most_urgent_red_flag_decides_and_comes_first() -> None:
 
 
 def test_neck_only_red_flags_do_not_fire_for_low_back() -> None:
-    """Rule-derived (not published): rf.cervical_arterial is a neck rule."""
-    assert engine.triage({"region": "low_back", "signs": ["diplopia"]}).urgency is Urgency.NONE
+    """Rule-derived (not published): dizziness or nausea alone is a neck (arterial) flag only."""
+    assert engine.triage({"region": "low_back", "signs": ["dizziness"]}).urgency is Urgency.NONE
+    assert engine.triage({"region": "low_back", "signs": ["nausea"]}).urgency is Urgency.NONE
+
+
+@pytest.mark.parametrize(
+    "sign",
+    [
+        "sudden_severe_headache",
+        "diplopia",
+        "dysarthria",
+        "dysphagia",
+        "drop_attacks",
+        "nystagmus",
+        "facial_numbness",
+        "ataxia",
+    ],
+)
+def test_stroke_signs_are_an_emergency_in_a_low_back_case_too(sign: str) -> None:
+    """Rule-derived (not published): rf.acute_neurological_low_back (safer choice; unverified)."""
+    result = engine.triage({"region": "low_back", "signs": [sign]})
+    assert result.urgency is Urgency.EMERGENCY
+    assert [flag.id for flag in result.red_flags] == ["rf.acute_neurological_low_back"]
+
+
+@pytest.mark.parametrize("neuro", ["progressive_weakness", "severe_weakness", "gait_disturbance"])
+def test_infection_with_a_worsening_deficit_is_an_emergency(neuro: str) -> None:
+    """Rule-derived (not published): rf.infection_neuro (possible epidural abscess; safer choice, unverified)."""
+    result = engine.triage({"region": "low_back", "signs": ["fever", "iv_drug_use", neuro]})
+    assert result.urgency is Urgency.EMERGENCY
+    assert "rf.infection_neuro" in [flag.id for flag in result.red_flags]

@@ -49,6 +49,9 @@ _VALUES = {
     "allowed": Text("TOEGESTAAN", "ALLOWED"),
     "caution": Text("VOORZICHTIG", "CAUTION"),
     "contraindicated": Text("GECONTRAINDICEERD", "CONTRAINDICATED"),
+    "low": Text("laag", "low"),
+    "medium": Text("middelmatig", "medium"),
+    "high": Text("hoog", "high"),
 }
 _HEADINGS = {
     Strength.DO: Text("Doen", "Do"),
@@ -66,6 +69,9 @@ _WORDS = {
     "manipulation": Text("Manipulatie", "Manipulation"),
     "recommendations": Text("Aanbevelingen", "Recommendations"),
     "undecided": Text("Niet beoordeeld", "Not decided"),
+    "flag_undecided": Text(
+        "Rode vlag niet uit te sluiten door ontbrekende gegevens", "Red flag not ruled out for lack of data"
+    ),
     "reevaluate": Text("Evalueer opnieuw na (weken)", "Re-evaluate after (weeks)"),
     "unknown": Text("onbekend", "unknown"),
     "yes": Text("ja", "yes"),
@@ -84,7 +90,12 @@ def render_text(result: TriageResult, lang: Lang) -> str:
     def mark(evidence: Evidence) -> str:
         return f" [{word('unverified')}]" if evidence is Evidence.UNVERIFIED else ""
 
-    lines = [_URGENCY_BANNER[result.urgency].get(lang), ""]
+    lines = [_URGENCY_BANNER[result.urgency].get(lang)]
+    open_flags = [item for item in result.undecided if item.item.startswith("rf.")]
+    if open_flags:  # a red flag that missing data keeps open is said up front, not after the advice
+        lines.append(f"!! {word('flag_undecided')}:")
+        lines.extend(f"   - {item.item}: {item.reason.get(lang)}" for item in open_flags)
+    lines.append("")
     if result.red_flags:
         lines.append(f"{word('red_flags')}:")
         for flag in result.red_flags:
@@ -93,7 +104,7 @@ def render_text(result: TriageResult, lang: Lang) -> str:
             lines.append(f"    ({flag.id}; {flag.source})")
         lines.append("")
     unknown = word("unknown")
-    lines.append(f"{word('risk')}: {result.risk or unknown}")
+    lines.append(f"{word('risk')}: {_VALUES[result.risk].get(lang) if result.risk else unknown}")
     if result.pathway_stopped:
         profile = word("stopped")
     else:
