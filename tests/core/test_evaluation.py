@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rugpad.content import load_sources
-from rugpad.content.evaluation import load_change_rules, load_decision_rules, load_global_rating
+from rugpad.content import ContentError, load_sources
+from rugpad.content import evaluation as evaluation_content
+from rugpad.content.evaluation import load_change_rules, load_decision_rules, load_global_rating, load_schedule
 from rugpad.core.errors import InvalidInput
 from rugpad.core.evaluation import (
     PROFILES,
@@ -42,6 +43,7 @@ def _changes(outcome: Outcome, region: Region = Region.LOW_BACK) -> list[Change]
         Outcome.RED_FLAG: [("nprs", 8, 4), (function, *big)],
         Outcome.PARTIAL: [("nprs", 8, 4), (function, *small)],
         Outcome.NOT_IMPROVED: [("nprs", 8, 7), (function, *small)],
+        Outcome.INCOMPLETE: [("nprs", 7, 3), (function, big[0], None)],
         Outcome.WORSENED: [("nprs", 4, 7), (function, 20, 20)],
         Outcome.UNKNOWN: [("nprs", 8, None), ("psk", 6, 3)],
     }[outcome]
@@ -216,9 +218,23 @@ def test_one_important_worsening_outweighs_improvement_elsewhere():
     assert result.responder is False
 
 
-def test_pain_improvement_with_only_psk_for_function_is_partial_and_undecided():
+def test_pain_improvement_with_only_psk_for_function_is_incomplete_and_undecided():
     result = responder([_change("nprs", 8, 4), _change("psk", 8, 2)])
-    assert (result.function_improved, result.outcome, result.responder) == (None, Outcome.PARTIAL, None)
+    assert (result.function_improved, result.outcome, result.responder) == (None, Outcome.INCOMPLETE, None)
+
+
+def test_pain_improvement_with_the_function_follow_up_missing_is_incomplete_not_partial():
+    result = responder([_change("nprs", 7, 3), _change("odi", 40, None)])
+    assert (result.pain_improved, result.function_improved) == (True, None)
+    assert result.outcome is Outcome.INCOMPLETE
+
+
+def test_no_pain_improvement_with_function_unmeasured_is_incomplete_not_not_improved():
+    assert responder([_change("nprs", 7, 7)]).outcome is Outcome.INCOMPLETE
+
+
+def test_partial_needs_the_other_domain_measured_and_not_improved():
+    assert responder([_change("nprs", 7, 3), _change("odi", 40, 38)]).outcome is Outcome.PARTIAL
 
 
 def test_no_measurements_is_unknown():
@@ -241,9 +257,8 @@ def test_low_back_insufficient_improvement_at_three_weeks_reevaluates_yellow_fla
     assert (result.source_id, result.evidence) == ("eval-nhg-lbp-2017", Evidence.VERIFIED)
 
 
-@pytest.mark.parametrize("outcome", [Outcome.PARTIAL, Outcome.UNKNOWN])
-def test_low_back_partial_or_unmeasured_at_four_weeks_counts_as_insufficient(outcome):
-    assert _decide("low_back", outcome, 4).rule_id == "eval-low-back-3-4-weeks"
+def test_low_back_partial_improvement_at_four_weeks_counts_as_insufficient():
+    assert _decide("low_back", Outcome.PARTIAL, 4).rule_id == "eval-low-back-3-4-weeks"
 
 
 def test_low_back_before_three_weeks_continues():
@@ -272,9 +287,8 @@ def test_radicular_before_six_weeks_continues_and_skips_the_three_week_rule():
     assert (result.action, result.rule_id) == (DecisionAction.CONTINUE, "eval-lrs-continue")
 
 
-@pytest.mark.parametrize("outcome", [Outcome.NOT_IMPROVED, Outcome.UNKNOWN])
-def test_neck_without_improvement_after_six_weeks_stops(outcome):
-    result = _decide("neck", outcome, 6, profile="B")
+def test_neck_without_improvement_after_six_weeks_stops():
+    result = _decide("neck", Outcome.NOT_IMPROVED, 6, profile="B")
     assert (result.action, result.rule_id) == (DecisionAction.STOP, "eval-neck-6-weeks-no-improvement")
 
 
@@ -318,7 +332,7 @@ def test_important_improvement_on_pain_and_function_progresses(region, rule_id):
 @pytest.mark.parametrize(
     ("region", "profile", "weeks", "field"),
     [("hip", None, 1, "region"), ("low_back", "A", 1, "profile"), ("neck", "2", 1, "profile"),
-     ("neck", None, -1, "weeks_since_start")],
+     ("neck", None, -1, "weeks_since_onset")],
 )  # fmt: skip
 def test_bad_case_input_is_rejected_naming_the_field(region, profile, weeks, field):
     with pytest.raises(InvalidInput) as error:
@@ -365,3 +379,210 @@ def test_evaluation_schedule_and_progression_cores_import_no_django_and_no_yaml(
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# --- not measured is not "not improved" (clinical review) ---------------------------------------------------------
+
+
+def _decide_on(region: str, weeks: float, pairs, *, radicular=False, profile=None, required=(), red_flag=False):
+    changes = [_change(code, base, follow) for code, base, follow in pairs]
+    return decide(
+        load_decision_rules(),
+        region,
+        profile,
+        radicular,
+        weeks,
+        changes,
+        red_flag,
+        required=[RULES[c] for c in required],
+    )
+
+
+def test_radicular_week_six_without_a_follow_up_asks_to_measure_instead_of_claiming_no_improvement():
+    result = _decide_on("low_back", 6, [("nprs", 7, None)], radicular=True, required=("nprs", "psk", "odi"))
+    assert (result.action, result.rule_id, result.outcome) == (
+        DecisionAction.MEASURE,
+        "eval-lrs-measure",
+        Outcome.UNKNOWN,
+    )
+    assert result.missing == ("nprs", "psk", "odi")
+    assert "fill in NPRS, PSK and ODI before deciding" in result.reason.en
+    assert "NPRS, PSK en ODI in te vullen" in result.reason.nl
+    assert "has not improved" not in result.reason.en
+
+
+@pytest.mark.parametrize("weeks", [6, 13])
+def test_important_pain_improvement_with_the_odi_follow_up_missing_measures_and_never_mentions_surgery(weeks):
+    result = _decide_on("low_back", weeks, [("nprs", 7, 3), ("odi", 40, None)], radicular=True)
+    assert (result.outcome, result.action, result.rule_id) == (
+        Outcome.INCOMPLETE,
+        DecisionAction.MEASURE,
+        "eval-lrs-measure",
+    )
+    assert result.response.pain_improved is True
+    assert result.missing == ("odi",)
+    assert "fill in ODI before deciding" in result.reason.en
+    assert "surgery" not in result.reason.en and "operatie" not in result.reason.nl
+
+
+def test_low_back_week_three_with_nothing_measured_asks_to_measure_naming_the_schedule_instruments():
+    result = _decide_on("low_back", 3, [], required=("nprs", "psk", "odi"))
+    assert (result.action, result.rule_id, result.outcome) == (
+        DecisionAction.MEASURE,
+        "eval-low-back-measure",
+        Outcome.UNKNOWN,
+    )
+    assert result.missing == ("nprs", "psk", "odi")
+    assert "not improved enough" not in result.reason.en
+
+
+def test_without_schedule_information_the_missing_domains_are_named_in_words():
+    result = _decide_on("low_back", 3, [])
+    assert result.missing == ()
+    assert "fill in a pain score and a function questionnaire" in result.reason.en
+    assert "een pijnscore en een functievragenlijst in te vullen" in result.reason.nl
+
+
+@pytest.mark.parametrize("profile", ["A", "B", "C", "D"])
+def test_neck_week_six_with_nothing_measured_measures_instead_of_stopping(profile):
+    result = _decide_on("neck", 6, [], profile=profile, required=("ndi", "nprs", "psk"))
+    assert (result.action, result.rule_id) == (DecisionAction.MEASURE, "eval-neck-measure")
+    assert result.missing == ("nprs", "ndi", "psk")
+    assert "{" not in result.reason.nl + result.reason.en
+
+
+def test_neck_no_pain_improvement_with_the_ndi_missing_measures_instead_of_stopping():
+    result = _decide_on("neck", 6, [("nprs", 6, 6), ("ndi", 20, None)], profile="B")
+    assert (result.outcome, result.action, result.missing) == (Outcome.INCOMPLETE, DecisionAction.MEASURE, ("ndi",))
+
+
+def test_a_measurement_taken_under_another_function_questionnaire_is_not_asked_for_again():
+    """The practice measured the RMDQ instead of the scheduled ODI: only the missing RMDQ follow-up is named."""
+    result = _decide_on("low_back", 4, [("nprs", 7, 3), ("rmdq", 12, None)], required=("nprs", "psk", "odi"))
+    assert result.missing == ("rmdq", "psk")
+
+
+@pytest.mark.parametrize(
+    ("region", "radicular", "weeks", "rule_id"),
+    [("low_back", False, 2.9, "eval-low-back-continue"), ("low_back", True, 5.9, "eval-lrs-continue"),
+     ("neck", False, 5.9, "eval-neck-continue")],
+)  # fmt: skip
+@pytest.mark.parametrize("outcome", [Outcome.INCOMPLETE, Outcome.UNKNOWN])
+def test_a_missing_follow_up_before_the_guideline_moment_carries_on(region, radicular, weeks, rule_id, outcome):
+    result = _decide(region, outcome, weeks, radicular=radicular)
+    assert (result.action, result.rule_id) == (DecisionAction.CONTINUE, rule_id)
+
+
+def test_important_worsening_still_refers_when_the_other_domain_is_missing():
+    result = _decide_on("low_back", 1, [("nprs", 4, 7), ("odi", 40, None)])
+    assert (result.outcome, result.action, result.rule_id) == (
+        Outcome.WORSENED,
+        DecisionAction.REFER,
+        "eval-low-back-worsening",
+    )
+    assert result.missing == ("odi",)  # still listed for the record; the worsening decides on its own
+
+
+@pytest.mark.parametrize("region", ["low_back", "neck"])
+def test_a_red_flag_still_refers_when_nothing_is_measured(region):
+    result = _decide_on(region, 6, [], red_flag=True)
+    assert (result.outcome, result.action) == (Outcome.RED_FLAG, DecisionAction.REFER)
+    assert "{" not in result.reason.en
+
+
+@given(
+    st.sampled_from(list(Region)),
+    st.booleans(),
+    st.floats(0, 60, allow_nan=False),
+    st.sampled_from([Outcome.INCOMPLETE, Outcome.UNKNOWN]),
+)
+def test_a_missing_measurement_only_ever_leads_to_measure_or_continue(region, radicular, weeks, outcome):
+    for profile in (None, *PROFILES[region]):
+        result = _decide(str(region), outcome, weeks, profile=profile, radicular=radicular)
+        assert result.action in (DecisionAction.MEASURE, DecisionAction.CONTINUE)
+        assert "{" not in result.reason.nl + result.reason.en
+
+
+def test_the_twelve_week_radicular_rule_says_discuss_surgery_as_nhg_puts_it():
+    result = _decide("low_back", Outcome.NOT_IMPROVED, 13, radicular=True)
+    assert result.rule_id == "eval-lrs-12-weeks"
+    assert "discuss surgery" in result.reason.en and "after about 12 weeks" in result.reason.en
+    assert "surgery now" not in result.reason.en and "nu sneller" not in result.reason.nl
+    twelve = next(m for m in load_schedule().moments if m.key == "reevaluation-12-weeks")
+    assert "surgery now" not in twelve.reason.en and "discuss surgery with the GP" in twelve.reason.en
+
+
+def test_low_back_worsening_is_unverified_and_does_not_call_one_rise_a_progressive_course():
+    result = _decide("low_back", Outcome.WORSENED, 1)
+    assert (result.rule_id, result.evidence) == ("eval-low-back-worsening", Evidence.UNVERIFIED)
+    assert "A course that keeps getting worse does not fit" not in result.reason.en
+    assert "threshold for worsening is rugpad's own choice" in result.reason.en
+    assert "keuze van rugpad" in result.reason.nl
+
+
+def test_no_guideline_moment_rule_matches_an_unmeasured_outcome():
+    unmeasured = {Outcome.INCOMPLETE, Outcome.UNKNOWN}
+    for rule in load_decision_rules():
+        if rule.outcomes & unmeasured:
+            assert rule.action in (DecisionAction.MEASURE, DecisionAction.CONTINUE), rule.id
+        if rule.action is DecisionAction.MEASURE:
+            assert rule.outcomes <= unmeasured and "{missing}" in rule.reason.nl and "{missing}" in rule.reason.en
+
+
+def _load_with(monkeypatch: pytest.MonkeyPatch, edit) -> None:
+    original = evaluation_content.read_yaml
+    entries = [dict(entry) for entry in original("evaluation/decisions.yaml")]
+    edit(entries)
+    monkeypatch.setattr(evaluation_content, "read_yaml", lambda path: entries)
+    evaluation_content.load_decision_rules.__wrapped__()
+
+
+def _rule(entries, rule_id):
+    return next(entry for entry in entries if entry["id"] == rule_id)
+
+
+def test_the_loader_refuses_a_guideline_moment_that_reads_unknown_as_not_improved(monkeypatch):
+    def edit(entries):
+        _rule(entries, "eval-low-back-3-4-weeks")["outcomes"] = ["not_improved", "partial", "unknown"]
+        entries.remove(_rule(entries, "eval-low-back-measure"))
+
+    with pytest.raises(ContentError, match=r"eval-low-back-3-4-weeks: unknown at week 3 .* must lead to measure"):
+        _load_with(monkeypatch, edit)
+
+
+def test_the_loader_refuses_a_measure_rule_for_a_measured_outcome(monkeypatch):
+    def edit(entries):
+        _rule(entries, "eval-neck-measure")["outcomes"] = ["incomplete", "unknown", "not_improved"]
+
+    with pytest.raises(ContentError, match=r"eval-neck-measure: a measure rule .* is only for"):
+        _load_with(monkeypatch, edit)
+
+
+def test_the_loader_refuses_a_measure_rule_that_does_not_name_the_missing_measurements(monkeypatch):
+    def edit(entries):
+        _rule(entries, "eval-neck-measure")["reason"] = {"nl": "Eerst meten.", "en": "Measure first."}
+
+    with pytest.raises(ContentError, match=r"eval-neck-measure: reason nl: a measure rule must name \{missing\}"):
+        _load_with(monkeypatch, edit)
+
+
+def test_the_loader_refuses_an_unknown_placeholder(monkeypatch):
+    def edit(entries):
+        _rule(entries, "eval-low-back-continue")["reason"] = {"nl": "Week {weeks}.", "en": "Week {weeks}."}
+
+    with pytest.raises(ContentError, match=r"the only placeholder allowed is \{missing\}"):
+        _load_with(monkeypatch, edit)
+
+
+def test_the_loader_still_refuses_an_uncovered_case(monkeypatch):
+    def edit(entries):
+        _rule(entries, "eval-neck-continue")["outcomes"] = [
+            "worsened",
+            "improved",
+            "partial",
+            "not_improved",
+            "unknown",
+        ]
+
+    with pytest.raises(ContentError, match="no rule for neck, radicular False, profile None, incomplete"):
+        _load_with(monkeypatch, edit)

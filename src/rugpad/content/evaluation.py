@@ -129,9 +129,7 @@ def load_decision_rules() -> tuple[DecisionRule, ...]:
         rule = DecisionRule(
             id=rule_id,
             action=_enum(DecisionAction, entry.get("action"), f"{where}: action"),
-            outcomes=frozenset(
-                _enum(Outcome, o, f"{where}: outcomes") for o in _list(entry.get("outcomes"), where)
-            ),
+            outcomes=frozenset(_enum(Outcome, o, f"{where}: outcomes") for o in _list(entry.get("outcomes"), where)),
             reason=text(entry.get("reason"), f"{where}: reason"),
             source_id=source_id,
             evidence=evidence,

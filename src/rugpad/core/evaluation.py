@@ -28,6 +28,7 @@ from rugpad.core.text import Text
 from rugpad.core.vocab import Evidence, Region
 
 __all__ = [
+    "MISSING_PLACEHOLDER",
     "PROFILES",
     "Change",
     "ChangeRule",
@@ -38,7 +39,6 @@ __all__ = [
     "Domain",
     "GlobalEffect",
     "GlobalRatingRule",
-    "MISSING_PLACEHOLDER",
     "Outcome",
     "Response",
     "change",
@@ -404,7 +404,7 @@ _FUNCTION_WORDS = Text(nl="een functievragenlijst", en="a function questionnaire
 
 
 def _join(words: Sequence[str], conjunction: str) -> str:
-    """"A", "A and B", "A, B and C"."""
+    """Words joined as "A", "A and B" or "A, B and C"."""
     if len(words) <= 1:
         return "".join(words)
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"

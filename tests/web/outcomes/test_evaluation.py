@@ -79,13 +79,63 @@ def test_without_a_follow_up_the_change_cannot_be_judged(world: World, at_week_4
     (nprs,) = evaluation.changes
     assert nprs.follow_up is None and nprs.clinically_important is None
     assert evaluation.decision.outcome == "unknown"
+    assert (evaluation.decision.action, evaluation.decision.missing) == ("measure", ("nprs", "psk", "odi"))
     page = _page(world)
     assert "kan niet beoordeeld worden" in page or "cannot be judged" in page
+    assert "eerst meten" in page and "NPRS, PSK en ODI in te vullen" in page
 
 
-def test_no_questionnaires_at_all_still_gives_a_page(world: World, at_week_4: dt.date) -> None:
+def test_no_questionnaires_at_all_asks_to_measure_first(world: World, at_week_4: dt.date) -> None:
     page = _page(world)
-    assert "eval-low-back-3-4-weeks" in page  # unknown outcome at week 4 → re-evaluate risk factors
+    assert "eval-low-back-measure" in page  # unknown outcome at a guideline moment → measure, not "not improved"
+    assert "onvoldoende verbeterd" not in page.split('id="decision"')[1].split("</dd>")[0]
+
+
+def test_pain_improved_with_the_function_follow_up_missing_is_incomplete(world: World, at_week_4: dt.date) -> None:
+    start = world.episode.started_on
+    fill(world.clinician, world.episode, "nprs", {"1": 7}, start)
+    fill(world.clinician, world.episode, "nprs", {"1": 3}, at_week_4)
+    fill(world.clinician, world.episode, "odi", ODI_40, start)
+    decision = clinical.evaluate(world.episode, at_week_4).decision
+    assert (decision.outcome, decision.action, decision.missing) == ("incomplete", "measure", ("odi", "psk"))
+    assert "niet volledig gemeten" in _page(world)  # the outcome "incomplete", in Dutch
+
+
+def test_the_decision_weeks_count_from_the_onset_of_the_complaint(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    episode = world.episode
+    episode.onset_on = episode.started_on - dt.timedelta(days=21)
+    episode.save(update_fields=["onset_on"])
+    today = episode.started_on + dt.timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: today)
+    fill(world.clinician, episode, "nprs", {"1": 8}, episode.started_on)
+    fill(world.clinician, episode, "nprs", {"1": 7}, today)
+    fill(world.clinician, episode, "odi", ODI_40, episode.started_on)
+    fill(world.clinician, episode, "odi", ODI_36, today)
+    evaluation = clinical.evaluate(episode, today)
+    assert (evaluation.weeks, evaluation.clock_field, evaluation.clock_start) == (3.1, "onset_on", episode.onset_on)
+    assert evaluation.decision.rule_id == "eval-low-back-3-4-weeks"  # 1 day of treatment, but 3 weeks of complaint
+    clock_text = _page(world).split('id="decision-clock"')[1].split("</span>")[0]
+    assert "klacht begonnen op" in clock_text and f"{episode.onset_on:%d-%m-%Y}" in clock_text
+    # the measurement schedule still counts from the start of treatment
+    due = {m.key: m.due for m in clinical.moments_of(episode)}
+    assert due["reevaluation-3-4-weeks"] == episode.started_on + dt.timedelta(days=21)
+
+
+def test_without_an_onset_the_decision_weeks_count_from_the_first_contact(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    episode = world.episode
+    episode.onset_on = None
+    episode.save(update_fields=["onset_on"])
+    today = episode.started_on + dt.timedelta(days=14)
+    monkeypatch.setattr(clock, "today", lambda: today)
+    evaluation = clinical.evaluate(episode, today)
+    assert (evaluation.weeks, evaluation.clock_field, evaluation.clock_start) == (2.0, "started_on", episode.started_on)
+    assert evaluation.decision.rule_id == "eval-low-back-continue"
+    clock_text = _page(world).split('id="decision-clock"')[1].split("</span>")[0]
+    assert "eerste contact" in clock_text and f"{episode.started_on:%d-%m-%Y}" in clock_text
 
 
 def test_the_global_perceived_effect_is_shown_with_its_unverified_source(world: World, at_week_4: dt.date) -> None:

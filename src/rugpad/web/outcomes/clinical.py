@@ -3,6 +3,10 @@ gathers the episode's case and measurements and hands them to `rugpad.core` with
 
 A moment counts as done when each of its instruments has a completed response for it: one stored with that
 `moment` key, or one without a key (filled in by the clinician) completed within the moment's window.
+
+Two clocks: the measurement schedule counts from the start of treatment (`started_on`); the decision rules count the
+guideline's weeks (NHG 3-4 / 6-8 weeks, KNGF neck 6 weeks) from the onset of the complaint (`onset_on`), falling
+back to the start of treatment when the onset is not known.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from rugpad.content.education import load_education
 from rugpad.content.evaluation import load_change_rules, load_decision_rules, load_global_rating, load_schedule
@@ -47,8 +53,24 @@ class Evaluation:
     changes: tuple[Change, ...]
     decision: Decision
     weeks: float
+    """Weeks since `clock_start`: the onset of the complaint, or the start of treatment when it is unknown."""
     gpe: GlobalEffect | None
     series: tuple[Series, ...]
+    clock_field: str = "started_on"
+    """Which date the decision's weeks count from: "onset_on" or "started_on"."""
+    clock_start: dt.date | None = None
+
+    @property
+    def clock_label(self) -> str:
+        """The date's label, translated: the episode fields' own labels."""
+        return str(_("complaint started on") if self.clock_field == "onset_on" else _("first contact"))
+
+
+def decision_clock(episode: Episode) -> tuple[str, dt.date]:
+    """The guidelines count their weeks from the onset of the complaint; without an onset, from the first contact."""
+    if episode.onset_on is not None:
+        return "onset_on", episode.onset_on
+    return "started_on", episode.started_on
 
 
 def case_of(episode: Episode) -> Case:
@@ -151,13 +173,24 @@ def evaluate(episode: Episode, today: dt.date) -> Evaluation:
         follow_up = item.points[-1][1] if len(item.points) > 1 else None
         changes.append(change(rule, baseline, follow_up))
     case = case_of(episode)
-    weeks = round(max((today - episode.started_on).days, 0) / 7, 1)
+    clock_field, clock_start = decision_clock(episode)
+    weeks = round(max((today - clock_start).days, 0) / 7, 1)
+    required = dict.fromkeys(
+        code for moment in moments_of(episode) if moment.key != "intake" for code in moment.instruments if code in rules
+    )
     decision = decide(
-        load_decision_rules(), case.region, case.profile, case.radicular, weeks, changes, case.red_flag_now
+        load_decision_rules(),
+        case.region,
+        case.profile,
+        case.radicular,
+        weeks,
+        changes,
+        case.red_flag_now,
+        required=[rules[code] for code in required],
     )
     gpe_points = next((s.points for s in series if s.instrument == load_global_rating().instrument), ())
     gpe = global_effect(load_global_rating(), int(gpe_points[-1][1])) if gpe_points else None
-    return Evaluation(tuple(changes), decision, weeks, gpe, series)
+    return Evaluation(tuple(changes), decision, weeks, gpe, series, clock_field, clock_start)
 
 
 def education_for(episode: Episode) -> tuple[EducationModule, ...]:
