@@ -112,7 +112,11 @@ def _outcomes(evaluation: Evaluation, lang: str) -> dict[str, Any]:
         paragraphs.append(_("No questionnaires were completed."))
     decision = evaluation.decision
     paragraphs.append(
-        _("Evaluation after %(weeks)s weeks: %(reason)s (rule %(rule)s; source: %(source)s)")
+        (
+            _("Evaluation %(weeks)s weeks after the complaint started: %(reason)s (rule %(rule)s; source: %(source)s)")
+            if evaluation.clock_field == "onset_on"
+            else _("Evaluation %(weeks)s weeks after the first contact: %(reason)s (rule %(rule)s; source: %(source)s)")
+        )
         % {
             "weeks": f"{evaluation.weeks:g}",
             "reason": decision.reason.get(lang),
