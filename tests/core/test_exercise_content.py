@@ -238,8 +238,12 @@ def test_loader_rejects_a_duplicate_id(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     "markup",
-    ['<svg><script>alert(1)</script></svg>', '<svg onload="x()"></svg>', '<svg><a href="javascript:x()"/></svg>',
-     '<svg><foreignObject><div/></foreignObject></svg>'],
+    [
+        "<svg><script>alert(1)</script></svg>",
+        '<svg onload="x()"></svg>',
+        '<svg><a href="javascript:x()"/></svg>',
+        "<svg><foreignObject><div/></foreignObject></svg>",
+    ],
 )
 def test_an_illustration_that_could_run_code_is_refused(markup: str) -> None:
     from rugpad.content import unsafe_markup

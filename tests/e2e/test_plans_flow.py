@@ -3,6 +3,8 @@ dropped request is retried without a duplicate, and the entries appear in the cl
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 import pytest
@@ -88,3 +90,93 @@ def test_plan_to_guided_session_to_clinician_view(browser: Any, demo: str) -> No
     screenshot(page, "plans-06-entries")
     clinician.close()
     patient.close()
+
+
+def _queue_of(page: Any, user_id: int) -> list[dict[str, Any]]:
+    raw = page.evaluate(f"localStorage.getItem('rugpad.session.queue.{user_id}')")
+    return json.loads(raw) if raw else []
+
+
+def _skip_one_offline(phone: Any, demo: str) -> str:
+    """Runs a session with the server unreachable and skips the first exercise: one result waits in the queue."""
+    phone.route("**/plans/session/log/", lambda route: route.abort())
+    phone.goto(f"{demo}/plans/session/?all=1&timescale=0.005")
+    phone.check("input[name=settled][value=true]")
+    phone.click("#btn-begin")
+    phone.click("#btn-skip")
+    phone.wait_for_function("window.rugpadSession.queue().length === 1")
+    phone.unroute("**/plans/session/log/")
+    return str(phone.evaluate("window.rugpadSession.queue()[0].key"))
+
+
+def test_the_offline_queue_belongs_to_one_login_and_survives_an_expired_session(browser: Any, demo: str) -> None:
+    """On a shared phone: Sanne's unsent result is kept through an expired login and a stale token, is never sent
+    while Lotte is logged in (nor is an ownerless queue of an older version), and reaches Sanne's record once she
+    logs in again. Logging out with results waiting asks first and then deletes them from the phone."""
+    from rugpad.web.practice.models import User
+
+    sanne, lotte = User.objects.get(username="sanne"), User.objects.get(username="lotte")
+    context = browser.new_context(locale="nl-NL", viewport=PHONE)
+    phone = context.new_page()
+    phone.set_default_timeout(20_000)
+    posted: list[str] = []
+    phone.on("request", lambda r: posted.append(r.post_data or "") if r.url.endswith("/plans/session/log/") else None)
+
+    log_in(phone, demo, "sanne")
+    key = _skip_one_offline(phone, demo)
+    assert "1" in phone.inner_text("#offline-status")  # the patient sees that a result is waiting
+    assert [e["key"] for e in _queue_of(phone, sanne.pk)] == [key]
+    screenshot(phone, "plans-07-queue-waiting")
+
+    # the login expires (the session cookie is gone, the CSRF cookie stays): the redirect to the login page keeps it
+    cookies = context.cookies()
+    context.clear_cookies()
+    context.add_cookies([c for c in cookies if c["name"] != "sessionid"])
+    phone.evaluate("window.rugpadSession.flush()")
+    assert [e["key"] for e in _queue_of(phone, sanne.pk)] == [key]
+    assert "Log opnieuw in" in phone.inner_text("#offline-status")
+
+    # a stale CSRF token (403) keeps it too
+    phone.route("**/plans/session/log/", lambda route: route.fulfill(status=403, body="CSRF"))
+    phone.evaluate("window.rugpadSession.flush()")
+    phone.unroute("**/plans/session/log/")
+    assert [e["key"] for e in _queue_of(phone, sanne.pk)] == [key]
+    assert not ExerciseSetLog.objects.filter(key=key).exists()
+
+    # Lotte logs in on the same phone; an ownerless queue from an older script version is there as well
+    legacy: dict[str, Any] = {"key": str(uuid.uuid4()), "session_key": str(uuid.uuid4())}
+    legacy |= {"exercise_id": "bridge", "skipped": True}
+    phone.evaluate(f"localStorage.setItem('rugpad.session.queue', JSON.stringify([{json.dumps(legacy)}]))")
+    posted.clear()
+    log_in(phone, demo, "lotte")
+    phone.goto(f"{demo}/plans/me/")
+    phone.goto(f"{demo}/plans/session/?all=1")
+    phone.wait_for_timeout(1500)
+    assert not any(key in body or legacy["key"] in body for body in posted), posted
+    assert not ExerciseSetLog.objects.filter(key__in=[key, legacy["key"]]).exists()
+    assert phone.evaluate("localStorage.getItem('rugpad.session.queue')") is None
+    assert _queue_of(phone, lotte.pk) == [] and [e["key"] for e in _queue_of(phone, sanne.pk)] == [key]
+
+    # Lotte logs out, Sanne logs in: her result is sent, under her own record
+    phone.click("header form[action='/logout/'] button")
+    phone.wait_for_url("**/")
+    log_in(phone, demo, "sanne")
+    phone.goto(f"{demo}/plans/me/")
+    phone.wait_for_function("window.rugpadSession.queue().length === 0")
+    assert ExerciseSetLog.objects.get(key=key).session.patient.user_id == sanne.pk
+
+    # logging out with a result still waiting asks first; accepted, the result is deleted from this phone
+    second = _skip_one_offline(phone, demo)
+    phone.route("**/plans/session/log/", lambda route: route.abort())
+    dialogs: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.accept()
+
+    phone.on("dialog", accept)
+    phone.click("header form[action='/logout/'] button")
+    phone.wait_for_function("!document.getElementById('offline-status')")
+    assert dialogs and "uitlogt" in dialogs[0]
+    assert _queue_of(phone, sanne.pk) == [] and not ExerciseSetLog.objects.filter(key=second).exists()
+    context.close()

@@ -3,11 +3,14 @@ with the core's progression advice."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
 
+import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,3 +130,110 @@ def test_patient_home_shows_todays_programme_from_the_plan(db: None) -> None:
     client = Client()
     client.force_login(sanne)
     assert "/plans/session/" in client.get("/me/").content.decode()
+
+
+def _with_plan_b(world: World) -> None:
+    from rugpad.web.demo import as_user
+    from rugpad.web.plans import actions
+    from rugpad.web.plans.clinical import clinician_exercise, exercise_library
+
+    actions.do_save_version(
+        as_user(world.other_clinician),
+        world.other_episode,
+        [clinician_exercise(exercise_library()["bridge"], "allowed")],
+        change="plan b",
+    )
+
+
+@pytest.mark.parametrize("field", ["key", "session_key"])
+def test_another_patients_key_answers_exactly_like_a_malformed_key(planned: World, field: str) -> None:
+    """Nothing in the answer tells a stored key of someone else from garbage: same status, same body."""
+    _with_plan_b(planned)
+    entry = _entry(planned)
+    assert _post(client_for(planned.patient_user), entry).status_code == 201
+    other = client_for(planned.other_patient_user)
+    fresh = {"key": str(uuid.uuid4()), "session_key": str(uuid.uuid4())}
+    reused = _post(other, _entry(planned, item_id=None, **(fresh | {field: entry[field]})))
+    malformed = _post(other, _entry(planned, item_id=None, **(fresh | {field: "not-a-key"})))
+    assert reused.status_code == malformed.status_code == 400
+    assert reused.json() == malformed.json() == {"errors": {field: [malformed.json()["errors"][field][0]]}}
+    assert "already" not in reused.content.decode()
+    assert ExerciseSetLog.objects.filter(session__patient=planned.other_patient).count() == 0
+
+
+def test_a_race_lost_to_another_patients_key_is_a_clean_refusal(planned: World, monkeypatch: Any) -> None:
+    """The unique key wins the race for the other patient's request: the loser gets the uniform 400, never a 500."""
+    from django.db import IntegrityError
+
+    from rugpad.web.plans import actions
+
+    _with_plan_b(planned)
+    create = actions._create_entry
+
+    def other_request_wins(request: Any, patient: Any, plan: Any, entry: dict[str, Any]) -> Any:
+        other_plan = planned.other_episode.treatment_plan
+        create(request, planned.other_patient, other_plan, entry | {"item_id": None})
+        raise IntegrityError("duplicate key")
+
+    monkeypatch.setattr(actions, "_create_entry", other_request_wins)
+    entry = _entry(planned)
+    response = _post(client_for(planned.patient_user), entry)
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["key"]
+    assert not ExerciseSetLog.objects.filter(session__patient=planned.patient).exists()
+
+
+def test_a_race_lost_to_the_same_patients_retry_returns_the_stored_row(planned: World, monkeypatch: Any) -> None:
+    from django.db import IntegrityError
+
+    from rugpad.web.plans import actions
+
+    create = actions._create_entry
+
+    def retry_wins(request: Any, patient: Any, plan: Any, entry: dict[str, Any]) -> Any:
+        create(request, patient, plan, entry)
+        raise IntegrityError("duplicate key")
+
+    monkeypatch.setattr(actions, "_create_entry", retry_wins)
+    entry = _entry(planned)
+    response = _post(client_for(planned.patient_user), entry)
+    assert response.status_code == 200 and response.json()["created"] is False
+    assert ExerciseSetLog.objects.get(key=entry["key"]).pk == response.json()["id"]
+
+
+@pytest.mark.parametrize(
+    ("field", "offset"),
+    [
+        ("done_at", dt.timedelta(days=-8)),
+        ("done_at", dt.timedelta(minutes=15)),
+        ("started_at", dt.timedelta(days=-365)),
+        ("started_at", dt.timedelta(days=30)),
+    ],
+)
+def test_a_time_outside_the_last_week_is_refused_naming_the_field(
+    planned: World, field: str, offset: dt.timedelta
+) -> None:
+    when = (timezone.now() + offset).isoformat()
+    response = _post(client_for(planned.patient_user), _entry(planned, **{field: when}))
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field] and field in response.json()["errors"][field][0]
+    assert ExerciseSetLog.objects.count() == 0 and ExerciseSessionLog.objects.count() == 0
+
+
+@pytest.mark.parametrize("offset", [dt.timedelta(days=-6, hours=-23), dt.timedelta(minutes=9), dt.timedelta(0)])
+def test_a_time_within_the_last_week_is_kept_as_sent(planned: World, offset: dt.timedelta) -> None:
+    when = timezone.now() + offset
+    entry = _entry(planned, done_at=when.isoformat(), started_at=when.isoformat())
+    assert _post(client_for(planned.patient_user), entry).status_code == 201
+    stored = ExerciseSetLog.objects.get(key=entry["key"])
+    assert abs(stored.done_at - when) < dt.timedelta(seconds=1)
+
+
+def test_a_result_queued_under_another_login_is_never_stored(planned: World) -> None:
+    """The script stamps each queued result with the login it was made under; the server refuses a mismatch with
+    409 (the script keeps it for its owner) and stores nothing."""
+    _with_plan_b(planned)
+    response = _post(client_for(planned.other_patient_user), _entry(planned, owner=planned.patient_user.pk))
+    assert response.status_code == 409 and "owner" in response.json()["errors"]
+    assert ExerciseSetLog.objects.count() == 0
+    own = _post(client_for(planned.patient_user), _entry(planned, owner=planned.patient_user.pk))
+    assert own.status_code == 201

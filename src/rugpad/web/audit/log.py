@@ -15,11 +15,14 @@ def client_address(request: HttpRequest | None) -> str | None:
     throttling (django-axes) uses this same function, so a lock-out hits the client, not the proxy."""
     if request is None:
         return None
-    proxies = getattr(settings, "RUGPAD_PROXY_COUNT", 0)
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    proxies: int = getattr(settings, "RUGPAD_PROXY_COUNT", 0)
+    forwarded: list[str] = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
     if proxies and len(forwarded) >= proxies:
         return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
+    return remote
 
 
 def record(

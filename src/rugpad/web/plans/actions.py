@@ -82,9 +82,14 @@ def do_save_version(
     starts_on: dt.date | None = None,
     weeks: int | None = None,
     sessions_per_week: int | None = None,
+    recheck: bool = True,
 ) -> PlanVersion:
-    """Stores the items as the plan's next version (the first one creates the plan); earlier versions stay."""
-    specs, confirmed = _checked(request, episode, specs, confirm)
+    """Stores the items as the plan's next version (the first one creates the plan); earlier versions stay.
+
+    `recheck=False` is for a removal only: the remaining items were checked when they were stored, and taking one
+    away can only make the plan safer, so it is allowed even while a red flag is open (when the core refuses every
+    check)."""
+    specs, confirmed = _checked(request, episode, specs, confirm) if recheck else (list(specs), [])
     plan, created = TreatmentPlan.objects.get_or_create(episode=episode)
     previous = plan.current()
     own = PlanSettings.objects.filter(practice_id=episode.patient.practice_id).first()
@@ -134,19 +139,26 @@ def do_save_plan_settings(request: HttpRequest, practice: Practice, **values: in
 def do_log_entry(
     request: HttpRequest, patient: Patient, plan: TreatmentPlan, entry: dict[str, Any]
 ) -> tuple[ExerciseSetLog, bool]:
-    """Stores one exercise result of a guided session; the same key twice returns the first row (created=False)."""
-    existing = ExerciseSetLog.objects.filter(key=entry["key"]).select_related("session").first()
+    """Stores one exercise result of a guided session; the same key twice returns the first row (created=False).
+    A key (or session key) of another patient raises InvalidInput; the caller answers it like any invalid key."""
+    existing = _stored(patient, entry["key"])
     if existing is not None:
-        if existing.session.patient_id != patient.pk:
-            raise InvalidInput("key", "already used")
         return existing, False
     try:
         return _create_entry(request, patient, plan, entry), True
     except IntegrityError:  # the same key arrived twice at the same moment: the other request stored it
-        existing = ExerciseSetLog.objects.filter(key=entry["key"], session__patient=patient).first()
+        existing = _stored(patient, entry["key"])
         if existing is None:
-            raise
+            raise InvalidInput("key", "could not be stored") from None
         return existing, False
+
+
+def _stored(patient: Patient, key: Any) -> ExerciseSetLog | None:
+    """The row already stored under this key for this patient; InvalidInput when another patient holds the key."""
+    existing = ExerciseSetLog.objects.filter(key=key).select_related("session").first()
+    if existing is not None and existing.session.patient_id != patient.pk:
+        raise InvalidInput("key", "already used")
+    return existing
 
 
 @transaction.atomic

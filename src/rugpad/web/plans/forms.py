@@ -3,9 +3,11 @@ shown next to the field it names."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.errors import InvalidInput
@@ -95,9 +97,17 @@ class LibrarySearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=80, required=False)
 
 
+ENTRY_PAST_LIMIT = dt.timedelta(days=7)
+"""How old a result's time may be: a phone that was offline for a few days still sends its queue; older times are
+refused rather than guessed, so the log and the weekly adherence never count a made-up date."""
+ENTRY_FUTURE_LIMIT = dt.timedelta(minutes=10)
+"""How far a result's time may lie ahead: room for a phone clock that runs a little fast, no more."""
+
+
 class EntryForm(forms.Form):
     """One exercise result posted by the guided session (JSON); every field is checked before anything is kept."""
 
+    owner = forms.IntegerField(required=False)
     key = forms.UUIDField()
     session_key = forms.UUIDField()
     item_id = forms.IntegerField(required=False)
@@ -112,6 +122,21 @@ class EntryForm(forms.Form):
     settled_since_last = forms.NullBooleanField(required=False)
     started_at = forms.DateTimeField(required=False)
     done_at = forms.DateTimeField(required=False)
+
+    def _recent(self, name: str) -> dt.datetime | None:
+        value: dt.datetime | None = self.cleaned_data.get(name)
+        now = timezone.now()
+        if value is not None and not now - ENTRY_PAST_LIMIT <= value <= now + ENTRY_FUTURE_LIMIT:
+            raise forms.ValidationError(
+                _("%(field)s must lie between 7 days ago and 10 minutes from now."), params={"field": name}
+            )
+        return value
+
+    def clean_started_at(self) -> dt.datetime | None:
+        return self._recent("started_at")
+
+    def clean_done_at(self) -> dt.datetime | None:
+        return self._recent("done_at")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

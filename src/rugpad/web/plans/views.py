@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import DoseKind
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
-from rugpad.web.care.models import Episode
+from rugpad.web.care.models import Episode, Patient
 from rugpad.web.plans import actions, clinical, queries
 from rugpad.web.plans.access import access_episode_for_plan, access_own_plan, require_patient
 from rugpad.web.plans.forms import (
@@ -35,6 +36,8 @@ from rugpad.web.plans.pdf import programme_pdf
 from rugpad.web.plans.schedule import programme_calendar
 from rugpad.web.plans.specs import ItemSpec, spec_of
 from rugpad.web.practice.models import User
+
+UUID_INVALID = forms.UUIDField.default_error_messages["invalid"]
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -78,6 +81,29 @@ def _panel(
     if status == 200:
         return redirect("plans_episode", episode.pk)
     return render(request, "plans/editor.html", context, status=status)
+
+
+def _refusal(episode: Episode, error: InvalidInput) -> str:
+    """The message for a refused plan change: while a red flag is open the core refuses every check, so say that in
+    the clinician's language; otherwise the core's own message, which names the item and the reason."""
+    if clinical.red_flag_open(episode):
+        return _(
+            "A red flag is open for this episode: act on it first. Until then the plan cannot be extended or "
+            "changed; removing an item is still possible."
+        )
+    return str(error)
+
+
+def _save(
+    request: HttpRequest, episode: Episode, plan: TreatmentPlan | None, specs: list[ItemSpec], **options: Any
+) -> HttpResponse:
+    """Saves the next version and answers with the plan; a refusal (red flag, contra-indication, an unconfirmed
+    caution) shows its message above the plan (status 400) and stores nothing."""
+    try:
+        actions.do_save_version(request, episode, specs, **options)
+    except InvalidInput as error:
+        return _panel(request, episode, plan, status=400, error=_refusal(episode, error))
+    return _panel(request, episode, TreatmentPlan.objects.get(episode=episode))
 
 
 def _current_specs(plan: TreatmentPlan | None) -> list[ItemSpec]:
@@ -128,15 +154,17 @@ def library(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = LibrarySearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
     lang = queries.current_lang()
-    try:
-        check = clinical.item_checker(episode)
-    except InvalidInput as error:
-        return render(request, "plans/_library.html", {"episode": episode, "results": [], "error": str(error)})
+    check = clinical.item_checker(episode)
     results = []
     for exercise, svg in clinical.search_library(
         criteria.get("region", ""), criteria.get("purpose", ""), criteria.get("q", ""), lang
     ):
-        verdict = check(exercise.id)
+        try:
+            verdict = check(exercise.id)
+        except InvalidInput as error:
+            return render(
+                request, "plans/_library.html", {"episode": episode, "results": [], "error": _refusal(episode, error)}
+            )
         results.append(
             {
                 "exercise": exercise,
@@ -165,7 +193,7 @@ def add_exercise(request: HttpRequest, episode_id: int) -> HttpResponse:
     try:
         check = clinical.item_checker(episode)(exercise.id)
     except InvalidInput as error:
-        return _panel(request, episode, plan, status=400, error=str(error))
+        return _panel(request, episode, plan, status=400, error=_refusal(episode, error))
     reason = clinical.reason_text(check, lang)
     if check.refused:
         message = _("%(name)s is contra-indicated for this patient and was not added.") % {"name": name}
@@ -174,8 +202,7 @@ def add_exercise(request: HttpRequest, episode_id: int) -> HttpResponse:
         message = _("%(name)s needs care for this patient: tick the confirmation to add it.") % {"name": name}
         return _panel(request, episode, plan, status=400, error=f"{message} {reason}")
     specs = [*_current_specs(plan), clinical.clinician_exercise(exercise, check.suitability)]
-    actions.do_save_version(request, episode, specs, change=f"exercise added: {exercise.id}", confirm={exercise.id})
-    return _panel(request, episode, TreatmentPlan.objects.get(episode=episode))
+    return _save(request, episode, plan, specs, change=f"exercise added: {exercise.id}", confirm={exercise.id})
 
 
 @login_required
@@ -189,8 +216,7 @@ def add_text(request: HttpRequest, episode_id: int) -> HttpResponse:
     from rugpad.core.text import Text
 
     spec = ItemSpec(kind=form.cleaned_data["kind"], text=Text(text, text), origin=Origin.CLINICIAN)
-    actions.do_save_version(request, episode, [*_current_specs(plan), spec], change=f"{spec.kind} added")
-    return _panel(request, episode, TreatmentPlan.objects.get(episode=episode))
+    return _save(request, episode, plan, [*_current_specs(plan), spec], change=f"{spec.kind} added")
 
 
 def _current_item_index(plan: TreatmentPlan | None, item_id: int) -> tuple[PlanVersion, int]:
@@ -208,10 +234,8 @@ def remove_item(request: HttpRequest, episode_id: int, item_id: int) -> HttpResp
     _version, index = _current_item_index(plan, item_id)
     specs = _current_specs(plan)
     removed = specs.pop(index)
-    actions.do_save_version(
-        request, episode, specs, change=f"{removed.kind} removed: {removed.ref or removed.text.en[:60]}"
-    )
-    return _panel(request, episode, plan)
+    change = f"{removed.kind} removed: {removed.ref or removed.text.en[:60]}"
+    return _save(request, episode, plan, specs, change=change, recheck=False)
 
 
 @login_required
@@ -227,8 +251,7 @@ def edit_dose(request: HttpRequest, episode_id: int, item_id: int) -> HttpRespon
     if not form.is_valid() or form.dose is None:
         return _panel(request, episode, plan, status=400, dose_errors={item_id: form})
     specs[index] = spec.with_dose(form.dose)
-    actions.do_save_version(request, episode, specs, change=f"dose changed: {spec.ref}")
-    return _panel(request, episode, plan)
+    return _save(request, episode, plan, specs, change=f"dose changed: {spec.ref}")
 
 
 @login_required
@@ -238,10 +261,9 @@ def edit_meta(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = PlanMetaForm(request.POST)
     if plan is None or not form.is_valid():
         return _panel(request, episode, plan, status=400, meta_form=form)
-    actions.do_save_version(
-        request, episode, _current_specs(plan), change="dates and frequency changed", **form.cleaned_data
+    return _save(
+        request, episode, plan, _current_specs(plan), change="dates and frequency changed", **form.cleaned_data
     )
-    return _panel(request, episode, plan)
 
 
 @login_required
@@ -306,15 +328,26 @@ def episode_ics(request: HttpRequest, episode_id: int) -> HttpResponse:
     return _ics_response(request, plan)
 
 
+def _wait_for_contact(request: HttpRequest, patient: Patient, plan: TreatmentPlan, status: int) -> HttpResponse:
+    """While a red flag is open the patient is offered no exercises: the therapist contacts them first."""
+    return render(
+        request, "plans/my_exercises.html", {"patient": patient, "plan": plan, "red_flag": True}, status=status
+    )
+
+
 @login_required
 def my_pdf(request: HttpRequest) -> HttpResponse:
-    _patient, plan = access_own_plan(request)
+    patient, plan = access_own_plan(request)
+    if clinical.red_flag_open(plan.episode):
+        return _wait_for_contact(request, patient, plan, 409)
     return _pdf_response(request, plan)
 
 
 @login_required
 def my_ics(request: HttpRequest) -> HttpResponse:
-    _patient, plan = access_own_plan(request)
+    patient, plan = access_own_plan(request)
+    if clinical.red_flag_open(plan.episode):
+        return _wait_for_contact(request, patient, plan, 409)
     return _ics_response(request, plan)
 
 
@@ -325,6 +358,8 @@ def my_exercises(request: HttpRequest) -> HttpResponse:
         _patient, plan = access_own_plan(request)
     except Http404:
         return render(request, "plans/my_exercises.html", {"patient": patient, "plan": None})
+    if clinical.red_flag_open(plan.episode):
+        return _wait_for_contact(request, patient, plan, 200)
     views = queries.exercises_of(plan, queries.current_lang())
     return render(request, "plans/my_exercises.html", {"patient": patient, "plan": plan, "exercises": views})
 
@@ -334,7 +369,10 @@ def session(request: HttpRequest) -> HttpResponse:
     """The guided session: today's exercises one by one (the script does the rest)."""
     _patient, plan = access_own_plan(request)
     every_day = request.GET.get("all") == "1"
-    exercises = queries.session_exercises(plan, timezone.localdate(), queries.current_lang(), every_day)
+    red_flag = clinical.red_flag_open(plan.episode)
+    exercises = (
+        [] if red_flag else queries.session_exercises(plan, timezone.localdate(), queries.current_lang(), every_day)
+    )
     svgs = {e["exercise_id"]: clinical_svg(e["exercise_id"]) for e in exercises}
     return render(
         request,
@@ -344,6 +382,7 @@ def session(request: HttpRequest) -> HttpResponse:
             "exercises": exercises,
             "svgs": svgs,
             "every_day": every_day,
+            "red_flag": red_flag,
             "pain_range": range(11),
             "words": _session_words(),
         },
@@ -365,8 +404,6 @@ def _session_words() -> dict[str, str]:
         "paused": _("Paused"),
         "resume": _("Resume"),
         "pause": _("Pause"),
-        "waiting": _("results waiting to be sent"),
-        "all_sent": _("All results are sent."),
         "go": _("Go"),
         "next_set": _("Next set"),
         "each_side": _("each side"),
@@ -391,10 +428,15 @@ def session_log(request: HttpRequest) -> HttpResponse:
     form = EntryForm(payload if isinstance(payload, dict) else {})
     if not form.is_valid():
         return JsonResponse({"errors": {name: list(errors) for name, errors in form.errors.items()}}, status=400)
+    owner = form.cleaned_data.get("owner")
+    if owner is not None and owner != request.user.pk:
+        # queued on this phone under another login: never stored as this patient; the script keeps it (409)
+        return JsonResponse({"errors": {"owner": [_("This result was recorded under another login.")]}}, status=409)
     try:
         entry, created = actions.do_log_entry(request, patient, plan, form.cleaned_data)
     except InvalidInput as error:
-        return JsonResponse({"errors": {error.field: [error.problem]}}, status=400)
+        # another patient's key answers exactly like a malformed one: nothing to learn about other patients' keys
+        return JsonResponse({"errors": {error.field: [str(UUID_INVALID)]}}, status=400)
     return JsonResponse({"id": entry.pk, "key": str(entry.key), "created": created}, status=201 if created else 200)
 
 

@@ -2,12 +2,18 @@
  * repetition and set counter, beeps and optional spoken cues, the screen kept awake, and each result posted as it
  * happens. Results wait in localStorage until the server has them, so a dropped request or an offline phone
  * loses nothing; every result carries its own key (UUID), so a retry never makes a duplicate.
+ * The queue belongs to one login: its localStorage key and every entry carry the user's id (from the page's
+ * #offline-status element), so on a shared phone one patient's results are never sent while another is logged in.
+ * An entry leaves the queue only when the server stored it (200/201) or refused it for good (400 with JSON errors);
+ * a redirect (expired login), 403 (stale CSRF token), 409 (another login) or any other answer keeps it.
+ * The same script on the patient's other pages (My exercises, home) sends what is waiting and shows it.
  * Tests shorten the clock with ?timescale=0.02 or window.RUGPAD_TIMESCALE. No build step, no dependencies. */
 (function () {
   "use strict";
   var root = document.getElementById("session");
   var dataNode = document.getElementById("session-exercises");
-  var QUEUE_KEY = "rugpad.session.queue";
+  var status = document.getElementById("offline-status");
+  var LEGACY_KEY = "rugpad.session.queue"; // one queue for everyone, before 2025-06: nobody's, never sent
   var TRANSITION_SECONDS = 3; // pacing between holds: time to let go and get ready (not part of the dose)
 
   function json(id) { var node = document.getElementById(id); return node ? JSON.parse(node.textContent) : null; }
@@ -22,49 +28,83 @@
   function csrfToken() {
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
   }
+  function said(name) { return status ? status.getAttribute("data-" + name) || "" : ""; }
 
   var params = new URLSearchParams(window.location.search);
   var scale = parseFloat(params.get("timescale") || window.RUGPAD_TIMESCALE || "1");
   if (!(scale > 0)) scale = 1;
-  var logUrl = root ? root.getAttribute("data-log-url") : null;
+  var logUrl = status ? status.getAttribute("data-log-url") : null;
+  var owner = status ? status.getAttribute("data-queue-owner") || "" : "";
+  var queueKey = owner ? "rugpad.session.queue." + owner : null;
 
-  /* ---- the queue of results waiting for the server ---- */
-  function loadQueue() { try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; } }
-  function saveQueue(queue) { localStorage.setItem(QUEUE_KEY, JSON.stringify(queue)); }
-  var flushing = false, retryTimer = null;
+  /* ---- the queue of results waiting for the server, one per login ---- */
+  try { localStorage.removeItem(LEGACY_KEY); } catch (e) { /* storage blocked: nothing to clean */ }
+  function loadQueue() {
+    if (!queueKey) return [];
+    var queue;
+    try { queue = JSON.parse(localStorage.getItem(queueKey) || "[]"); } catch (e) { return []; }
+    // only this login's entries, whatever else may have been written under its key
+    return Array.isArray(queue) ? queue.filter(function (e) { return e && String(e.owner) === owner; }) : [];
+  }
+  function saveQueue(queue) {
+    if (!queueKey) return;
+    if (queue.length) localStorage.setItem(queueKey, JSON.stringify(queue)); else localStorage.removeItem(queueKey);
+  }
+  function forget(key) { saveQueue(loadQueue().filter(function (e) { return e.key !== key; })); }
+  var flushing = false, retryTimer = null, problem = "", refused = 0;
   var words = json("session-words") || {};
 
   function showQueue() {
-    var waiting = loadQueue().length;
-    var text = waiting ? waiting + " " + (words.waiting || "waiting") : (words.all_sent || "");
-    if ($("queue-status")) $("queue-status").textContent = text;
-    if ($("offline-status")) $("offline-status").textContent = waiting ? text : "";
+    var waiting = loadQueue().length, parts = [];
+    if (waiting) {
+      parts.push(said("waiting") + " " + waiting + ".");
+      parts.push(problem === "login" ? said("login") : said("later"));
+    }
+    if (refused) parts.push(said("refused") + " " + refused + ".");
+    var text = parts.join(" ");
+    if (status) status.textContent = text;
+    if ($("queue-status")) $("queue-status").textContent = text || said("all-sent");
+  }
+
+  /* What became of one POST: "stored", "refused" (invalid for good), "login" (log in again first), "retry". */
+  function outcome(response) {
+    if (response.status === 200 || response.status === 201) return Promise.resolve("stored");
+    if (response.status === 400 && (response.headers.get("Content-Type") || "").indexOf("application/json") === 0) {
+      return response.json().then(
+        function (body) { return body && body.errors ? "refused" : "retry"; },
+        function () { return "retry"; }
+      );
+    }
+    if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) return Promise.resolve("login");
+    if (response.status === 403 || response.status === 409) return Promise.resolve("login");
+    return Promise.resolve("retry");
   }
 
   function flush() {
-    if (flushing || !logUrl) return Promise.resolve();
+    if (flushing || !logUrl || !queueKey) return Promise.resolve();
     var queue = loadQueue();
-    if (!queue.length) { showQueue(); return Promise.resolve(); }
+    if (!queue.length) { problem = ""; showQueue(); return Promise.resolve(); }
     flushing = true;
     var entry = queue[0];
     return fetch(logUrl, {
       method: "POST",
       credentials: "same-origin",
+      redirect: "manual",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: JSON.stringify(entry)
-    }).then(function (response) {
-      // Stored (201), already stored (200), or refused for good (4xx): either way it leaves the queue.
-      if (response.status < 500) {
-        saveQueue(loadQueue().filter(function (e) { return e.key !== entry.key; }));
-        flushing = false;
+    }).then(outcome, function () { return "retry"; }).then(function (result) {
+      flushing = false;
+      if (result === "stored" || result === "refused") {
+        if (result === "refused") refused += 1;
+        forget(entry.key);
+        problem = "";
         return flush();
       }
-      throw new Error("server " + response.status);
-    }).catch(function () {
-      flushing = false;
+      problem = result;
       showQueue();
       clearTimeout(retryTimer);
-      retryTimer = setTimeout(flush, Math.max(250, 4000 * Math.min(scale, 1)));
+      // an expired login or a stale page does not mend itself: wait for the next page load (or "online")
+      if (result === "retry") retryTimer = setTimeout(flush, Math.max(250, 4000 * Math.min(scale, 1)));
     });
   }
 
@@ -76,8 +116,24 @@
     return flush();
   }
 
+  /* Logging out with results still waiting: one more try, then the patient decides; what leaves is deleted from
+   * this device (so the next person on this phone never carries it), never sent as someone else. */
+  var logoutUrl = status ? status.getAttribute("data-logout-url") : null;
+  document.querySelectorAll("form").forEach(function (form) {
+    if (!logoutUrl || form.getAttribute("action") !== logoutUrl) return;
+    form.addEventListener("submit", function (event) {
+      if (!loadQueue().length) return;
+      event.preventDefault();
+      flush().then(function () {
+        if (loadQueue().length && !window.confirm(said("logout-confirm"))) return;
+        saveQueue([]);
+        form.submit();
+      });
+    });
+  });
+
   window.addEventListener("online", flush);
-  window.rugpadSession = { flush: flush, queue: loadQueue };
+  window.rugpadSession = { flush: flush, queue: loadQueue, key: queueKey };
   flush();
 
   if (!root || !dataNode) return;
@@ -203,7 +259,7 @@
       sets_done: done.sets, reps_done: ex.kind === "duration" ? null : done.reps,
       hold_seconds: ex.kind === "hold" ? ex.hold_seconds : null,
       minutes: ex.kind === "duration" && done.sets ? ex.minutes : null,
-      settled_since_last: settled, started_at: startedAt, done_at: new Date().toISOString()
+      settled_since_last: settled, started_at: startedAt, done_at: new Date().toISOString(), owner: owner
     };
     return Object.assign(base, extra);
   }
