@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -31,6 +31,9 @@ from rugpad.web.care.models import (
     TriageRecord,
 )
 from rugpad.web.practice.models import User
+
+RecordT = TypeVar("RecordT", Intake, Examination)
+"""A per-episode record kept as versions (intake, examination)."""
 
 
 def _actor(request: HttpRequest) -> User:
@@ -60,13 +63,7 @@ def do_open_episode(
 
 @transaction.atomic
 def do_save_intake(request: HttpRequest, intake: Intake) -> Intake:
-    """Stores a new version of the intake (the earlier ones stay as history)."""
-    intake.pk = None
-    intake.recorded_by = _actor(request)
-    intake.save()
-    record(request, AuditAction.UPDATE, intake, patient_id=intake.episode.patient_id, summary="intake recorded")
-    do_refresh_triage(request, intake.episode)
-    return intake
+    return _save_new_version(request, intake, "intake recorded")
 
 
 @transaction.atomic
@@ -87,18 +84,18 @@ def do_save_screening(request: HttpRequest, episode: Episode, signs: list[str], 
 
 @transaction.atomic
 def do_save_examination(request: HttpRequest, examination: Examination) -> Examination:
-    examination.pk = None
-    examination.recorded_by = _actor(request)
-    examination.save()
-    record(
-        request,
-        AuditAction.UPDATE,
-        examination,
-        patient_id=examination.episode.patient_id,
-        summary="examination recorded",
-    )
-    do_refresh_triage(request, examination.episode)
-    return examination
+    return _save_new_version(request, examination, "examination recorded")
+
+
+def _save_new_version(request: HttpRequest, entry: RecordT, summary: str) -> RecordT:
+    """Stores `entry` as a new row (the earlier versions stay as history) and refreshes the episode's triage;
+    runs inside the calling action's transaction."""
+    entry.pk = None
+    entry.recorded_by = _actor(request)
+    entry.save()
+    record(request, AuditAction.UPDATE, entry, patient_id=entry.episode.patient_id, summary=summary)
+    do_refresh_triage(request, entry.episode)
+    return entry
 
 
 @transaction.atomic

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -83,30 +86,35 @@ def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @login_required
 def episode_intake(request: HttpRequest, episode_id: int) -> HttpResponse:
-    require_clinician(request)
-    episode = access_episode(request, episode_id)
-    form = IntakeForm(request.POST or None, instance=episode.latest("intakes"))
-    if request.method == "POST" and form.is_valid():
-        form.instance.episode = episode
-        actions.do_save_intake(request, form.instance)
-        messages.success(request, _("Intake saved."))
-        return redirect("episode_detail", episode.pk)
-    return render(request, "care/record_form.html", {"episode": episode, "form": form, "title": _("Intake")})
+    return _versioned_record(request, episode_id, IntakeForm, "intakes", actions.do_save_intake,
+                             _("Intake"), _("Intake saved."))  # fmt: skip
 
 
 @login_required
 def episode_examination(request: HttpRequest, episode_id: int) -> HttpResponse:
+    return _versioned_record(request, episode_id, ExaminationForm, "examinations", actions.do_save_examination,
+                             _("Functional examination"), _("Examination saved."))  # fmt: skip
+
+
+def _versioned_record(
+    request: HttpRequest,
+    episode_id: int,
+    form_class: type[IntakeForm] | type[ExaminationForm],
+    history: str,
+    save: Callable[[HttpRequest, Any], object],
+    title: str,
+    saved: str,
+) -> HttpResponse:
+    """A record kept as versions: the form starts from the latest version and saving adds a new one."""
     require_clinician(request)
     episode = access_episode(request, episode_id)
-    form = ExaminationForm(request.POST or None, instance=episode.latest("examinations"))
+    form = form_class(request.POST or None, instance=episode.latest(history))
     if request.method == "POST" and form.is_valid():
         form.instance.episode = episode
-        actions.do_save_examination(request, form.instance)
-        messages.success(request, _("Examination saved."))
+        save(request, form.instance)
+        messages.success(request, saved)
         return redirect("episode_detail", episode.pk)
-    return render(
-        request, "care/record_form.html", {"episode": episode, "form": form, "title": _("Functional examination")}
-    )
+    return render(request, "care/record_form.html", {"episode": episode, "form": form, "title": title})
 
 
 @login_required
