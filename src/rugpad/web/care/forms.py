@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rugpad import engine
@@ -17,6 +16,7 @@ from rugpad.core.rules import PROFILES
 from rugpad.core.triage import MAX_AGE, MAX_WEEKS
 from rugpad.core.vocab import Region
 from rugpad.web.care.models import REGION_CHOICES, AlarmAction, Examination, Intake, Patient
+from rugpad.web.i18n import reader_lang
 
 
 class DateInput(forms.DateInput):
@@ -110,7 +110,7 @@ class ScreeningForm(forms.Form):
 
     def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lang = get_language() or "nl"
+        lang = reader_lang()
         self.groups: list[tuple[str, list[str]]] = []
         for group, signs in engine.sign_groups(region):
             names = []
@@ -136,7 +136,7 @@ class InstrumentForm(forms.Form):
     def __init__(self, *args: Any, definition: InstrumentDefinition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.definition = definition
-        lang = get_language() or "nl"
+        lang = reader_lang()
         for item in definition.items:
             if item.options:
                 choices = [(str(o.value), o.label.get(lang)) for o in item.options]

@@ -7,10 +7,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from rugpad import engine
-from rugpad.core.vocab import Lang
 from rugpad.web.care.access import patients_visible_to
 from rugpad.web.care.forms import AlarmActionForm, OverrideForm
 from rugpad.web.care.models import (
@@ -22,6 +20,7 @@ from rugpad.web.care.models import (
     ResponseStatus,
     TriageRecord,
 )
+from rugpad.web.i18n import reader_lang
 from rugpad.web.practice.models import User
 
 ALARM_URGENCIES = ("emergency", "urgent", "soon")
@@ -70,7 +69,7 @@ def triage_view(triage: TriageRecord | None) -> dict[str, Any] | None:
     """The stored triage, in the reader's language: the engine re-renders it from the stored inputs."""
     if triage is None:
         return None
-    lang = Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
+    lang = reader_lang()
     result: dict[str, Any] = engine.triage(triage.payload).to_dict(lang)
     rule_ids = [item["id"] for key in ("red_flags", "recommendations", "manipulation_rules") for item in result[key]]
     if result.get("profile_rule"):

@@ -5,20 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from rugpad.content.evaluation import load_change_rules, load_schedule
 from rugpad.core.vocab import Region
 from rugpad.web.care.models import Episode, ResponseStatus
+from rugpad.web.i18n import reader_lang
 from rugpad.web.outcomes import charts, clinical
 from rugpad.web.outcomes.actions import has_consent
 
 PAIN_INSTRUMENT = "nprs"
-
-
-def lang() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
 def _line(episode_series: tuple[clinical.Series, ...], code: str) -> dict[str, Any] | None:
@@ -26,7 +22,7 @@ def _line(episode_series: tuple[clinical.Series, ...], code: str) -> dict[str, A
     points = next((s.points for s in episode_series if s.instrument == code), ())
     if rule is None or not points:
         return None
-    name = rule.name.get(lang())
+    name = rule.name.get(reader_lang().value)
     band = _("Band: baseline ± %(mcid)s points; inside it a change is not clinically important.") % {
         "mcid": f"{rule.mcid_points:g}" if rule.mcid_points is not None else "–"
     }
@@ -89,8 +85,8 @@ def education_status(episode: Episode) -> list[dict[str, Any]]:
     for assignment in episode.education.all():
         module = clinical.education_module(assignment.module_id)
         if module is not None:
-            rows.append({"assignment": assignment, "module": module, "title": module.title.get(lang()),
-                         "summary": module.summary.get(lang())})  # fmt: skip
+            rows.append({"assignment": assignment, "module": module, "title": module.title.get(reader_lang().value),
+                         "summary": module.summary.get(reader_lang().value)})  # fmt: skip
     return rows
 
 
@@ -98,8 +94,8 @@ def evaluation_page(episode: Episode, today: dt.date) -> dict[str, Any]:
     evaluation = clinical.evaluate(episode, today)
     rules = load_change_rules()
     changes = [
-        {"change": c, "name": rules[c.instrument].name.get(lang()), "rule": rules[c.instrument],
-         "reason": c.reason.get(lang())}
+        {"change": c, "name": rules[c.instrument].name.get(reader_lang().value), "rule": rules[c.instrument],
+         "reason": c.reason.get(reader_lang().value)}
         for c in evaluation.changes
     ]  # fmt: skip
     return {
@@ -109,13 +105,13 @@ def evaluation_page(episode: Episode, today: dt.date) -> dict[str, Any]:
         "states": clinical.schedule_states(episode, today),
         "evaluation": evaluation,
         "changes": changes,
-        "decision_reason": evaluation.decision.reason.get(lang()),
+        "decision_reason": evaluation.decision.reason.get(reader_lang().value),
         "charts": charts_for(episode, today),
         "education": education_status(episode),
         "reports": episode.gp_reports.all(),
         "consents": episode.report_consents.all(),
         "consent": has_consent(episode),
-        "lang": lang(),
+        "lang": reader_lang().value,
     }
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from rugpad.core.vocab import Lang
 from rugpad.web.care.access import access_episode, require_clinician
 from rugpad.web.care.models import EpisodeStatus
+from rugpad.web.i18n import reader_lang
 from rugpad.web.outcomes import actions, clinical, clock, queries
 from rugpad.web.outcomes.access import access_assignment, access_own_patient, access_report
 from rugpad.web.outcomes.forms import ConsentForm, DischargeForm, ReportForm
@@ -21,7 +22,7 @@ from rugpad.web.plans.queries import treatment_summary
 
 def _evaluation(request: HttpRequest, episode, **forms: object) -> dict[str, object]:  # type: ignore[no-untyped-def]
     patient = episode.patient
-    lang = queries.lang()
+    lang = reader_lang().value
     treatment = treatment_summary(episode, Lang(lang))  # the plan as given so far; the clinician edits it freely
     defaults = {
         "consent_form": ConsentForm(initial={"given_by": str(patient), "recipient": patient.gp_name}),
@@ -153,7 +154,7 @@ def my_module(request: HttpRequest, assignment_id: int) -> HttpResponse:
         actions.do_mark_read(request, assignment)
         messages.success(request, _("Marked as read. Well done!"))
         return redirect("outcomes_my_progress")
-    lang = queries.lang()
+    lang = reader_lang().value
     context = {"assignment": assignment, "module": module, "title": module.title.get(lang),
                "body": render_markdown(module.body.get(lang))}  # fmt: skip
     return render(request, "outcomes/module.html", context)

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from rugpad.content.education import load_education
 from rugpad.content.exercises import illustration_svg
@@ -17,16 +16,13 @@ from rugpad.core.exercises import Exercise
 from rugpad.core.progression import ProgressionAdvice
 from rugpad.core.vocab import Lang
 from rugpad.web.care.models import Episode, Patient
+from rugpad.web.i18n import reader_lang
 from rugpad.web.plans.clinical import exercise_library, progression_advice, progression_model, red_flag_open
 from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan
 from rugpad.web.plans.schedule import training_days
 from rugpad.web.plans.specs import ItemSpec, spec_of
 
 CONTACT_MODULE = "when-to-contact-now"
-
-
-def current_lang() -> Lang:
-    return Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +160,7 @@ def todays_programme(patient: Patient, today: dt.date) -> str | None:
     if plan is None:
         return None
     red_flag = red_flag_open(plan.episode)
-    exercises = [] if red_flag else session_exercises(plan, today, current_lang(), every_day=False)
+    exercises = [] if red_flag else session_exercises(plan, today, reader_lang(), every_day=False)
     return render_to_string(
         "plans/_todays_programme.html", {"exercises": exercises, "red_flag": red_flag, "owner": patient.user_id}
     )
@@ -180,7 +176,7 @@ def weekly_adherence(episode: Episode, today: dt.date) -> list[tuple[int, float]
     version = plan.current() if plan is not None else None
     if plan is None or version is None or today < version.starts_on:
         return []
-    per_week = sum(len(view.days) for view in exercises_of(plan, current_lang()))
+    per_week = sum(len(view.days) for view in exercises_of(plan, reader_lang()))
     if per_week == 0:
         return []
     done: dict[int, int] = {}

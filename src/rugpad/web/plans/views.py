@@ -20,6 +20,7 @@ from rugpad.core.exercises import DoseKind
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.models import Episode, Patient
+from rugpad.web.i18n import reader_lang
 from rugpad.web.plans import actions, clinical, queries
 from rugpad.web.plans.access import access_episode_for_plan, access_own_plan, require_patient
 from rugpad.web.plans.forms import (
@@ -45,7 +46,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _editor_context(episode: Episode, plan: TreatmentPlan | None, **extra: Any) -> dict[str, Any]:
-    lang = queries.current_lang()
+    lang = reader_lang()
     version = plan.current() if plan else None
     views = queries.item_views(version, lang)
     own = PlanSettings.objects.filter(practice_id=episode.patient.practice_id).first()
@@ -121,7 +122,7 @@ def editor(request: HttpRequest, episode_id: int) -> HttpResponse:
 def generate(request: HttpRequest, episode_id: int) -> HttpResponse:
     """GET shows the proposal with why each item is there; POST accepts it as the next plan version."""
     episode, _plan = access_episode_for_plan(request, episode_id)
-    lang = queries.current_lang()
+    lang = reader_lang()
     known = {value for value, _label in clinical.causes(lang)}
     data = request.POST if request.method == "POST" else request.GET
     chosen = [c for c in data.getlist("cause") if c in known]
@@ -153,7 +154,7 @@ def library(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode, _plan = access_episode_for_plan(request, episode_id)
     form = LibrarySearchForm(request.GET or None)
     criteria = form.cleaned_data if form.is_valid() else {}
-    lang = queries.current_lang()
+    lang = reader_lang()
     check = clinical.item_checker(episode)
     results = []
     for exercise, svg in clinical.search_library(
@@ -188,7 +189,7 @@ def add_exercise(request: HttpRequest, episode_id: int) -> HttpResponse:
     exercise = clinical.exercise_library().get(form.cleaned_data["exercise"])
     if exercise is None:
         return _panel(request, episode, plan, status=400, error=_("Unknown exercise."))
-    lang = queries.current_lang()
+    lang = reader_lang()
     name = exercise.name.get(lang)
     try:
         check = clinical.item_checker(episode)(exercise.id)
@@ -269,7 +270,7 @@ def edit_meta(request: HttpRequest, episode_id: int) -> HttpResponse:
 @login_required
 def versions(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode, plan = access_episode_for_plan(request, episode_id)
-    lang = queries.current_lang()
+    lang = reader_lang()
     history = [(v, queries.item_views(v, lang)) for v in plan.versions.order_by("-number")] if plan else []
     return render(request, "plans/versions.html", {"episode": episode, "patient": episode.patient, "history": history})
 
@@ -277,7 +278,7 @@ def versions(request: HttpRequest, episode_id: int) -> HttpResponse:
 @login_required
 def entries(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode, plan = access_episode_for_plan(request, episode_id)
-    rows, progress = queries.entries_overview(plan, queries.current_lang()) if plan else ([], [])
+    rows, progress = queries.entries_overview(plan, reader_lang()) if plan else ([], [])
     return render(
         request,
         "plans/entries.html",
@@ -289,7 +290,7 @@ def _pdf_response(request: HttpRequest, plan: TreatmentPlan) -> HttpResponse:
     version = plan.current()
     if version is None:
         raise Http404("No plan yet")
-    lang = queries.current_lang()
+    lang = reader_lang()
     data = programme_pdf(plan, version, lang)
     record(request, AuditAction.EXPORT, version, patient_id=plan.episode.patient_id, summary="programme PDF")
     response = HttpResponse(data, content_type="application/pdf")
@@ -301,7 +302,7 @@ def _ics_response(request: HttpRequest, plan: TreatmentPlan) -> HttpResponse:
     version = plan.current()
     if version is None:
         raise Http404("No plan yet")
-    lang = queries.current_lang()
+    lang = reader_lang()
     views = queries.exercises_of(plan, lang)
     data = programme_calendar(
         [(v.title, v.dose_text, v.spec.dose) for v in views], version.starts_on, version.weeks, _("Exercises")
@@ -360,7 +361,7 @@ def my_exercises(request: HttpRequest) -> HttpResponse:
         return render(request, "plans/my_exercises.html", {"patient": patient, "plan": None})
     if clinical.red_flag_open(plan.episode):
         return _wait_for_contact(request, patient, plan, 200)
-    views = queries.exercises_of(plan, queries.current_lang())
+    views = queries.exercises_of(plan, reader_lang())
     return render(request, "plans/my_exercises.html", {"patient": patient, "plan": plan, "exercises": views})
 
 
@@ -370,9 +371,7 @@ def session(request: HttpRequest) -> HttpResponse:
     _patient, plan = access_own_plan(request)
     every_day = request.GET.get("all") == "1"
     red_flag = clinical.red_flag_open(plan.episode)
-    exercises = (
-        [] if red_flag else queries.session_exercises(plan, timezone.localdate(), queries.current_lang(), every_day)
-    )
+    exercises = [] if red_flag else queries.session_exercises(plan, timezone.localdate(), reader_lang(), every_day)
     svgs = {e["exercise_id"]: clinical_svg(e["exercise_id"]) for e in exercises}
     return render(
         request,

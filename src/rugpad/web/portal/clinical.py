@@ -12,21 +12,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language
-
 from rugpad import engine
 from rugpad.content.education import load_education
 from rugpad.content.portal import load_alarm_questions, load_trend_rules, load_trend_settings
 from rugpad.core.diary import AlarmQuestion, triage_payloads
 from rugpad.core.education import EducationModule
 from rugpad.core.trends import DiaryPoint, TrendAlert, detect_trends
-from rugpad.core.vocab import Lang, Region, Urgency
+from rugpad.core.vocab import Region, Urgency
+from rugpad.web.i18n import reader_lang
 
 CONTACT_MODULE = "when-to-contact-now"
-
-
-def reader_lang() -> Lang:
-    return Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
 
 
 def alarm_questions(region: str | None) -> list[AlarmQuestion]:

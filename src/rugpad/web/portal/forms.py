@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.trends import PAIN_MAX
 from rugpad.web.care.models import Patient
+from rugpad.web.i18n import reader_lang
 from rugpad.web.portal import clinical
 from rugpad.web.portal.models import DiaryEntry, ExercisesChoice, MedicationChoice
 from rugpad.web.practice.models import User
@@ -102,7 +103,7 @@ class DiaryForm(forms.Form):
 
     def __init__(self, *args: Any, region: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lang = clinical.reader_lang()
+        lang = reader_lang()
         self.fields["alarms"].choices = [  # type: ignore[attr-defined]
             (q.id, q.question.get(lang)) for q in clinical.alarm_questions(region)
         ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rugpad.web.care.access import patients_visible_to
 from rugpad.web.care.models import Patient
 from rugpad.web.care.queries import pending_questionnaires
+from rugpad.web.i18n import reader_lang
 from rugpad.web.portal import clinical
 from rugpad.web.portal.actions import is_editable, open_episode
 from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry, Invitation
@@ -60,7 +61,7 @@ def entry_view(entry: DiaryEntry) -> dict[str, Any]:
         "entry": entry,
         "editable": is_editable(entry, now),
         "red_flags": clinical.red_flags_of(entry.alarm_payloads),
-        "questions": {q.id: q.question.get(clinical.reader_lang()) for q in clinical.alarm_questions(None)},
+        "questions": {q.id: q.question.get(reader_lang()) for q in clinical.alarm_questions(None)},
         "history": history,
         "practice": entry.patient.practice,
     }
@@ -69,7 +70,7 @@ def entry_view(entry: DiaryEntry) -> dict[str, Any]:
 def patient_home(patient: Patient, today: dt.date) -> dict[str, Any]:
     """Everything on the patient's home screen, in the order a patient needs it."""
     episode = open_episode(patient)
-    lang = clinical.reader_lang()
+    lang = reader_lang()
     module = clinical.contact_module()
     entries = list(recent_entries(patient, today)[:3])
     return {
