@@ -11,8 +11,8 @@ from rugpad.core.education import modules_for
 from rugpad.core.vocab import Region
 from rugpad.web.audit.models import AuditEvent
 from rugpad.web.demo import as_user
+from rugpad.web.markdown import render
 from rugpad.web.outcomes import actions
-from rugpad.web.outcomes.markdown import render
 from rugpad.web.outcomes.models import EducationAssignment
 from tests.web.conftest import World, client_for
 

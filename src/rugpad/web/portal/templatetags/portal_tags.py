@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from rugpad.web.care.models import Patient
+from rugpad.web.markdown import render as render_markdown
 from rugpad.web.portal import queries
 from rugpad.web.portal.models import Invitation
 
@@ -35,48 +34,7 @@ def portal_invitation(patient: Patient) -> Invitation | None:
     return queries.latest_invitation(patient)
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-
-
 @register.filter
 def simple_markdown(source: str, heading_level: int = 3) -> SafeString:
-    """The small Markdown subset of the education texts (headings, lists, paragraphs, bold), HTML-escaped first."""
-    html: list[str] = []
-    paragraph: list[str] = []
-    in_list = False
-
-    def inline(line: str) -> str:
-        return _BOLD.sub(r"<strong>\1</strong>", escape(line))
-
-    def flush() -> None:
-        nonlocal in_list
-        if paragraph:
-            html.append(f"<p>{' '.join(paragraph)}</p>")
-            paragraph.clear()
-        if in_list:
-            html.append("</ul>")
-            in_list = False
-
-    for raw in source.splitlines():
-        line = raw.strip()
-        if line.startswith("#"):
-            flush()
-            level = min(heading_level + line.count("#", 0, line.index(" ")) - 2, 6)
-            html.append(f"<h{level}>{inline(line.lstrip('#').strip())}</h{level}>")
-        elif line.startswith(("- ", "* ")):
-            if paragraph:
-                html.append(f"<p>{' '.join(paragraph)}</p>")
-                paragraph.clear()
-            if not in_list:
-                html.append("<ul>")
-                in_list = True
-            html.append(f"<li>{inline(line[2:])}</li>")
-        elif not line:
-            flush()
-        else:
-            if in_list:
-                html.append("</ul>")
-                in_list = False
-            paragraph.append(inline(line))
-    flush()
-    return mark_safe("\n".join(html))  # every piece of text was escaped above
+    """The education texts' small Markdown subset as HTML (escaped first); its "##" headings become h<level>."""
+    return render_markdown(source, heading_offset=heading_level - 2)
