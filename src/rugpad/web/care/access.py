@@ -47,6 +47,15 @@ def access_patient(request: HttpRequest, patient_id: int) -> Patient:
     return patient
 
 
+def access_own_patient(request: HttpRequest) -> Patient:
+    """The logged-in patient's own record; anybody else (clinicians and admins included) gets a 404."""
+    user = _user(request)
+    patient = getattr(user, "patient_profile", None) if user.is_authenticated and user.is_patient else None
+    if patient is None:
+        raise Http404("Not found")
+    return access_patient(request, patient.pk)
+
+
 def access_episode(request: HttpRequest, episode_id: int) -> Episode:
     try:
         episode = episodes_visible_to(_user(request)).select_related("patient").get(pk=episode_id)

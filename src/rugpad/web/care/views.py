@@ -18,7 +18,13 @@ from rugpad.core.errors import InvalidInput
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care import actions, queries
-from rugpad.web.care.access import access_episode, access_patient, access_response, require_clinician
+from rugpad.web.care.access import (
+    access_episode,
+    access_own_patient,
+    access_patient,
+    access_response,
+    require_clinician,
+)
 from rugpad.web.care.forms import (
     AlarmActionForm,
     EpisodeForm,
@@ -211,13 +217,7 @@ def episode_alarm_action(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @login_required
 def patient_home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.is_patient:  # type: ignore[union-attr]
-        raise Http404("Not found")
-    patient = getattr(user, "patient_profile", None)
-    if patient is None:
-        raise Http404("Not found")
-    patient = access_patient(request, patient.pk)
+    patient = access_own_patient(request)
     pending = queries.pending_questionnaires(patient)
     return render(request, "care/patient_home.html", {"patient": patient, "pending": pending})
 

@@ -6,8 +6,7 @@ from django.http import Http404, HttpRequest
 
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
-from rugpad.web.care.access import access_patient, episodes_visible_to
-from rugpad.web.care.models import Patient
+from rugpad.web.care.access import episodes_visible_to
 from rugpad.web.outcomes.models import EducationAssignment, GpReport
 
 
@@ -33,12 +32,3 @@ def access_assignment(request: HttpRequest, assignment_id: int) -> EducationAssi
         raise Http404("No such module") from None
     record(request, AuditAction.VIEW, assignment, patient_id=assignment.episode.patient_id)
     return assignment
-
-
-def access_own_patient(request: HttpRequest) -> Patient:
-    """The logged-in patient's own record; anyone else gets a 404."""
-    user = request.user
-    patient = getattr(user, "patient_profile", None) if getattr(user, "is_patient", False) else None
-    if patient is None:
-        raise Http404("Not found")
-    return access_patient(request, patient.pk)

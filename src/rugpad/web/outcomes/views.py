@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rugpad.core.vocab import Lang
-from rugpad.web.care.access import access_episode, require_clinician
+from rugpad.web.care.access import access_episode, access_own_patient, require_clinician
 from rugpad.web.care.models import EpisodeStatus
 from rugpad.web.i18n import reader_lang
 from rugpad.web.markdown import render as render_markdown
 from rugpad.web.outcomes import actions, clinical, clock, queries
-from rugpad.web.outcomes.access import access_assignment, access_own_patient, access_report
+from rugpad.web.outcomes.access import access_assignment, access_report
 from rugpad.web.outcomes.forms import ConsentForm, DischargeForm, ReportForm
 from rugpad.web.plans.queries import treatment_summary
 

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest
 
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
-from rugpad.web.care.access import access_episode, access_patient, require_clinician
+from rugpad.web.care.access import access_episode, access_own_patient, require_clinician
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.plans.models import TreatmentPlan
 
@@ -19,17 +19,9 @@ def access_episode_for_plan(request: HttpRequest, episode_id: int) -> tuple[Epis
     return episode, TreatmentPlan.objects.filter(episode=episode).first()
 
 
-def require_patient(request: HttpRequest) -> Patient:
-    user = request.user
-    profile = getattr(user, "patient_profile", None) if getattr(user, "is_patient", False) else None
-    if profile is None:
-        raise Http404("Not found")
-    return access_patient(request, profile.pk)
-
-
 def access_own_plan(request: HttpRequest) -> tuple[Patient, TreatmentPlan]:
     """The logged-in patient's newest plan; a patient without one (or anyone else) gets a 404."""
-    patient = require_patient(request)
+    patient = access_own_patient(request)
     plan = (
         TreatmentPlan.objects.filter(episode__patient=patient, versions__isnull=False)
         .select_related("episode")

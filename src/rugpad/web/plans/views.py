@@ -19,10 +19,11 @@ from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import DoseKind
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
+from rugpad.web.care.access import access_own_patient
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
 from rugpad.web.plans import actions, clinical, queries
-from rugpad.web.plans.access import access_episode_for_plan, access_own_plan, require_patient
+from rugpad.web.plans.access import access_episode_for_plan, access_own_plan
 from rugpad.web.plans.forms import (
     AddExerciseForm,
     DoseForm,
@@ -354,7 +355,7 @@ def my_ics(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_exercises(request: HttpRequest) -> HttpResponse:
-    patient = require_patient(request)
+    patient = access_own_patient(request)
     try:
         _patient, plan = access_own_plan(request)
     except Http404:

@@ -6,23 +6,13 @@ from django.http import Http404, HttpRequest
 
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
-from rugpad.web.care.access import access_patient, patients_visible_to, require_clinician
-from rugpad.web.care.models import Patient
+from rugpad.web.care.access import patients_visible_to, require_clinician
 from rugpad.web.portal.models import Alert, DiaryEntry
 from rugpad.web.practice.models import User
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def access_own_record(request: HttpRequest) -> Patient:
-    """The logged-in patient's own record; everybody else (clinicians included) gets a 404."""
-    user = _user(request)
-    patient = getattr(user, "patient_profile", None) if user.is_authenticated and user.is_patient else None
-    if patient is None:
-        raise Http404("Not found")
-    return access_patient(request, patient.pk)
 
 
 def access_entry(request: HttpRequest, entry_id: int) -> DiaryEntry:

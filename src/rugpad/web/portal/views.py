@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rugpad.web.care.access import access_patient, require_clinician
+from rugpad.web.care.access import access_own_patient, access_patient, require_clinician
 from rugpad.web.portal import actions, queries
-from rugpad.web.portal.access import access_alert, access_entry, access_own_entry, access_own_record
+from rugpad.web.portal.access import access_alert, access_entry, access_own_entry
 from rugpad.web.portal.forms import AcceptInvitationForm, AcknowledgeForm, DiaryForm
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -58,7 +58,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def diary(request: HttpRequest) -> HttpResponse:
-    patient = access_own_record(request)
+    patient = access_own_patient(request)
     episode = actions.open_episode(patient)
     form = DiaryForm(request.POST or None, region=episode.region if episode else None)
     if request.method == "POST" and form.is_valid():
