@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.models import Episode, InstrumentResponse, Patient
-from rugpad.web.practice.models import User
+from rugpad.web.practice.models import User, request_user
 
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
@@ -34,13 +34,9 @@ def episodes_visible_to(user: User) -> QuerySet[Episode]:
     return Episode.objects.filter(patient__in=patients_visible_to(user))
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def access_patient(request: HttpRequest, patient_id: int) -> Patient:
     try:
-        patient = patients_visible_to(_user(request)).get(pk=patient_id)
+        patient = patients_visible_to(request_user(request)).get(pk=patient_id)
     except Patient.DoesNotExist:
         raise Http404("No such patient") from None
     record(request, AuditAction.VIEW, patient, patient_id=patient.pk)
@@ -49,7 +45,7 @@ def access_patient(request: HttpRequest, patient_id: int) -> Patient:
 
 def access_own_patient(request: HttpRequest) -> Patient:
     """The logged-in patient's own record; anybody else (clinicians and admins included) gets a 404."""
-    user = _user(request)
+    user = request_user(request)
     patient = getattr(user, "patient_profile", None) if user.is_authenticated and user.is_patient else None
     if patient is None:
         raise Http404("Not found")
@@ -58,7 +54,7 @@ def access_own_patient(request: HttpRequest) -> Patient:
 
 def access_episode(request: HttpRequest, episode_id: int) -> Episode:
     try:
-        episode = episodes_visible_to(_user(request)).select_related("patient").get(pk=episode_id)
+        episode = episodes_visible_to(request_user(request)).select_related("patient").get(pk=episode_id)
     except Episode.DoesNotExist:
         raise Http404("No such episode") from None
     record(request, AuditAction.VIEW, episode, patient_id=episode.patient_id)
@@ -68,7 +64,7 @@ def access_episode(request: HttpRequest, episode_id: int) -> Episode:
 def access_response(request: HttpRequest, response_id: int) -> InstrumentResponse:
     try:
         response = InstrumentResponse.objects.select_related("episode__patient").get(
-            pk=response_id, episode__in=episodes_visible_to(_user(request))
+            pk=response_id, episode__in=episodes_visible_to(request_user(request))
         )
     except InstrumentResponse.DoesNotExist:
         raise Http404("No such questionnaire") from None
@@ -78,14 +74,14 @@ def access_response(request: HttpRequest, response_id: int) -> InstrumentRespons
 
 def require_clinician(request: HttpRequest) -> User:
     """Pages that change records or show a caseload are for clinicians; others get a 404."""
-    user = _user(request)
+    user = request_user(request)
     if not user.is_authenticated or not user.is_clinician:
         raise Http404("Not found")
     return user
 
 
 def require_practice_admin(request: HttpRequest) -> User:
-    user = _user(request)
+    user = request_user(request)
     if not user.is_authenticated or not user.is_practice_admin:
         raise Http404("Not found")
     return user

@@ -30,19 +30,15 @@ from rugpad.web.care.models import (
     Screening,
     TriageRecord,
 )
-from rugpad.web.practice.models import User
+from rugpad.web.practice.models import request_user
 
 RecordT = TypeVar("RecordT", Intake, Examination)
 """A per-episode record kept as versions (intake, examination)."""
 
 
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 @transaction.atomic
 def do_create_patient(request: HttpRequest, **fields: Any) -> Patient:
-    actor = _actor(request)
+    actor = request_user(request)
     assert actor.practice is not None, "only clinicians of a practice create patients"
     patient = Patient.objects.create(practice=actor.practice, clinician=fields.pop("clinician", actor), **fields)
     record(request, AuditAction.CREATE, patient, patient_id=patient.pk, summary="patient created")
@@ -54,7 +50,7 @@ def do_open_episode(
     request: HttpRequest, patient: Patient, *, region: str, started_on: dt.date, onset_on: dt.date | None
 ) -> Episode:
     episode = Episode.objects.create(
-        patient=patient, region=region, started_on=started_on, onset_on=onset_on, created_by=_actor(request)
+        patient=patient, region=region, started_on=started_on, onset_on=onset_on, created_by=request_user(request)
     )
     record(request, AuditAction.CREATE, episode, patient_id=patient.pk, summary=f"episode opened ({region})")
     do_refresh_triage(request, episode)
@@ -69,7 +65,7 @@ def do_save_intake(request: HttpRequest, intake: Intake) -> Intake:
 @transaction.atomic
 def do_save_screening(request: HttpRequest, episode: Episode, signs: list[str], notes: str) -> Screening:
     screening = Screening.objects.create(
-        episode=episode, signs=sorted(set(signs)), notes=notes, recorded_by=_actor(request)
+        episode=episode, signs=sorted(set(signs)), notes=notes, recorded_by=request_user(request)
     )
     record(
         request,
@@ -91,7 +87,7 @@ def _save_new_version(request: HttpRequest, entry: RecordT, summary: str) -> Rec
     """Stores `entry` as a new row (the earlier versions stay as history) and refreshes the episode's triage;
     runs inside the calling action's transaction."""
     entry.pk = None
-    entry.recorded_by = _actor(request)
+    entry.recorded_by = request_user(request)
     entry.save()
     record(request, AuditAction.UPDATE, entry, patient_id=entry.episode.patient_id, summary=summary)
     do_refresh_triage(request, entry.episode)
@@ -119,7 +115,7 @@ def do_record_response(
     response.score = float(scored.score) if scored.score is not None else None
     response.status = ResponseStatus.COMPLETED
     response.completed_at = timezone.now()
-    response.filled_by = _actor(request)
+    response.filled_by = request_user(request)
     response.save()
     record(
         request,
@@ -152,7 +148,7 @@ def do_request_response(
 @transaction.atomic
 def do_override_profile(request: HttpRequest, episode: Episode, profile: str, reason: str) -> ProfileOverride:
     override = ProfileOverride.objects.create(
-        episode=episode, profile=profile, reason=reason, recorded_by=_actor(request)
+        episode=episode, profile=profile, reason=reason, recorded_by=request_user(request)
     )
     record(request, AuditAction.UPDATE, override, patient_id=episode.patient_id, summary=f"profile set to {profile}")
     do_refresh_triage(request, episode)
@@ -169,7 +165,7 @@ def do_record_alarm_action(
         action_taken=action_taken,
         referred_to=referred_to,
         acted_at=acted_at,
-        recorded_by=_actor(request),
+        recorded_by=request_user(request),
     )
     record(request, AuditAction.UPDATE, action, patient_id=episode.patient_id, summary=f"action on {red_flag}")
     return action
@@ -185,7 +181,7 @@ def do_refresh_triage(request: HttpRequest, episode: Episode) -> TriageRecord:
         result=result,
         urgency=str(result["urgency"]),
         profile=str(result.get("profile") or ""),
-        recorded_by=_actor(request),
+        recorded_by=request_user(request),
     )
     weeks = result.get("reevaluate_after_weeks")
     if isinstance(weeks, int | float) and episode.next_evaluation_on is None:

@@ -15,11 +15,7 @@ from rugpad.web.care.models import Episode, EpisodeStatus, InstrumentResponse
 from rugpad.web.outcomes import clinical
 from rugpad.web.outcomes.models import ConsentDecision, EducationAssignment, GpReport, ReportConsent
 from rugpad.web.outcomes.report import build_content, render_pdf
-from rugpad.web.practice.models import User
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from rugpad.web.practice.models import request_user
 
 
 class ConsentMissing(Exception):
@@ -61,7 +57,7 @@ def do_assign_education(request: HttpRequest, episode: Episode) -> list[Educatio
         if module.id in have:
             continue
         assignment = EducationAssignment.objects.create(
-            episode=episode, module_id=module.id, order=order, assigned_by=_actor(request)
+            episode=episode, module_id=module.id, order=order, assigned_by=request_user(request)
         )
         created.append(assignment)
     if created:
@@ -101,7 +97,7 @@ def do_record_consent(
         given_by=given_by,
         recipient=recipient,
         note=note,
-        recorded_by=_actor(request),
+        recorded_by=request_user(request),
     )
     record(request, AuditAction.UPDATE, consent, patient_id=episode.patient_id, summary=f"report consent {decision}")
     return consent
@@ -120,14 +116,19 @@ def do_generate_report(
     content = build_content(
         episode,
         kind=kind,
-        author=_actor(request),
+        author=request_user(request),
         today=today,
         treatment=treatment,
         advice=advice,
         lang=lang,
     )
     report = GpReport.objects.create(
-        episode=episode, kind=kind, lang=lang, content=content, pdf=render_pdf(content), created_by=_actor(request)
+        episode=episode,
+        kind=kind,
+        lang=lang,
+        content=content,
+        pdf=render_pdf(content),
+        created_by=request_user(request),
     )
     record(request, AuditAction.CREATE, report, patient_id=episode.patient_id, summary=f"GP report drafted ({kind})")
     return report
@@ -139,7 +140,7 @@ def do_export_report(request: HttpRequest, report: GpReport) -> GpReport:
     if not has_consent(report.episode):
         raise ConsentMissing
     report.exported_at = timezone.now()
-    report.exported_by = _actor(request)
+    report.exported_by = request_user(request)
     report.save(update_fields=["exported_at", "exported_by"])
     record(request, AuditAction.EXPORT, report, patient_id=report.episode.patient_id, summary="GP report exported")
     return report

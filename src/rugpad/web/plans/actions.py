@@ -30,15 +30,11 @@ from rugpad.web.plans.models import (
     TreatmentPlan,
 )
 from rugpad.web.plans.specs import ItemSpec, row_fields
-from rugpad.web.practice.models import Practice, User
+from rugpad.web.practice.models import Practice, request_user
 
 DEFAULT_WEEKS = 6
 """Plan length when neither the proposal nor the practice gives one: the lower end of KNGF 2021's 6-12 weeks to
 return to the earlier activity level (source eval-kngf-lbp-2021); the clinician changes it per plan."""
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _checked(
@@ -65,7 +61,7 @@ def _checked(
         if check.suitability == "caution" and spec.confirmed_by_id is None:
             if spec.ref not in confirm:
                 raise InvalidInput(f"exercise {spec.ref}", f"needs your explicit confirmation (caution){reason}")
-            spec = replace(spec, confirmed_by_id=_actor(request).pk, confirmed_at=now)
+            spec = replace(spec, confirmed_by_id=request_user(request).pk, confirmed_at=now)
             confirmed.append(spec)
         checked.append(spec)
     return checked, confirmed
@@ -96,7 +92,7 @@ def do_save_version(
     version = PlanVersion.objects.create(
         plan=plan,
         number=(previous.number + 1) if previous else 1,
-        created_by=_actor(request),
+        created_by=request_user(request),
         change=change[:300],
         starts_on=starts_on or (previous.starts_on if previous else timezone.localdate()),
         weeks=weeks or (previous.weeks if previous else None) or (own and own.weeks) or DEFAULT_WEEKS,
@@ -130,7 +126,7 @@ def do_save_plan_settings(request: HttpRequest, practice: Practice, **values: in
     own, _created = PlanSettings.objects.get_or_create(practice=practice)
     for name, value in values.items():
         setattr(own, name, value)
-    own.updated_by = _actor(request)
+    own.updated_by = request_user(request)
     own.save()
     record(request, AuditAction.UPDATE, own, summary="practice plan settings changed")
     return own

@@ -8,18 +8,14 @@ from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.access import patients_visible_to, require_clinician
 from rugpad.web.portal.models import Alert, DiaryEntry
-from rugpad.web.practice.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+from rugpad.web.practice.models import request_user
 
 
 def access_entry(request: HttpRequest, entry_id: int) -> DiaryEntry:
     """A diary entry of a visible patient: the patient themselves or a clinician of their practice."""
     try:
         entry = DiaryEntry.objects.select_related("patient").get(
-            pk=entry_id, patient__in=patients_visible_to(_user(request))
+            pk=entry_id, patient__in=patients_visible_to(request_user(request))
         )
     except DiaryEntry.DoesNotExist:
         raise Http404("No such diary entry") from None
@@ -29,7 +25,7 @@ def access_entry(request: HttpRequest, entry_id: int) -> DiaryEntry:
 
 def access_own_entry(request: HttpRequest, entry_id: int) -> DiaryEntry:
     """A diary entry the patient may change: only their own (clinicians read entries, never write them)."""
-    user = _user(request)
+    user = request_user(request)
     if not user.is_authenticated or not user.is_patient:
         raise Http404("Not found")
     return access_entry(request, entry_id)
@@ -39,7 +35,7 @@ def access_alert(request: HttpRequest, alert_id: int) -> Alert:
     require_clinician(request)
     try:
         alert = Alert.objects.select_related("patient").get(
-            pk=alert_id, patient__in=patients_visible_to(_user(request))
+            pk=alert_id, patient__in=patients_visible_to(request_user(request))
         )
     except Alert.DoesNotExist:
         raise Http404("No such alert") from None

@@ -22,15 +22,11 @@ from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.models import Episode, EpisodeStatus, Patient
 from rugpad.web.portal import clinical, conf
 from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry, Invitation, Message
-from rugpad.web.practice.models import Role, User
+from rugpad.web.practice.models import Role, User, request_user
 
 
 class PortalError(Exception):
     """A write that is refused for a reason the user must read (expired link, locked entry...)."""
-
-
-def _actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def token_digest(token: str) -> str:
@@ -55,7 +51,7 @@ def _create_invitation(request: HttpRequest, patient: Patient) -> tuple[Invitati
     invitation = Invitation.objects.create(
         patient=patient,
         digest=token_digest(token),
-        created_by=_actor(request),
+        created_by=request_user(request),
         expires_at=now + conf.invitation_lifetime(),
         emailed_to=patient.email,
     )
@@ -193,7 +189,7 @@ def do_save_diary(
         original=previous.first if previous else None,
         version=previous.version + 1 if previous else 1,
         opened_at=previous.opened_at if previous else now,
-        recorded_by=_actor(request),
+        recorded_by=request_user(request),
         alarms=sorted(alarms),
         alarm_payloads=judgement.payloads,
         alarm_urgency=str(judgement.urgency),
@@ -257,12 +253,14 @@ def do_acknowledge_alert(request: HttpRequest, alert: Alert, message: str = "") 
     if alert.acknowledged_at is not None:
         raise PortalError(_("This alert was already acknowledged."))
     alert.acknowledged_at = timezone.now()
-    alert.acknowledged_by = _actor(request)
+    alert.acknowledged_by = request_user(request)
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
     record(
         request, AuditAction.UPDATE, alert, patient_id=alert.patient_id, summary=f"alert {alert.rule_id} acknowledged"
     )
     if message.strip():
-        note = Message.objects.create(patient=alert.patient, author=_actor(request), body=message.strip(), alert=alert)
+        note = Message.objects.create(
+            patient=alert.patient, author=request_user(request), body=message.strip(), alert=alert
+        )
         record(request, AuditAction.CREATE, note, patient_id=alert.patient_id, summary="message to the patient")
     return alert

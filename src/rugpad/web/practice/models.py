@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,3 +72,8 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.name}"
+
+
+def request_user(request: HttpRequest) -> User:
+    """The request's user as rugpad's `User` (login is required before any view or action gets here)."""
+    return request.user  # type: ignore[return-value]
