@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 
@@ -43,8 +44,21 @@ def prepare(demo: bool) -> dict[str, Any] | None:
     return load_demo(timezone.localdate())
 
 
+def release_database_connections() -> None:
+    """Closes every database connection this process holds.
+
+    The gunicorn master prepares the database and then forks its workers. A connection still open at the fork
+    would be shared by every worker: one worker could read another's query results (a cross-patient mix-up)
+    and a stray transaction in the master holds locks. SQLite forbids carrying a connection across fork too.
+    So the master closes them before it forks; each worker opens its own on its first request."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 def run(args: argparse.Namespace) -> int:
     logins = prepare(args.demo)
+    release_database_connections()
     address = f"http://{args.host}:{args.port}/"
     if logins is not None:
         print(f"rugpad demo practice ready at {address}")
@@ -66,11 +80,19 @@ def _serve(host: str, port: int, workers: int, access_log: bool) -> None:
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
+            from django.conf import settings
+
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             if access_log:
                 self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
+            # One control socket per installation, inside its data folder (the default is shared by every
+            # gunicorn of this user: two rugpad instances would control each other).
+            self.cfg.set("control_socket", str(Path(settings.DATA_DIR) / "gunicorn.ctl"))
+            # Runs in the master before each fork, including workers restarted later: never hand a worker a
+            # connection the master may have opened since.
+            self.cfg.set("pre_fork", lambda _server, _worker: release_database_connections())
 
         def load(self) -> Any:
             return application

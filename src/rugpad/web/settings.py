@@ -97,6 +97,16 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite under several workers: a write transaction takes the write lock when it begins (IMMEDIATE), so a
+    # read-then-write never fails half-way with "database is locked"; waiting writers queue for up to 20 s
+    # (busy timeout); WAL lets readers go on while one writes; synchronous=NORMAL is safe with WAL (a power cut
+    # may lose the last commits, never corrupt the file).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "practice.User"
 
