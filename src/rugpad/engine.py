@@ -7,26 +7,37 @@ implemented twice. Everything here is a thin composition of `rugpad.content` (lo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Iterable, Mapping
 
+from rugpad.content import load_sources
 from rugpad.content.education import load_education
-from rugpad.content.evaluation import load_schedule
+from rugpad.content.evaluation import load_change_rules, load_progression_model, load_schedule
+from rugpad.content.exercises import illustration_svg as _illustration_svg
 from rugpad.content.exercises import load_exercises
 from rugpad.content.instruments import load_instruments
 from rugpad.content.patient_actions import load_patient_actions
 from rugpad.content.plans import load_plan_rules
+from rugpad.content.portal import load_alarm_questions, load_trend_rules, load_trend_settings
 from rugpad.content.rules import load_rulebook
 from rugpad.content.sign_groups import load_sign_groups
+from rugpad.core.diary import AlarmQuestion, triage_payloads
+from rugpad.core.education import EducationModule, modules_for
 from rugpad.core.errors import InvalidInput
-from rugpad.core.exercises import Exercise
+from rugpad.core.evaluation import ChangeRule
+from rugpad.core.exercises import Dose, Exercise
 from rugpad.core.explain import Explanation
 from rugpad.core.instruments import InstrumentDefinition
-from rugpad.core.plan import PlanContent, PlanContext, ProposedPlan, Verdict, check_addition
+from rugpad.core.plan import PlanContent, PlanContext, ProposedPlan, Verdict, check_addition, condition_tags
 from rugpad.core.plan import propose_plan as _propose_plan
-from rugpad.core.plan_rules import PlanSettings
+from rugpad.core.plan_rules import Cause, PlanSettings
+from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, Reactivity, advise
 from rugpad.core.rules import Rulebook, Sign
+from rugpad.core.schedule import Schedule
 from rugpad.core.scoring import InstrumentScore, score_answers
-from rugpad.core.text import Text
+from rugpad.core.text import Source, Text
+from rugpad.core.trends import DiaryPoint, TrendAlert, TrendRule, TrendSettings
+from rugpad.core.trends import detect_trends as _detect_trends
 from rugpad.core.triage import TriageResult, parse_case, run_triage
 from rugpad.core.vocab import Region, Urgency
 
@@ -115,3 +126,101 @@ def patient_action(urgency: Urgency | str) -> Text:
     if level is Urgency.NONE:
         raise InvalidInput("urgency", "no red flag, so no action for the patient")
     return load_patient_actions()[level]
+
+
+# --- the web layer's door: education, illustrations, progression, portal, evaluation content --------------------------
+
+__all__ += [
+    "alarm_payloads",
+    "alarm_questions",
+    "change_rules",
+    "detect_trends",
+    "education_for",
+    "education_library",
+    "illustration_svg",
+    "plan_causes",
+    "plan_condition_tags",
+    "progression_advice",
+    "progression_model",
+    "schedule",
+    "sources",
+    "trend_rules",
+    "trend_settings",
+]
+
+
+def education_library() -> Mapping[str, EducationModule]:
+    """Every education module by id."""
+    return load_education()
+
+
+def education_for(region: Region | str, profile: str | None, radicular: bool) -> tuple[EducationModule, ...]:
+    """The education modules for one patient, in reading order; InvalidInput for a profile unknown to the region."""
+    return modules_for(load_education(), Region(region), profile, radicular)
+
+
+def illustration_svg(exercise_id: str) -> str:
+    """The SVG markup of an exercise's illustration (checked at load time); InvalidInput for an unknown id."""
+    return _illustration_svg(exercise_id)
+
+
+def plan_causes() -> Mapping[Cause, Text]:
+    """The causes a clinician may judge for a plan, with their labels, in the content's order."""
+    return load_plan_rules().causes
+
+
+def plan_condition_tags(
+    signs: Iterable[str], radicular: bool | None, reactivity: Reactivity | str | None = None
+) -> frozenset[str]:
+    """The exercise library's condition tags for a patient (an undecided radicular outcome counts as radicular)."""
+    return condition_tags(signs, radicular, reactivity)
+
+
+def progression_model() -> ProgressionModel:
+    """The packaged progression model; a practice's own pain limit is laid over it with `with_settings`."""
+    return load_progression_model()
+
+
+def progression_advice(dose: Dose, report: ExerciseReport, model: ProgressionModel | None = None) -> ProgressionAdvice:
+    """The next dose of one exercise after a session (keep, step up or step down), by `model` or the packaged one."""
+    return advise(model if model is not None else load_progression_model(), dose, report)
+
+
+def alarm_questions(region: Region | str | None = None) -> tuple[AlarmQuestion, ...]:
+    """The portal's alarm questions in the order the patient sees them; only those for `region` when it is given."""
+    return tuple(q for q in load_alarm_questions().values() if region is None or Region(region) in q.regions)
+
+
+def alarm_payloads(answered: Iterable[str], region: Region | str) -> list[dict[str, object]]:
+    """The triage payloads of a patient's "yes" answers, one per judging region; InvalidInput for an unknown id."""
+    return triage_payloads(load_alarm_questions(), answered, Region(region))
+
+
+def trend_settings() -> TrendSettings:
+    """The numbers of the diary's trend rules (window, thresholds)."""
+    return load_trend_settings()
+
+
+def trend_rules() -> Mapping[str, TrendRule]:
+    """The clinician's name, text, source and evidence of each trend rule, by rule id."""
+    return load_trend_rules()
+
+
+def detect_trends(points: Iterable[DiaryPoint], today: dt.date) -> tuple[TrendAlert, ...]:
+    """The trend rules that fire on `today` for these diary points, with the packaged settings."""
+    return _detect_trends(points, today, load_trend_settings())
+
+
+def change_rules() -> Mapping[str, ChangeRule]:
+    """Per instrument: its range, direction and minimal clinically important change, by instrument code."""
+    return load_change_rules()
+
+
+def schedule() -> Schedule:
+    """The measurement schedule: moments per region and profile, and each region's function instruments."""
+    return load_schedule()
+
+
+def sources() -> Mapping[str, Source]:
+    """Every citation by source id, with its evidence marker."""
+    return load_sources()

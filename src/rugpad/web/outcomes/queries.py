@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from rugpad.content.evaluation import load_change_rules, load_schedule
+from rugpad import engine
 from rugpad.core.vocab import Region
 from rugpad.web.care.models import Episode, ResponseStatus
 from rugpad.web.i18n import reader_lang
@@ -18,7 +18,7 @@ PAIN_INSTRUMENT = "nprs"
 
 
 def _line(episode_series: tuple[clinical.Series, ...], code: str) -> dict[str, Any] | None:
-    rule = load_change_rules().get(code)
+    rule = engine.change_rules().get(code)
     points = next((s.points for s in episode_series if s.instrument == code), ())
     if rule is None or not points:
         return None
@@ -67,7 +67,7 @@ def questionnaire_weeks(episode: Episode) -> list[tuple[str, float]]:
 
 def charts_for(episode: Episode, today: dt.date) -> dict[str, Any]:
     series = clinical.series_of(episode)
-    functions = load_schedule().function_instruments[Region(episode.region)]
+    functions = engine.schedule().function_instruments[Region(episode.region)]
     function = next((_line(series, code) for code in functions if _line(series, code)), None)
     title, weeks = adherence_weeks(episode, today)
     desc = ", ".join(f"{label}: {percent:.0f}%" for label, percent in weeks)
@@ -92,7 +92,7 @@ def education_status(episode: Episode) -> list[dict[str, Any]]:
 
 def evaluation_page(episode: Episode, today: dt.date) -> dict[str, Any]:
     evaluation = clinical.evaluate(episode, today)
-    rules = load_change_rules()
+    rules = engine.change_rules()
     changes = [
         {"change": c, "name": rules[c.instrument].name.get(reader_lang().value), "rule": rules[c.instrument],
          "reason": c.reason.get(reader_lang().value)}

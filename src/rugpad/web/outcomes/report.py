@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from rugpad import engine
-from rugpad.content import load_sources
-from rugpad.content.evaluation import load_change_rules
 from rugpad.core.vocab import Region
 from rugpad.web.care.models import Episode, Examination, Intake, Screening, TestResult, TriageRecord
 from rugpad.web.care.templatetags.clinical import vocab
@@ -30,7 +28,7 @@ FONTS = Path(__file__).resolve().parent / "static" / "outcomes" / "fonts"
 
 
 def _source(source_id: str) -> str:
-    source = load_sources().get(source_id)
+    source = engine.sources().get(source_id)
     return source.citation if source is not None else source_id
 
 
@@ -95,7 +93,7 @@ def _risk(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _outcomes(evaluation: Evaluation, lang: str) -> dict[str, Any]:
-    rules = load_change_rules()
+    rules = engine.change_rules()
     items = []
     for item in evaluation.changes:
         name = rules[item.instrument].name.get(lang)

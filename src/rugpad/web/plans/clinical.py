@@ -1,5 +1,5 @@
 """From stored records to the clinical core and back, for plans. No rule lives here: suitability, proposals and
-progression advice come from `rugpad.engine` / `rugpad.core` applied to the loaded content.
+progression advice come from `rugpad.engine` (the core applied to the loaded content).
 """
 
 from __future__ import annotations
@@ -11,26 +11,12 @@ from typing import Any
 from django.utils import timezone
 
 from rugpad import engine
-from rugpad.content.education import load_education
-from rugpad.content.evaluation import load_progression_model, load_schedule
-from rugpad.content.exercises import illustration_svg, load_exercises
-from rugpad.content.plans import load_plan_rules
 from rugpad.core.exercises import Dose, Exercise, Purpose, Suitability
-from rugpad.core.plan import (
-    MAX_PSK_ACTIVITIES,
-    PlanContent,
-    PlanContext,
-    ProposedPlan,
-    PskActivity,
-    Verdict,
-    check_addition,
-    propose_plan,
-)
+from rugpad.core.plan import MAX_PSK_ACTIVITIES, PlanContext, ProposedPlan, PskActivity, Verdict
 from rugpad.core.plan import PlanItem as CorePlanItem
-from rugpad.core.plan import condition_tags as core_condition_tags
 from rugpad.core.plan_rules import Cause
 from rugpad.core.plan_rules import PlanSettings as CorePlanSettings
-from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, advise
+from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel
 from rugpad.core.text import Text
 from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
 from rugpad.web.care.clinical import episode_signs
@@ -41,14 +27,8 @@ from rugpad.web.practice.models import Practice
 
 
 def exercise_library() -> Mapping[str, Exercise]:
-    facade = getattr(engine, "exercise_library", None)
-    return facade() if callable(facade) else load_exercises()
-
-
-def plan_content() -> PlanContent:
-    return PlanContent(
-        rules=load_plan_rules(), exercises=exercise_library(), education=load_education(), schedule=load_schedule()
-    )
+    """Every exercise in the library by id (the engine's)."""
+    return engine.exercise_library()
 
 
 def latest_triage(episode: Episode) -> dict[str, Any]:
@@ -57,14 +37,14 @@ def latest_triage(episode: Episode) -> dict[str, Any]:
 
 
 def condition_tags(episode: Episode) -> frozenset[str]:
-    """The library's condition tags for this episode (the core's `condition_tags`: an undecided radicular outcome
-    counts as radicular, the safer reading)."""
-    return core_condition_tags(episode_signs(episode), latest_triage(episode).get("radicular"))
+    """The library's condition tags for this episode (the engine's `plan_condition_tags`: an undecided radicular
+    outcome counts as radicular, the safer reading)."""
+    return engine.plan_condition_tags(episode_signs(episode), latest_triage(episode).get("radicular"))
 
 
 def practice_settings(practice_id: int | None) -> CorePlanSettings:
     """The content's plan settings with the practice's own values (same for every profile) where it set them."""
-    settings = load_plan_rules().settings
+    settings = engine.plan_settings()
     own = PlanSettings.objects.filter(practice_id=practice_id).first() if practice_id is not None else None
     if own is None:
         return settings
@@ -115,10 +95,10 @@ def plan_context(episode: Episode, causes: Iterable[str] = ()) -> PlanContext:
 
 
 def item_checker(episode: Episode) -> Callable[[str], Verdict]:
-    """Whether an exercise or technique (by id) may be added for this episode: the core's `check_addition` on the
-    episode as recorded now. Raises InvalidInput while a red flag is open."""
-    context, content = plan_context(episode), plan_content()
-    return lambda item_id: check_addition(item_id, context, content)
+    """Whether an exercise or technique (by id) may be added for this episode: the engine's `check_plan_addition` on
+    the episode as recorded now. Raises InvalidInput while a red flag is open."""
+    context = plan_context(episode)
+    return lambda item_id: engine.check_plan_addition(item_id, context)
 
 
 def red_flag_open(episode: Episode) -> bool:
@@ -165,12 +145,12 @@ def search_library(
             continue
         found.append(exercise)
     found.sort(key=lambda e: e.name.get(lang).lower())
-    return [(exercise, illustration_svg(exercise.id)) for exercise in found]
+    return [(exercise, engine.illustration_svg(exercise.id)) for exercise in found]
 
 
 def progression_model(practice: Practice) -> ProgressionModel:
     """The content's progression model with the practice's own pain limit, when it set one."""
-    model = load_progression_model()
+    model = engine.progression_model()
     own = PlanSettings.objects.filter(practice=practice).first()
     if own is not None and own.max_exercise_pain is not None:
         model = model.with_settings(max_exercise_pain=own.max_exercise_pain)
@@ -185,7 +165,7 @@ def progression_advice(
     if spec.dose is None:
         return None
     report = ExerciseReport(pain_during=pain_during, settled_by_next_morning=bool(settled))
-    return advise(model, spec.dose, report)
+    return engine.progression_advice(spec.dose, report, model)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,15 +198,13 @@ class Proposal:
 
 def causes(lang: Lang) -> list[tuple[str, str]]:
     """The causes a clinician may judge, with their labels, for the generator's form."""
-    return [(cause.value, label.get(lang)) for cause, label in load_plan_rules().causes.items()]
+    return [(cause.value, label.get(lang)) for cause, label in engine.plan_causes().items()]
 
 
 def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposal:
     """The engine's proposal for the episode as recorded now; InvalidInput when it cannot make one (a red flag is
     open, no rule fits)."""
-    facade = getattr(engine, "propose_plan", None)
-    context = plan_context(episode, causes)
-    plan: ProposedPlan = facade(context) if callable(facade) else propose_plan(context, plan_content())
+    plan: ProposedPlan = engine.propose_plan(plan_context(episode, causes))
     rows: list[ProposalRow] = []
 
     def add(
@@ -252,7 +230,7 @@ def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposa
             suitability="caution" if caution else "allowed",
         )
         note = " ".join(c.get(lang) for c in cautions)
-        svg = illustration_svg(ref) if kind == ItemKind.EXERCISE else ""
+        svg = engine.illustration_svg(ref) if kind == ItemKind.EXERCISE else ""
         rows.append(
             ProposalRow(spec, title.get(lang), dose.describe(lang) if dose else "", note, item.reason.get(lang), svg)
         )
@@ -307,4 +285,4 @@ def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposa
 
 
 def load_default_pain() -> int:
-    return int(load_progression_model().settings.max_exercise_pain)
+    return int(engine.progression_model().settings.max_exercise_pain)

@@ -10,8 +10,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from rugpad.content.education import load_education
-from rugpad.content.exercises import illustration_svg
+from rugpad import engine
 from rugpad.core.exercises import Exercise
 from rugpad.core.progression import ProgressionAdvice
 from rugpad.core.vocab import Lang
@@ -53,7 +52,7 @@ def item_views(version: PlanVersion | None, lang: Lang) -> list[ItemView]:
                 why=spec.why.get(lang),
                 dose_text=spec.dose.describe(lang) if spec.dose else "",
                 exercise=exercise,
-                svg=illustration_svg(exercise.id) if exercise else "",
+                svg=engine.illustration_svg(exercise.id) if exercise else "",
                 days=training_days(spec.dose) if exercise else (),
             )
         )
@@ -102,7 +101,7 @@ def session_exercises(plan: TreatmentPlan, today: dt.date, lang: Lang, every_day
 
 def contact_now(lang: Lang) -> tuple[str, list[tuple[str, list[str]]]]:
     """The title and the bulleted sections of the "contact us now if..." module, for the printed programme."""
-    module = load_education()[CONTACT_MODULE]
+    module = engine.education_library()[CONTACT_MODULE]
     sections: list[tuple[str, list[str]]] = []
     for line in module.body.get(lang).splitlines():
         if line.startswith("## "):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rugpad import engine
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import DoseKind
 from rugpad.web.audit.log import record
@@ -411,9 +412,7 @@ def _session_words() -> dict[str, str]:
 
 
 def clinical_svg(exercise_id: str) -> str:
-    from rugpad.content.exercises import illustration_svg
-
-    return illustration_svg(exercise_id)
+    return engine.illustration_svg(exercise_id)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rugpad.content.portal import load_trend_settings
+from rugpad import engine
 from rugpad.core.trends import DiaryPoint, ExercisesDone
 from rugpad.core.vocab import Urgency
 from rugpad.web.audit.log import record
@@ -236,7 +236,7 @@ def _raise_alert(
 
 
 def _check_trends(request: HttpRequest, patient: Patient, entry: DiaryEntry, today: dt.date) -> None:
-    since = today - dt.timedelta(days=2 * load_trend_settings().window_days)
+    since = today - dt.timedelta(days=2 * engine.trend_settings().window_days)
     points = [
         DiaryPoint(e.day, e.pain_now, ExercisesDone(e.exercises) if e.exercises else None)
         for e in patient.diary_entries.filter(current=True, day__gte=since, day__lte=today)

@@ -1,7 +1,7 @@
-"""The portal's clinical questions, answered by the engine, the core and the content loaders (never here).
+"""The portal's clinical questions, answered by the engine (never here).
 
-- an alarm answer: the questions map to sign ids, `rugpad.engine.triage` decides urgency and action;
-- worsening trends: `rugpad.core.trends.detect_trends` with the numbers of ``data/portal/trends.yaml``;
+- an alarm answer: the questions map to sign ids (`engine.alarm_payloads`), `engine.triage` decides urgency and action;
+- worsening trends: `engine.detect_trends` with the numbers of ``data/portal/trends.yaml``;
 - the "contact us now" text: the education module ``when-to-contact-now``.
 """
 
@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from rugpad import engine
-from rugpad.content.education import load_education
-from rugpad.content.portal import load_alarm_questions, load_trend_rules, load_trend_settings
-from rugpad.core.diary import AlarmQuestion, triage_payloads
+from rugpad.core.diary import AlarmQuestion
 from rugpad.core.education import EducationModule
-from rugpad.core.trends import DiaryPoint, TrendAlert, detect_trends
-from rugpad.core.vocab import Region, Urgency
+from rugpad.core.trends import DiaryPoint, TrendAlert
+from rugpad.core.vocab import Urgency
 from rugpad.web.i18n import reader_lang
 
 CONTACT_MODULE = "when-to-contact-now"
@@ -26,7 +24,7 @@ CONTACT_MODULE = "when-to-contact-now"
 
 def alarm_questions(region: str | None) -> list[AlarmQuestion]:
     """The questions asked of a patient with an episode in `region` (all of them when the region is unknown)."""
-    return [q for q in load_alarm_questions().values() if region is None or Region(region) in q.regions]
+    return list(engine.alarm_questions(region))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +37,7 @@ class AlarmJudgement:
 
 def judge_alarms(answered: Iterable[str], region: str) -> AlarmJudgement:
     """Runs the answered alarm questions through the triage; the most urgent red flag decides."""
-    payloads = triage_payloads(load_alarm_questions(), list(answered), Region(region))
+    payloads = engine.alarm_payloads(answered, region)
     flags = [flag for payload in payloads for flag in engine.triage(payload).red_flags]
     if not flags:
         return AlarmJudgement(payloads, Urgency.NONE, "")
@@ -57,12 +55,12 @@ def red_flags_of(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def trends(points: Iterable[DiaryPoint], today: dt.date) -> tuple[TrendAlert, ...]:
-    return detect_trends(points, today, load_trend_settings())
+    return engine.detect_trends(points, today)
 
 
 def trend_view(rule_id: str, detail: dict[str, Any]) -> dict[str, str]:
     """Name and explanation of a stored trend alert, in the reader's language, with its source and evidence."""
-    rule = load_trend_rules()[rule_id]
+    rule = engine.trend_rules()[rule_id]
     lang = reader_lang()
     value = f"{float(detail.get('value', 0)):g}"
     threshold = f"{float(detail.get('threshold', 0)):g}"
@@ -75,4 +73,4 @@ def trend_view(rule_id: str, detail: dict[str, Any]) -> dict[str, str]:
 
 
 def contact_module() -> EducationModule:
-    return load_education()[CONTACT_MODULE]
+    return engine.education_library()[CONTACT_MODULE]
