@@ -120,12 +120,22 @@ def check_plan_addition(item_id: str, context: PlanContext) -> Verdict:
     return check_addition(item_id, context, plan_content())
 
 
-def patient_action(urgency: Urgency | str) -> Text:
-    """What to tell a patient whose own answers raised a red flag of this urgency, in plain words."""
-    level = Urgency(urgency)
+def patient_action(urgency: Urgency | str, country: str = "nl") -> Text:
+    """What to tell a patient whose own answers raised a red flag of this urgency, in plain words.
+
+    `country` ("nl" or "be") decides whom to call: the same urgency means the huisartsenpost in the Netherlands and
+    the GP on call (1733) in Belgium. InvalidInput for an unknown urgency or country.
+    """
+    try:
+        level = Urgency(urgency)
+    except ValueError:
+        raise InvalidInput("urgency", f"{urgency!r} is not an urgency level") from None
     if level is Urgency.NONE:
         raise InvalidInput("urgency", "no red flag, so no action for the patient")
-    return load_patient_actions()[level]
+    actions = load_patient_actions()
+    if country not in actions:
+        raise InvalidInput("country", f"unknown country {country!r}; known: {', '.join(sorted(actions))}")
+    return actions[country][level]
 
 
 # --- the web layer's door: education, illustrations, progression, portal, evaluation content --------------------------

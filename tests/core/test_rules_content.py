@@ -92,10 +92,10 @@ def test_the_rulebook_covers_the_required_red_flags() -> None:
 
 
 def test_explain_describes_the_condition_in_words_and_cites_the_source() -> None:
-    explanation = load_rulebook().explain("rf.fracture_osteoporotic")
+    explanation = load_rulebook().explain("rf.fracture_features")
     assert explanation.kind is RuleKind.RED_FLAG
     assert explanation.outcome == "urgent"
-    assert explanation.condition.en.startswith("at least 2 of: sex: female; age over 65")
+    assert explanation.condition.en.startswith("at least 2 of: age over 70; Long-term corticosteroids")
     assert "minstens 2 van" in explanation.condition.nl
     assert "Downie" in explanation.source.citation
 

@@ -140,14 +140,14 @@ def test_every_alarm_question_raises_a_red_flag_in_the_triage(question_id: str, 
     assert min(urgencies, key=lambda u: u.rank) in (Urgency.EMERGENCY, Urgency.URGENT)
 
 
-def test_bladder_problems_are_an_emergency_and_the_headache_is_judged_by_the_neck_rules() -> None:
+def test_bladder_problems_and_the_headache_are_emergencies_judged_by_the_patients_own_region() -> None:
+    """rf.cauda_equina and rf.acute_neurological_low_back: no question needs the neck rules any more."""
     questions = load_alarm_questions()
     payloads = triage_payloads(questions, ["bladder", "sudden_headache"], Region.LOW_BACK)
-    assert payloads == [
-        {"region": "low_back", "signs": ["bladder_dysfunction"]},
-        {"region": "neck", "signs": ["sudden_severe_headache"]},
-    ]
-    assert {str(engine.triage(p).urgency) for p in payloads} == {"emergency"}
+    assert payloads == [{"region": "low_back", "signs": ["bladder_dysfunction", "sudden_severe_headache"]}]
+    flags = {flag.id for flag in engine.triage(payloads[0]).red_flags}
+    assert flags == {"rf.cauda_equina", "rf.acute_neurological_low_back"}
+    assert str(engine.triage(payloads[0]).urgency) == "emergency"
 
 
 def test_an_unknown_alarm_question_is_refused() -> None:

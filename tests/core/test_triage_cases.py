@@ -54,11 +54,12 @@ CASES: dict[str, Expected] = {
         excludes=("lb.p23.exercise_therapy",),
     ),
     "vignette 2: 52 y, LBP + leg pain, SBST Q1-Q4 agree → medium / profile 2": Expected(
-        "strat.lb.profile_2, lb.p23.exercise_therapy",
+        "strat.lb.profile_2, lb.p23.exercise_therapy; strat.lumbosacral_radicular (KNGF: leg pain below the knee, "
+        "with or without deficit, facts §2.1b)",
         {"region": "low_back", "age": 52, "sex": "male", "signs": ["leg_pain_below_knee"], "startback": SB_MEDIUM},
         risk="medium",
         profile="2",
-        radicular=False,
+        radicular=True,
         includes=("lb.p23.exercise_therapy", "lb.p23.group_exercise"),
         excludes=("lb.p1.self_exercise", "lb.p3.behavioural_approach"),
     ),

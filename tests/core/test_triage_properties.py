@@ -87,7 +87,10 @@ def test_the_output_always_matches_the_contract_shape(case: dict[str, Any], lang
         assert {"id", "strength", "text", "source"} <= set(rec)
         assert rec["strength"] in {"do", "consider", "do_not"} and rec["text"]
     if out["red_flags"]:
-        assert out["profile"] is None
         assert out["urgency"] != "none"
     else:
         assert out["urgency"] == "none"
+    # Only a flag whose rule stops the pathway takes the profile away (axSpA does not: exercise is first-line care).
+    assert out["pathway_stopped"] == any(flag["stops_pathway"] for flag in out["red_flags"])
+    if out["pathway_stopped"]:
+        assert out["profile"] is None

@@ -1,7 +1,8 @@
 """Load the patient-portal content: the diary's alarm questions and the trend rules (``data/portal/*.yaml``).
 
-Validated once here so the core can trust it: both languages, known sign ids and regions, known sources, and
-settings the core accepts. That every alarm question really raises a red flag is checked by a content test.
+Validated once here so the core can trust it: both languages, exactly one known sign per alarm question (and no
+sign asked twice), known regions and sources, and settings the core accepts. That every alarm question really
+raises a red flag is checked by a content test.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def _region(raw: object, where: str) -> Region:
 
 def _question(entry: Mapping[str, Any], where: str) -> AlarmQuestion:
     signs = entry.get("signs")
-    if not isinstance(signs, list) or not signs:
-        raise ContentError(f"{where}: signs must be a non-empty list of sign ids")
+    if not isinstance(signs, list) or len(signs) != 1:
+        # One sign per question: a patient can answer one thing with yes or no, and the triage must know which.
+        raise ContentError(f"{where}: signs must list exactly one sign id (one sign per question)")
     unknown = sorted(str(s) for s in signs if s not in load_rulebook().signs)
     if unknown:
         raise ContentError(f"{where}: unknown signs {unknown}")
@@ -75,7 +77,11 @@ def load_alarm_questions() -> Mapping[str, AlarmQuestion]:
         where = f"{path}: {entry.get('id', f'entry {index}')}"
         if not entry.get("id") or entry["id"] in questions:
             raise ContentError(f"{where}: id missing or defined twice")
-        questions[str(entry["id"])] = _question(entry, where)
+        question = _question(entry, where)
+        asked = next((q.id for q in questions.values() if q.signs == question.signs), None)
+        if asked is not None:
+            raise ContentError(f"{where}: sign {question.signs[0]!r} is already asked by {asked!r}")
+        questions[question.id] = question
     return MappingProxyType(questions)
 
 

@@ -183,11 +183,21 @@ class _Parser:
         return result
 
     def red_flag(self, entry: Mapping[str, Any], where: str, labels: Mapping[str, Text]) -> RedFlag:
-        self.keys(entry, where, {"id", "name", "regions", "when", "urgency", "action", "source", "evidence"}, {"note"})
+        self.keys(
+            entry,
+            where,
+            {"id", "name", "regions", "when", "urgency", "action", "source", "evidence"},
+            {"note", "stops_pathway"},
+        )
         source, evidence = self.source(entry, where)
         urgency = self.enum(Urgency, entry["urgency"], f"{where}: urgency")
         if urgency is Urgency.NONE:
             raise ContentError(f"{where}: a red flag needs an urgency other than 'none'")
+        stops = entry.get("stops_pathway", True)
+        if not isinstance(stops, bool):
+            raise ContentError(f"{where}: stops_pathway must be true or false")
+        if not stops and urgency is not Urgency.SOON:
+            raise ContentError(f"{where}: only a 'soon' red flag may leave the pathway open (stops_pathway: false)")
         return RedFlag(
             id=entry["id"],
             name=text(entry["name"], f"{where}: name"),
@@ -198,6 +208,7 @@ class _Parser:
             source=source,
             evidence=evidence,
             note=self.note(entry, where),
+            stops_pathway=stops,
         )
 
     def radicular(self, entry: Mapping[str, Any], where: str, labels: Mapping[str, Text]) -> RadicularRule:

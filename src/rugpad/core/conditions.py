@@ -6,6 +6,7 @@ Rules in ``content/data/rules/*.yaml`` say *when* they apply with plain YAML a c
     {any: [a, b]}   {all: [a, b]}   {not: a}   # combinations
     {at_least: 2, of: [a, b, {age_over: 65}]}  # counting rules (clusters such as Cook's myelopathy cluster)
     {age_over: 65}  {age_under: 45}  {sex: female}  {region: neck}
+    {onset_age_under: 45}                      # age when the complaint began (age minus its duration)
     {duration_over_weeks: 6}  {course: [recurrent, worsening]}  {psychosocial_dominant: true}
     {work_absence_over_weeks: 4}  {risk: [low]}  {profile: ["2", "3"]}  {radicular: true}
     {red_flag: [rf.cauda_equina]}              # a red flag that was raised (manipulation rules); '*' = any
@@ -269,6 +270,26 @@ def _age_under(value: object, ctx: _Context) -> Condition:
     )
 
 
+WEEKS_PER_YEAR = 365.25 / 7
+"""Converts a complaint duration in weeks to years, for the age at onset."""
+
+
+def _onset_age_under(value: object, ctx: _Context) -> Condition:
+    """The complaint began before this age: age minus duration, unknown unless both are known.
+
+    Age is in whole years, so the age at onset is an estimate; the clinician can also tick a sign for it.
+    """
+    limit = _number(value, ctx, "onset_age_under")
+
+    def evaluate(facts: Facts) -> Truth:
+        if facts.age is None or facts.duration_weeks is None:
+            return None
+        return facts.age - facts.duration_weeks / WEEKS_PER_YEAR < limit
+
+    text = Text(f"klachten begonnen voor de leeftijd van {limit:g}", f"complaint began before the age of {limit:g}")
+    return Condition(evaluate, text, frozenset(), frozenset({"age", "duration_weeks"}))
+
+
 def _over(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition]:
     """A test `<name>_over_weeks: n` on a numeric fact that may be unknown."""
 
@@ -396,6 +417,7 @@ _BUILDERS: dict[str, Callable[[object, _Context], Condition]] = {
     "not": _not,
     "age_over": _age_over,
     "age_under": _age_under,
+    "onset_age_under": _onset_age_under,
     "sex": _choices("sex", Sex, "geslacht", "sex"),
     "region": _region,
     "duration_over_weeks": _over("duration", "klachtduur", "complaint duration"),

@@ -5,9 +5,10 @@ the urgency and the action, so a "yes" is judged by exactly the same red-flag ru
 
     answered question ids --triage_payloads--> [{"region": ..., "signs": [...]}, ...] --engine.triage--> urgency
 
-A question may name the region whose rules judge it (``triage_region``): the stroke-like signs (sudden severe
-headache with double vision) have red-flag rules for the neck only, yet they are just as alarming in a patient
-treated for low back pain, so those questions are judged by the neck rules for every patient (the safer choice).
+Each question asks about one sign only, so a "yes" means exactly one thing. A question may name the region whose
+rules judge it (``triage_region``); none needs it today, because the stroke-like signs (sudden severe headache,
+double vision, trouble speaking or swallowing) have a low back rule of their own (rf.acute_neurological_low_back)
+besides the neck rule, so a patient's own region judges every answer.
 """
 
 from __future__ import annotations

@@ -57,6 +57,9 @@ class RedFlag:
     source: str
     evidence: Evidence
     note: Text | None = None
+    stops_pathway: bool = True
+    """False for a flag that is reported (and sets the urgency) but leaves the care pathway open, e.g. suspected
+    axial spondyloarthritis, where exercise is first-line care."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
     payload --parse_case--> Case --run_triage--> TriageResult --to_dict(lang)--> contract JSON
 
-    1. red flags (region-specific rules); the most urgent decides `urgency`; any red flag stops the pathway
+    1. red flags (region-specific rules); the most urgent decides `urgency`; a red flag stops the pathway unless
+       its rule says `stops_pathway: false` (then it is reported, but profile and pathway are worked out as usual)
     2. STarT Back risk, radicular syndrome, profile (null when stopped; the clinician may override it)
     3. recommendations whose conditions hold (only the red-flag ones when stopped)
     4. manipulation: the strictest verdict of the rules that fire, with those rules listed
@@ -85,7 +86,8 @@ class TriageResult:
 
     @property
     def pathway_stopped(self) -> bool:
-        return bool(self.red_flags)
+        """True when a raised red flag stops the pathway; a `stops_pathway: false` flag is reported only."""
+        return any(flag.stops_pathway for flag in self.red_flags)
 
     def to_dict(self, lang: Lang = Lang.EN) -> dict[str, object]:
         """The CLI contract's JSON, plus the extra fields that say why."""
@@ -104,6 +106,7 @@ class TriageResult:
                     "source": flag.source,
                     "name": say(flag.name),
                     "evidence": str(flag.evidence),
+                    "stops_pathway": flag.stops_pathway,
                 }
                 for flag in self.red_flags
             ],
@@ -302,7 +305,7 @@ def run_triage(case: Case, rulebook: Rulebook, startback_definition: InstrumentD
             undecided.append(_undecided(flag.id, missing_facts(facts, flag.condition.facts)))
     raised.sort(key=lambda flag: flag.urgency.rank)
     urgency = raised[0].urgency if raised else Urgency.NONE
-    stopped = bool(raised)
+    stopped = any(flag.stops_pathway for flag in raised)
 
     facts.radicular, _ = decide_radicular(facts, rules.radicular_rules)
     facts.red_flags = frozenset(flag.id for flag in raised)
