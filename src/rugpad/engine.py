@@ -8,11 +8,17 @@ implemented twice. Everything here is a thin composition of `rugpad.content` (lo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rugpad.content import load_sources
 from rugpad.content.education import load_education
-from rugpad.content.evaluation import load_change_rules, load_progression_model, load_schedule
+from rugpad.content.evaluation import (
+    load_change_rules,
+    load_decision_rules,
+    load_global_rating,
+    load_progression_model,
+    load_schedule,
+)
 from rugpad.content.exercises import illustration_svg as _illustration_svg
 from rugpad.content.exercises import load_exercises
 from rugpad.content.instruments import load_instruments
@@ -23,17 +29,24 @@ from rugpad.content.rules import load_rulebook
 from rugpad.content.sign_groups import load_sign_groups
 from rugpad.core.diary import AlarmQuestion, triage_payloads
 from rugpad.core.education import EducationModule, modules_for
+from rugpad.core.episode import EpisodeContent, EpisodeFacts, EpisodeState, Measurement
+from rugpad.core.episode import counts_for as _counts_for
+from rugpad.core.episode import episode_state as _episode_state
+from rugpad.core.episode_input import parse_facts
 from rugpad.core.errors import InvalidInput
 from rugpad.core.evaluation import ChangeRule
 from rugpad.core.exercises import Dose, Exercise
 from rugpad.core.explain import Explanation
+from rugpad.core.flags import Firing, FlagEvent, FlagOrigin, FlagRecord, FlagStage
+from rugpad.core.flags import check_event as _check_event
+from rugpad.core.flags import flags_to_raise as _flags_to_raise
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.plan import PlanContent, PlanContext, ProposedPlan, Verdict, check_addition, condition_tags
 from rugpad.core.plan import propose_plan as _propose_plan
 from rugpad.core.plan_rules import Cause, PlanSettings
 from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, Reactivity, advise
-from rugpad.core.rules import Rulebook, Sign
-from rugpad.core.schedule import Schedule
+from rugpad.core.rules import RedFlag, Rulebook, Sign
+from rugpad.core.schedule import Moment, Schedule
 from rugpad.core.scoring import InstrumentScore, score_answers
 from rugpad.core.text import Source, Text
 from rugpad.core.trends import DiaryPoint, TrendAlert, TrendRule, TrendSettings
@@ -69,6 +82,11 @@ def rulebook() -> Rulebook:
 def triage(payload: Mapping[str, object]) -> TriageResult:
     """Red flags, stratification and care-pathway recommendations for one case (CLI contract format)."""
     return run_triage(parse_case(payload, load_rulebook()), load_rulebook(), load_instruments()["startback"])
+
+
+def red_flag(rule_id: str) -> RedFlag | None:
+    """A red-flag rule by id (None for an id no longer in the content)."""
+    return next((flag for flag in load_rulebook().red_flags if flag.id == rule_id), None)
 
 
 def explain(rule_id: str) -> Explanation:
@@ -136,6 +154,87 @@ def patient_action(urgency: Urgency | str, country: str = "nl") -> Text:
     if country not in actions:
         raise InvalidInput("country", f"unknown country {country!r}; known: {', '.join(sorted(actions))}")
     return actions[country][level]
+
+
+# --- the episode's clinical state ----------------------------------------------------------------------------------
+
+__all__ += [
+    "alarm_firings",
+    "check_flag_event",
+    "episode_content",
+    "episode_state",
+    "flags_to_raise",
+    "measurement_counts_for",
+    "parse_episode_facts",
+]
+
+
+def episode_content() -> EpisodeContent:
+    """The content the episode state is computed with."""
+    return EpisodeContent(
+        rulebook=load_rulebook(),
+        startback=load_instruments()["startback"],
+        schedule=load_schedule(),
+        change_rules=load_change_rules(),
+        decision_rules=load_decision_rules(),
+        global_rating=load_global_rating(),
+    )
+
+
+def episode_state(facts: EpisodeFacts) -> EpisodeState:
+    """The one clinical state of an episode: screening, red flags and their life cycle, triage, the gate for plan,
+    session and manipulation, measurement moments, change and the decision (see `rugpad.core.episode`)."""
+    return _episode_state(facts, episode_content())
+
+
+def parse_episode_facts(payload: Mapping[str, object]) -> EpisodeFacts:
+    """An episode's facts from JSON (`rugpad evaluate`); InvalidInput names the first bad field."""
+    return parse_facts(payload, load_rulebook())
+
+
+def check_flag_event(flag: FlagRecord, event: FlagEvent, now: dt.datetime) -> FlagStage:
+    """Whether this step of a red flag's life cycle is allowed now (note, order, who assessed); the new stage."""
+    return _check_event(flag.stage, event, flag.raised_at, now)
+
+
+def flags_to_raise(firing: Iterable[Firing], recorded: Sequence[FlagRecord]) -> tuple[Firing, ...]:
+    """The red flags that fire and that no stored flag covers yet: each must be stored as a new flag."""
+    return _flags_to_raise(firing, recorded)
+
+
+def alarm_firings(
+    answered: Iterable[str],
+    region: Region | str,
+    *,
+    known_signs: Iterable[str] = (),
+    age: int | None = None,
+    sex: str | None = None,
+) -> tuple[Firing, ...]:
+    """The red-flag rules a patient's diary alarm answers make fire, each with the signs it fired on.
+
+    The answers are judged together with what the episode already knows (its recorded signs, age and sex): "a leg
+    getting weaker" in a patient with a history of cancer is suspected cord compression. Only rules that the answers
+    themselves help to fire count; what the records alone raise is the records' flag, not a diary report."""
+    known = frozenset(known_signs)
+    firings: list[Firing] = []
+    for payload in alarm_payloads(answered, region):
+        answers = frozenset(str(sign) for sign in payload["signs"])  # type: ignore[attr-defined]
+        case = dict(payload, signs=sorted(answers | known))
+        if age is not None:
+            case["age"] = age
+        if sex is not None:
+            case["sex"] = sex
+        firings += [
+            Firing(flag.id, flag.urgency, flag.condition.signs & (answers | known), FlagOrigin.DIARY)
+            for flag in triage(case).red_flags
+            if flag.condition.signs & answers
+        ]
+    return tuple(firings)
+
+
+def measurement_counts_for(measurement: Measurement, moment: Moment) -> bool:
+    """Whether a completed questionnaire counts for a measurement moment."""
+    return _counts_for(measurement, moment)
 
 
 # --- the web layer's door: education, illustrations, progression, portal, evaluation content --------------------------

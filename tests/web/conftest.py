@@ -48,6 +48,7 @@ def _practice(name: str, suffix: str) -> tuple[Practice, User, User, User, Patie
     episode = actions.do_open_episode(
         request, patient, region="low_back", started_on=TODAY, onset_on=TODAY - dt.timedelta(days=10)
     )
+    actions.do_save_screening(request, episode, [], notes="")  # screened, nothing found: the pathway is open
     return practice, clinician, admin, patient_user, patient, episode
 
 

@@ -126,6 +126,9 @@ class PlanContext:
     """The patient's own goals, in their words."""
     start: date
     settings: PlanSettings
+    waiting: tuple[str, ...] = ()
+    """Why the episode's pathway waits (not screened yet, an open red flag, closed: the episode state's gate, in
+    words); any reason refuses a plan and every addition."""
 
 
 def context_from_triage(
@@ -316,6 +319,8 @@ class _Case:
 
 
 def _validated(context: PlanContext) -> _Case:
+    if context.waiting:
+        raise InvalidInput("plan", " ".join(context.waiting))
     urgency = Urgency(context.urgency)
     if urgency is not Urgency.NONE:
         raise InvalidInput("plan", f"a red flag ({urgency}) is open: act on it first; no treatment plan until then")

@@ -73,6 +73,8 @@ class Moment:
     reason: Text
     source_id: str
     evidence: Evidence
+    end_of_treatment: bool = False
+    """The measurement at the end of treatment (discharge needs it, or a recorded reason)."""
 
     def overdue(self, today: date) -> bool:
         return today > self.window_end
@@ -112,6 +114,7 @@ def measurement_moments(
                 rule.reason,
                 rule.source_id,
                 rule.evidence,
+                rule.end_of_treatment,
             )
         )
     return tuple(sorted(moments, key=lambda moment: moment.due))

@@ -83,6 +83,9 @@ class TriageResult:
     recommendations: tuple[Recommendation, ...]
     undecided: tuple[Undecided, ...]
     reevaluate_after_weeks: float | None
+    cleared: tuple[RedFlag, ...] = ()
+    """Rules that fire but whose red flag a doctor has assessed and excluded (see `core/flags.py`): reported, but
+    they neither set the urgency nor stop the pathway. Always empty for a single case from the CLI."""
 
     @property
     def pathway_stopped(self) -> bool:
@@ -277,8 +280,17 @@ def _undecided(item: str, needs: tuple[str, ...]) -> Undecided:
     return Undecided(item, needs, Text(f"{_NOT_DECIDED.nl} {shown}", f"{_NOT_DECIDED.en} {shown}"))
 
 
-def run_triage(case: Case, rulebook: Rulebook, startback_definition: InstrumentDefinition) -> TriageResult:
-    """Red flags, stratification, recommendations and manipulation verdict for one validated case."""
+def run_triage(
+    case: Case,
+    rulebook: Rulebook,
+    startback_definition: InstrumentDefinition,
+    *,
+    cleared: frozenset[str] = frozenset(),
+) -> TriageResult:
+    """Red flags, stratification, recommendations and manipulation verdict for one validated case.
+
+    `cleared`: ids of red-flag rules a doctor has assessed and excluded for this episode (the episode state decides
+    which, from the red-flag life cycle); they are reported apart and leave the pathway open."""
     rules = rulebook.for_region(case.region)
     risk, startback = startback_risk(startback_definition, case.startback)
     facts = Facts(
@@ -304,6 +316,8 @@ def run_triage(case: Case, rulebook: Rulebook, startback_definition: InstrumentD
         elif hit is None:
             undecided.append(_undecided(flag.id, missing_facts(facts, flag.condition.facts)))
     raised.sort(key=lambda flag: flag.urgency.rank)
+    assessed = tuple(flag for flag in raised if flag.id in cleared)
+    raised = [flag for flag in raised if flag.id not in cleared]
     urgency = raised[0].urgency if raised else Urgency.NONE
     stopped = any(flag.stops_pathway for flag in raised)
 
@@ -340,4 +354,5 @@ def run_triage(case: Case, rulebook: Rulebook, startback_definition: InstrumentD
         recommendations=recommendations,
         undecided=tuple(undecided),
         reevaluate_after_weeks=min(weeks, default=None),
+        cleared=assessed,
     )

@@ -20,7 +20,8 @@ from rugpad import engine
 from rugpad.core.errors import InvalidInput
 from rugpad.web.care import actions
 from rugpad.web.care.access import access_episode, access_patient, patients_visible_to, require_clinician
-from rugpad.web.care.queries import triage_view
+from rugpad.web.care.clinical import state_of
+from rugpad.web.i18n import reader_lang
 from rugpad.web.practice.tokens import user_for_token
 
 
@@ -115,9 +116,17 @@ def add_response(request: HttpRequest, episode_id: int, instrument: str, body: A
 
 @api.get("/episodes/{episode_id}/triage", tags=["records"])
 def get_triage(request: HttpRequest, episode_id: int) -> Any:
+    """The episode's triage as the episode state computes it (assessed red flags no longer stop the pathway)."""
     require_clinician(request)
-    view = triage_view(access_episode(request, episode_id).latest("triages"))
-    return view["result"] if view else None
+    return state_of(access_episode(request, episode_id)).triage.to_dict(reader_lang())
+
+
+@api.get("/episodes/{episode_id}/state", tags=["records"])
+def get_state(request: HttpRequest, episode_id: int) -> Any:
+    """The episode's one clinical state: screening, red flags with their life cycle, the pathway gate, the
+    measurement moments, change from baseline and the decision (the same JSON as `rugpad evaluate`)."""
+    require_clinician(request)
+    return state_of(access_episode(request, episode_id)).to_dict(reader_lang())
 
 
 JSON_BODY: Any = Body(...)  # type: ignore[type-arg]

@@ -119,7 +119,7 @@ def test_the_decision_weeks_count_from_the_onset_of_the_complaint(
     clock_text = _page(world).split('id="decision-clock"')[1].split("</span>")[0]
     assert "klacht begonnen op" in clock_text and f"{episode.onset_on:%d-%m-%Y}" in clock_text
     # the measurement schedule still counts from the start of treatment
-    due = {m.key: m.due for m in clinical.moments_of(episode)}
+    due = {s.moment.key: s.moment.due for s in clinical.schedule_states(episode, today)}
     assert due["reevaluation-3-4-weeks"] == episode.started_on + dt.timedelta(days=21)
 
 

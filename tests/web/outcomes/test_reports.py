@@ -10,7 +10,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from rugpad import engine
-from rugpad.core.vocab import Region
 from rugpad.web.audit.models import AuditEvent
 from rugpad.web.care.models import EpisodeStatus
 from rugpad.web.demo import as_user
@@ -72,17 +71,41 @@ def test_with_consent_the_pdf_is_exported_and_audited(world: World, today: dt.da
     assert AuditEvent.objects.filter(action="export", object_id=str(report.pk)).exists()
 
 
-def test_the_pdf_lists_the_red_flags_screened_negative(world: World, today: dt.date) -> None:
+def test_the_letter_says_what_was_asked_and_found_absent_and_what_was_not_asked(world: World, today: dt.date) -> None:
+    """Only signs that were asked are reported as absent; what nobody asked is said as such (never 'absent')."""
     from rugpad.web.care.actions import do_save_screening
 
-    do_save_screening(as_user(world.clinician), world.episode, [], "")
+    labels = {sign.id: sign.label.nl for _group, signs in engine.sign_groups("low_back") for sign in signs}
+    asked = ["saddle_anaesthesia", "bladder_dysfunction", "history_of_cancer"]
+    do_save_screening(as_user(world.clinician), world.episode, ["history_of_cancer"], "", asked=asked)
+    report = actions.do_generate_report(
+        as_user(world.clinician), world.episode, kind="interim", treatment="x", advice="y", today=today
+    )
+    content = report.content
+    section = next(s for s in content["sections"] if s["heading"] == "Rode vlaggen")
+
+    def group(label: str) -> str:
+        return next(item for item in section["items"] if label in item)
+
+    assert f"aanwezig: {labels['history_of_cancer']}" in group(labels["history_of_cancer"])
+    cauda = group(labels["saddle_anaesthesia"]).split(" · ")
+    assert any("gevraagd, afwezig:" in part and labels["saddle_anaesthesia"] in part for part in cauda)
+    infection = group(labels["fever"]).split(" · ")
+    assert any("niet gevraagd:" in part and labels["fever"] in part for part in infection)
+    assert not any("afwezig" in part and labels["fever"] in part for part in infection)
+    assert any(item.startswith("Rode vlag ") for item in section["items"])  # the flag it raised, with its stage
+    text = _pdf_text(bytes(report.pdf))
+    assert "Rode vlaggen" in text and labels["fever"] in text
+
+
+def test_the_letter_carries_no_instruction_for_the_therapist(world: World, today: dt.date) -> None:
+    """The decision is reported as an outcome and a decision, never as the therapist's to-do ("measure first")."""
     report = actions.do_generate_report(
         as_user(world.clinician), world.episode, kind="interim", treatment="x", advice="y", today=today
     )
     text = _pdf_text(bytes(report.pdf))
-    assert "Rode vlaggen" in text and "caudasyndroom" in text
-    flags = engine.rulebook().for_region(Region.LOW_BACK).red_flags
-    assert all(flag.name.nl in text for flag in flags)  # every flag the screening covers, none found
+    assert "vul" not in text.lower().split("uitkomsten")[1].split("advies")[0]
+    assert "Eerst meten" not in text
 
 
 def test_withdrawn_consent_blocks_the_export_again(world: World, today: dt.date) -> None:
@@ -117,13 +140,22 @@ def test_discharge_closes_the_episode_with_a_final_report(world: World, today: d
     assert refused.status_code == 400  # the confirmation box is required
     world.episode.refresh_from_db()
     assert world.episode.status == EpisodeStatus.OPEN
-    response = client.post(reverse("outcomes_discharge", args=[world.episode.pk]), REPORT | {"confirm": "on"})
+    without_reason = client.post(reverse("outcomes_discharge", args=[world.episode.pk]), REPORT | {"confirm": "on"})
+    assert without_reason.status_code == 400, "no end measurement and no reason: the episode stays open"
+    assert "zonder eindmeting" in without_reason.content.decode()
+    world.episode.refresh_from_db()
+    assert world.episode.status == EpisodeStatus.OPEN
+    response = client.post(
+        reverse("outcomes_discharge", args=[world.episode.pk]),
+        REPORT | {"confirm": "on", "reason": "Patiënt kwam niet meer; telefonisch nagebeld."},
+    )
     assert response.status_code == 302
     world.episode.refresh_from_db()
     assert world.episode.status == EpisodeStatus.CLOSED and world.episode.next_evaluation_on is None
     report = GpReport.objects.get(episode=world.episode)
     assert report.kind == "discharge" and report.created_by == world.clinician
-    assert "Eindverslag" in _pdf_text(bytes(report.pdf))
+    text = _pdf_text(bytes(report.pdf))
+    assert "Eindverslag" in text and "telefonisch nagebeld" in text
     assert actions.do_request_due(as_user(world.clinician), world.episode, today + dt.timedelta(days=60)) == []
 
 

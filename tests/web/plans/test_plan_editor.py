@@ -123,7 +123,7 @@ def test_generate_shows_why_each_item_is_proposed_and_accept_saves_it(planned: W
 def test_no_plan_is_proposed_while_a_red_flag_is_open(planned: World) -> None:
     care_actions.do_save_screening(as_user(planned.clinician), planned.episode, ["saddle_anaesthesia"], notes="")
     response = client_for(planned.clinician).get(reverse("plans_generate", args=[planned.episode.pk]))
-    assert response.status_code == 400 and "red flag" in response.content.decode()
+    assert response.status_code == 400 and "rode vlag" in response.content.decode()
 
 
 def test_the_version_history_lists_every_version(planned: World) -> None:

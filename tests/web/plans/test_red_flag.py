@@ -11,7 +11,7 @@ from django.urls import reverse
 from rugpad.web.care import actions as care_actions
 from rugpad.web.demo import as_user
 from rugpad.web.plans import actions
-from rugpad.web.plans.clinical import clinician_exercise, exercise_library, red_flag_open
+from rugpad.web.plans.clinical import clinician_exercise, exercise_library, pathway_gate
 from rugpad.web.plans.models import PlanVersion
 from rugpad.web.plans.queries import todays_programme
 from tests.web.conftest import World, client_for
@@ -22,7 +22,7 @@ from tests.web.plans.conftest import current
 def flagged(planned: World) -> World:
     """Patient A's planned episode with a red flag (saddle anaesthesia) recorded after the plan was made."""
     care_actions.do_save_screening(as_user(planned.clinician), planned.episode, ["saddle_anaesthesia"], notes="")
-    assert red_flag_open(planned.episode)
+    assert not pathway_gate(planned.episode).may_proceed
     return planned
 
 
@@ -78,7 +78,7 @@ def test_a_kept_item_that_became_contraindicated_blocks_other_edits_with_its_rea
     specs = [clinician_exercise(library[ref], "allowed") for ref in ("bridge", "romanian-deadlift")]
     actions.do_save_version(as_user(planned.clinician), planned.episode, specs, change="with deadlift")
     care_actions.do_save_screening(as_user(planned.clinician), planned.episode, ["recent_surgery"], notes="")
-    assert not red_flag_open(planned.episode)
+    assert pathway_gate(planned.episode).may_proceed
     client = client_for(planned.clinician)
     before = PlanVersion.objects.count()
     refused = client.post(reverse("plans_add_text", args=[planned.episode.pk]), {"kind": "goal", "text": "Fietsen"})
@@ -93,7 +93,7 @@ def test_a_kept_item_that_became_contraindicated_blocks_other_edits_with_its_rea
 def test_the_guided_session_offers_no_exercises_while_a_red_flag_is_open(flagged: World) -> None:
     client = client_for(flagged.patient_user)
     body = client.get(reverse("plans_session"), {"all": "1"}).content.decode()
-    assert "red-flag-notice" in body and "neemt eerst contact" in body
+    assert "red-flag-notice" in body and "neemt contact met u op" in body
     assert 'id="session-exercises"' not in body and "btn-begin" not in body
 
 

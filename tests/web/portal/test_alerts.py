@@ -1,4 +1,5 @@
-"""Alarm answers → the patient's instruction from the triage and a clinician alert; trends; acknowledgement."""
+"""Alarm answers → a red flag of the episode (the same life cycle as a screening flag) and the patient's instruction
+for its urgency; without an open episode a dashboard alert; trends; acknowledgement of alerts."""
 
 from __future__ import annotations
 
@@ -9,45 +10,77 @@ from django.utils import timezone
 
 from rugpad import engine
 from rugpad.web.audit.models import AuditEvent
+from rugpad.web.care.models import EpisodeStatus, RedFlag
+from rugpad.web.demo import as_user
 from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry, Message
 from tests.web.conftest import World, client_for
 from tests.web.portal.helpers import diary_post
 
 
-def test_an_alarm_answer_shows_the_triage_action_and_alerts_the_clinician(world: World) -> None:
+def test_an_alarm_answer_raises_a_red_flag_of_the_episode_and_tells_the_patient_what_to_do(world: World) -> None:
     patient = client_for(world.patient_user)
     response = patient.post(reverse("portal_diary"), diary_post(alarms=["bladder"]), follow=True)
     entry = DiaryEntry.objects.get()
-    assert entry.alarm_urgency == "emergency"
-    assert entry.alarm_payloads == [{"region": "low_back", "signs": ["bladder_dysfunction"]}]
-    flag = engine.triage(entry.alarm_payloads[0]).red_flags[0]
-    expected = engine.patient_action(flag.urgency).nl  # what the core's urgency means for a patient, from the data
+    assert (entry.alarm_urgency, entry.alarm_flags) == ("emergency", ["rf.cauda_equina"])
+    rule = engine.red_flag("rf.cauda_equina")
+    assert rule is not None
     page = response.content.decode()
-    assert 'id="alarm"' in page and expected in page
-    assert flag.action.nl not in page  # the clinician's instruction is not written for patients
-    alert = Alert.objects.get()
-    assert (alert.kind, alert.rule_id, alert.urgency, alert.patient) == (
-        "alarm",
+    assert 'id="alarm"' in page and engine.patient_action(rule.urgency, "nl").nl in page
+    assert rule.action.nl not in page  # the clinician's instruction is not written for patients
+    assert rule.source not in page and "nog niet bevestigd" not in page  # no source ids or doubt next to 112
+    flag = RedFlag.objects.get()
+    assert (flag.episode, flag.rule_id, flag.origin, flag.stage, flag.urgency) == (
+        world.episode,
         "rf.cauda_equina",
+        "diary",
+        "raised",
         "emergency",
-        world.patient,
     )
+    assert flag.reference == f"diary:{entry.pk}"
+    assert not Alert.objects.exists(), "the episode holds the red flag; no second, separate alert"
     dashboard = client_for(world.clinician).get(reverse("home")).content.decode()
-    assert "portal-alerts" in dashboard and str(world.patient) in dashboard
+    assert f"#flag-{flag.pk}" in dashboard and str(world.patient) in dashboard
+    episode_page = client_for(world.clinician).get(reverse("episode_detail", args=[world.episode.pk])).content.decode()
+    assert 'id="alarm"' in episode_page and "caudasyndroom" in episode_page
 
 
-def test_the_headache_question_is_judged_by_the_neck_rules_for_a_back_patient(world: World) -> None:
+def test_a_sudden_headache_is_an_emergency_for_a_back_patient_too(world: World) -> None:
     client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["sudden_headache"]))
-    alert = Alert.objects.get()
-    assert (alert.rule_id, alert.urgency) == ("rf.cervical_arterial", "emergency")
+    flag = RedFlag.objects.get()
+    assert (flag.rule_id, flag.urgency) == ("rf.acute_neurological_low_back", "emergency")
 
 
 def test_increasing_weakness_asks_for_the_gp_not_112(world: World) -> None:
     response = client_for(world.patient_user).post(
         reverse("portal_diary"), diary_post(alarms=["limb_weaker"]), follow=True
     )
-    assert Alert.objects.get().urgency == "urgent"
-    assert "huisarts" in response.content.decode()
+    assert RedFlag.objects.get().urgency == "urgent"
+    page = response.content.decode()
+    assert "huisarts" in page and 'href="tel:112"' not in page
+
+
+def test_weakness_in_a_patient_with_a_history_of_cancer_is_suspected_cord_compression(world: World) -> None:
+    """NICE CG75/NG234 (facts §2.1): known cancer + new limb weakness = suspected MSCC, an emergency. The diary
+    answer is judged together with what the episode's screening recorded."""
+    from rugpad.web.care import actions as care_actions
+
+    care_actions.do_save_screening(as_user(world.clinician), world.episode, ["history_of_cancer"], notes="")
+    client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["limb_weaker"]))
+    entry = DiaryEntry.objects.get()
+    assert entry.alarm_urgency == "emergency"
+    assert entry.alarm_flags[0] == "rf.malignancy_cord_compression"
+    diary_flags = RedFlag.objects.filter(origin="diary").values_list("rule_id", flat=True)
+    assert "rf.malignancy_cord_compression" in diary_flags
+    assert "rf.malignancy_history" not in diary_flags, "what the records alone raise is not a diary report"
+
+
+def test_a_belgian_practice_gives_the_belgian_out_of_hours_number(world: World) -> None:
+    world.practice.country = "be"
+    world.practice.save()
+    response = client_for(world.patient_user).post(
+        reverse("portal_diary"), diary_post(alarms=["limb_weaker"]), follow=True
+    )
+    assert "1733" in response.content.decode()
 
 
 def test_an_unknown_alarm_answer_is_refused(world: World) -> None:
@@ -56,14 +89,35 @@ def test_an_unknown_alarm_answer_is_refused(world: World) -> None:
     assert not DiaryEntry.objects.exists()
 
 
-def test_a_repeated_alarm_keeps_one_open_alert(world: World) -> None:
+def test_a_repeated_alarm_keeps_one_open_red_flag(world: World) -> None:
     client = client_for(world.patient_user)
     client.post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
     client.post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
-    assert Alert.objects.count() == 1
+    assert RedFlag.objects.count() == 1
+
+
+def _without_open_episode(world: World) -> None:
+    world.episode.status = EpisodeStatus.CLOSED
+    world.episode.save(update_fields=["status"])
+
+
+def test_without_an_open_episode_an_alarm_still_reaches_the_dashboard(world: World) -> None:
+    _without_open_episode(world)
+    client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
+    alert = Alert.objects.get()
+    assert (alert.kind, alert.rule_id, alert.urgency, alert.patient) == (
+        "alarm",
+        "rf.cauda_equina",
+        "emergency",
+        world.patient,
+    )
+    assert not RedFlag.objects.exists()
+    dashboard = client_for(world.clinician).get(reverse("home")).content.decode()
+    assert "portal-alerts" in dashboard and str(world.patient) in dashboard
 
 
 def test_acknowledging_logs_who_and_when_sends_the_note_and_clears_the_dashboard(world: World) -> None:
+    _without_open_episode(world)
     client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
     alert = Alert.objects.get()
     clinician = client_for(world.clinician)
@@ -79,6 +133,7 @@ def test_acknowledging_logs_who_and_when_sends_the_note_and_clears_the_dashboard
 
 
 def test_a_second_acknowledgement_changes_nothing(world: World) -> None:
+    _without_open_episode(world)
     client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
     alert = Alert.objects.get()
     client_for(world.clinician).post(reverse("portal_acknowledge", args=[alert.pk]), {})
@@ -88,6 +143,7 @@ def test_a_second_acknowledgement_changes_nothing(world: World) -> None:
 
 
 def test_a_clinician_of_another_practice_cannot_acknowledge(world: World) -> None:
+    _without_open_episode(world)
     client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
     alert = Alert.objects.get()
     assert client_for(world.other_clinician).post(reverse("portal_acknowledge", args=[alert.pk])).status_code == 404

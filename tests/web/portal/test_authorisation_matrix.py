@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from rugpad.web.portal.models import Alert, DiaryEntry
+from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry
 from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 from tests.web.portal.helpers import diary_post
 
@@ -38,7 +38,12 @@ ALLOWED = {
 @pytest.fixture
 def records(world: World) -> tuple[DiaryEntry, Alert]:
     client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
-    return DiaryEntry.objects.get(patient=world.patient), Alert.objects.get(patient=world.patient)
+    entry = DiaryEntry.objects.get(patient=world.patient)
+    # A trend alert (an alarm answer becomes a red flag of the episode; alerts are acknowledged on the dashboard).
+    alert = Alert.objects.create(
+        patient=world.patient, kind=AlertKind.TREND, rule_id="trend.pain_rising", urgency="none"
+    )
+    return entry, alert
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest
 
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
-from rugpad.web.care.models import Episode, InstrumentResponse, Patient
+from rugpad.web.care.models import Episode, InstrumentResponse, Patient, RedFlag
 from rugpad.web.practice.models import User, request_user
 
 
@@ -59,6 +59,18 @@ def access_episode(request: HttpRequest, episode_id: int) -> Episode:
         raise Http404("No such episode") from None
     record(request, AuditAction.VIEW, episode, patient_id=episode.patient_id)
     return episode
+
+
+def access_red_flag(request: HttpRequest, flag_id: int) -> RedFlag:
+    """A red flag of an episode the user may see; its view is logged like the episode's."""
+    try:
+        flag = RedFlag.objects.select_related("episode__patient").get(
+            pk=flag_id, episode__in=episodes_visible_to(request_user(request))
+        )
+    except RedFlag.DoesNotExist:
+        raise Http404("No such red flag") from None
+    record(request, AuditAction.VIEW, flag, patient_id=flag.episode.patient_id)
+    return flag
 
 
 def access_response(request: HttpRequest, response_id: int) -> InstrumentResponse:

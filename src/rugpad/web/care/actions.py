@@ -7,7 +7,7 @@ a failed write leaves nothing behind. Views and API routes call these; they neve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -15,17 +15,21 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rugpad import engine
+from rugpad.core.flags import Firing, FlagEvent, FlagEventKind
+from rugpad.core.flags import FlagStage as CoreFlagStage
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
-from rugpad.web.care.clinical import triage_payload
+from rugpad.web.care.clinical import flag_record, state_of
 from rugpad.web.care.models import (
-    AlarmAction,
     Episode,
+    EpisodeStatus,
     Examination,
     InstrumentResponse,
     Intake,
     Patient,
     ProfileOverride,
+    RedFlag,
+    RedFlagEvent,
     ResponseStatus,
     Screening,
     TriageRecord,
@@ -63,9 +67,19 @@ def do_save_intake(request: HttpRequest, intake: Intake) -> Intake:
 
 
 @transaction.atomic
-def do_save_screening(request: HttpRequest, episode: Episode, signs: list[str], notes: str) -> Screening:
+def do_save_screening(
+    request: HttpRequest, episode: Episode, signs: list[str], notes: str, asked: list[str] | None = None
+) -> Screening:
+    """Stores the checklist: the signs present and every sign it asked about, present or not (by default the
+    whole checklist of the episode's region, as the screening page shows it)."""
+    if asked is None:
+        asked = [sign.id for _group, group_signs in engine.sign_groups(episode.region) for sign in group_signs]
     screening = Screening.objects.create(
-        episode=episode, signs=sorted(set(signs)), notes=notes, recorded_by=request_user(request)
+        episode=episode,
+        signs=sorted(set(signs)),
+        asked=sorted(set(asked) | set(signs)),
+        notes=notes,
+        recorded_by=request_user(request),
     )
     record(
         request,
@@ -155,31 +169,18 @@ def do_override_profile(request: HttpRequest, episode: Episode, profile: str, re
     return override
 
 
-@transaction.atomic
-def do_record_alarm_action(
-    request: HttpRequest, episode: Episode, *, red_flag: str, action_taken: str, referred_to: str, acted_at: dt.datetime
-) -> AlarmAction:
-    action = AlarmAction.objects.create(
-        episode=episode,
-        red_flag=red_flag,
-        action_taken=action_taken,
-        referred_to=referred_to,
-        acted_at=acted_at,
-        recorded_by=request_user(request),
-    )
-    record(request, AuditAction.UPDATE, action, patient_id=episode.patient_id, summary=f"action on {red_flag}")
-    return action
-
-
 def do_refresh_triage(request: HttpRequest, episode: Episode) -> TriageRecord:
-    """Runs the engine on the episode as recorded now and keeps its answer (called inside the writing action)."""
-    payload = triage_payload(episode, timezone.localdate())
-    result = engine.triage(payload).to_dict()
+    """Computes the episode's state as recorded now (called inside the writing action): stores every red flag the
+    engine raises anew, and keeps the engine's triage as history."""
+    state = state_of(episode)
+    store_new_flags(request, episode, state.new_flags)
+    payload = state.facts.triage_payload()
+    result = state.triage.to_dict()
     triage = TriageRecord.objects.create(
         episode=episode,
         payload=payload,
         result=result,
-        urgency=str(result["urgency"]),
+        urgency=str(state.urgency),
         profile=str(result.get("profile") or ""),
         recorded_by=request_user(request),
     )
@@ -188,3 +189,72 @@ def do_refresh_triage(request: HttpRequest, episode: Episode) -> TriageRecord:
         episode.next_evaluation_on = episode.started_on + dt.timedelta(weeks=weeks)
         episode.save(update_fields=["next_evaluation_on"])
     return triage
+
+
+def store_new_flags(
+    request: HttpRequest, episode: Episode, firings: Iterable[Firing], reference: str = ""
+) -> list[RedFlag]:
+    """Keeps each newly raised red flag (the engine decided which are new), each with its audit event."""
+    stored = []
+    for firing in firings:
+        flag = RedFlag.objects.create(
+            episode=episode,
+            rule_id=firing.rule_id,
+            origin=str(firing.origin),
+            urgency=str(firing.urgency),
+            signs=sorted(firing.signs),
+            raised_at=timezone.now(),
+            raised_by=request_user(request),
+            reference=reference,
+        )
+        record(
+            request,
+            AuditAction.CREATE,
+            flag,
+            patient_id=episode.patient_id,
+            summary=f"red flag raised: {firing.rule_id} ({firing.urgency}, {firing.origin})",
+        )
+        stored.append(flag)
+    return stored
+
+
+@transaction.atomic
+def do_record_flag_event(
+    request: HttpRequest, flag: RedFlag, *, kind: str, at: dt.datetime, note: str, counterpart: str = ""
+) -> RedFlagEvent:
+    """One step of the red flag's life cycle (action, assessment, withdrawal); the core checks that the step is
+    allowed now and that the note (and, for an assessment, who assessed) is there. A confirmed flag refers the
+    patient: the episode closes for rugpad care."""
+    flag = RedFlag.objects.select_for_update().get(pk=flag.pk)
+    event = FlagEvent(FlagEventKind(kind), at, note.strip(), counterpart.strip(), str(request_user(request)))
+    stage = engine.check_flag_event(flag_record(flag), event, timezone.now())
+    stored = RedFlagEvent.objects.create(
+        flag=flag,
+        kind=event.kind.value,
+        at=event.at,
+        note=event.note,
+        counterpart=event.counterpart,
+        recorded_by=request_user(request),
+    )
+    flag.stage = stage.value
+    flag.save(update_fields=["stage"])
+    record(
+        request,
+        AuditAction.UPDATE,
+        flag,
+        patient_id=flag.episode.patient_id,
+        summary=f"red flag {flag.rule_id}: {event.kind.value} → {stage.value}",
+    )
+    if stage is CoreFlagStage.CONFIRMED and flag.episode.status == EpisodeStatus.OPEN:
+        episode = flag.episode
+        episode.status = EpisodeStatus.CLOSED
+        episode.save(update_fields=["status"])
+        record(
+            request,
+            AuditAction.UPDATE,
+            episode,
+            patient_id=episode.patient_id,
+            summary=f"episode closed: referred ({flag.rule_id} confirmed)",
+        )
+    do_refresh_triage(request, flag.episode)
+    return stored

@@ -15,7 +15,7 @@ from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.rules import PROFILES
 from rugpad.core.triage import MAX_AGE, MAX_WEEKS
 from rugpad.core.vocab import Region
-from rugpad.web.care.models import REGION_CHOICES, AlarmAction, Examination, Intake, Patient
+from rugpad.web.care.models import REGION_CHOICES, Examination, FlagEventKind, Intake, Patient
 from rugpad.web.i18n import reader_lang
 
 
@@ -122,6 +122,10 @@ class ScreeningForm(forms.Form):
                 names.append(name)
             self.groups.append((group.get(lang), names))
 
+    def asked_signs(self) -> list[str]:
+        """Every sign the checklist put to the clinician: ticked or not, it was asked."""
+        return [name.removeprefix("sign_") for name in self.fields if name.startswith("sign_")]
+
     def selected_signs(self) -> list[str]:
         return [
             name.removeprefix("sign_")
@@ -181,15 +185,36 @@ class OverrideForm(forms.Form):
         self.fields["profile"].choices = [(p, p) for p in PROFILES[Region(region)]]  # type: ignore[attr-defined]
 
 
-class AlarmActionForm(forms.ModelForm[AlarmAction]):
-    class Meta:
-        model = AlarmAction
-        fields = ["red_flag", "action_taken", "referred_to", "acted_at"]
-        widgets = {
-            "red_flag": forms.HiddenInput(),
-            "action_taken": forms.Textarea(attrs={"rows": 2}),
-            "acted_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        }
+class FlagEventForm(forms.Form):
+    """One step of a red flag's life cycle. The core checks the order of steps and the required note."""
+
+    kind = forms.ChoiceField(label=_("What"), choices=FlagEventKind.choices, widget=forms.HiddenInput())
+    at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    counterpart = forms.CharField(label=_("To whom / by whom"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    COUNTERPART_LABELS = {
+        FlagEventKind.ACTION: _("Referred to or contacted (e.g. GP Jansen, huisartsenpost)"),
+        FlagEventKind.EXCLUDED: _("Assessed by (GP or specialist)"),
+        FlagEventKind.CONFIRMED: _("Assessed by (GP or specialist)"),
+        FlagEventKind.WITHDRAWN: _("To whom / by whom"),
+    }
+
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind is not None:
+            self.fields["kind"].initial = kind
+            self.fields["counterpart"].label = self.COUNTERPART_LABELS[FlagEventKind(kind)]
+        self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        assessment = data.get("kind") in (FlagEventKind.EXCLUDED, FlagEventKind.CONFIRMED)
+        if assessment and not str(data.get("counterpart") or "").strip():
+            self.add_error("counterpart", _("Name the GP or specialist who assessed it."))
+        return data
 
 
 class SearchForm(forms.Form):

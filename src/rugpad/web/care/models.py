@@ -128,6 +128,7 @@ class Screening(Recorded):
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="screenings")
     signs = models.JSONField(default=list)
+    asked = models.JSONField(default=list, help_text="The signs the checklist asked about (present or not).")
     notes = models.TextField(_("notes"), blank=True)
 
 
@@ -181,6 +182,10 @@ class Examination(Recorded):
     def signs(self) -> set[str]:
         return {sign for field, sign in self.SIGN_OF_FIELD.items() if getattr(self, field) == TestResult.POSITIVE}
 
+    def tested_signs(self) -> set[str]:
+        """The signs this examination looked for, positive or negative (a test left empty was not done)."""
+        return {sign for field, sign in self.SIGN_OF_FIELD.items() if getattr(self, field)}
+
 
 class ResponseStatus(models.TextChoices):
     REQUESTED = "requested", _("Sent to the patient")
@@ -225,11 +230,58 @@ class ProfileOverride(Recorded):
     reason = models.TextField(_("reason"))
 
 
-class AlarmAction(Recorded):
-    """What was done about a red flag: the referral made, to whom and when."""
+class FlagStage(models.TextChoices):
+    RAISED = "raised", _("raised – no action yet")
+    ACTED = "acted", _("action taken – awaiting the doctor's assessment")
+    EXCLUDED = "excluded", _("excluded by a doctor")
+    CONFIRMED = "confirmed", _("confirmed by a doctor – referred")
+    WITHDRAWN = "withdrawn", _("withdrawn – raised in error")
 
-    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="alarm_actions")
-    red_flag = models.CharField(_("red flag"), max_length=60)
-    action_taken = models.TextField(_("action taken"))
-    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
-    acted_at = models.DateTimeField(_("when"))
+
+class FlagOrigin(models.TextChoices):
+    RECORD = "record", _("screening or examination")
+    DIARY = "diary", _("the patient's diary")
+    MESSAGE = "message", _("a message")
+
+
+class FlagEventKind(models.TextChoices):
+    ACTION = "action", _("Action taken")
+    EXCLUDED = "excluded", _("Excluded by the GP or specialist")
+    CONFIRMED = "confirmed", _("Confirmed by the GP or specialist")
+    WITHDRAWN = "withdrawn", _("Raised in error")
+
+
+class RedFlag(models.Model):
+    """One red flag of an episode, raised by a rule of the engine, with its life cycle (`core/flags.py`).
+
+    `stage` is the core's reading of the events, stored so that lists (the dashboard) can filter on it; only the
+    `do_*` actions change it, in the same transaction as the event."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="red_flags")
+    rule_id = models.CharField(max_length=60)
+    origin = models.CharField(max_length=10, choices=FlagOrigin.choices)
+    urgency = models.CharField(max_length=20)
+    signs = models.JSONField(default=list)
+    stage = models.CharField(max_length=10, choices=FlagStage.choices, default=FlagStage.RAISED)
+    raised_at = models.DateTimeField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reference = models.CharField(max_length=40, blank=True, help_text="e.g. diary:12 for the entry that raised it")
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        indexes = [models.Index(fields=["stage", "episode"])]
+
+
+class RedFlagEvent(models.Model):
+    """A step of a red flag's life cycle: an action, the doctor's assessment, or a withdrawal; never changed."""
+
+    flag = models.ForeignKey(RedFlag, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what"), max_length=10, choices=FlagEventKind.choices)
+    at = models.DateTimeField(_("when"))
+    note = models.TextField(_("note"))
+    counterpart = models.CharField(_("to whom / by whom"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

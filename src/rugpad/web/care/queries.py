@@ -3,57 +3,74 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from rugpad import engine
+from rugpad.core.episode import EpisodeState, FlagView
+from rugpad.core.vocab import Urgency
 from rugpad.web.care.access import patients_visible_to
-from rugpad.web.care.forms import AlarmActionForm, OverrideForm
+from rugpad.web.care.clinical import state_of
+from rugpad.web.care.forms import FlagEventForm, OverrideForm
 from rugpad.web.care.models import (
-    AlarmAction,
     Episode,
     EpisodeStatus,
+    FlagEventKind,
+    FlagStage,
     InstrumentResponse,
     Patient,
+    RedFlag,
     ResponseStatus,
     TriageRecord,
 )
 from rugpad.web.i18n import reader_lang
 from rugpad.web.practice.models import User
 
-ALARM_URGENCIES = ("emergency", "urgent", "soon")
+OPEN_STAGES = (FlagStage.RAISED, FlagStage.ACTED)
 STRENGTH_ORDER = ("do", "consider", "do_not")
 REVIEW_HORIZON_DAYS = 7
 
 
 def _with_latest_triage(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     latest = TriageRecord.objects.filter(episode=OuterRef("pk")).order_by("-recorded_at", "-id")
-    return episodes.annotate(
-        urgency=Subquery(latest.values("urgency")[:1]),
-        profile=Subquery(latest.values("profile")[:1]),
-        acted_on=Exists(AlarmAction.objects.filter(episode=OuterRef("pk"))),
+    return episodes.annotate(profile=Subquery(latest.values("profile")[:1]))
+
+
+def open_red_flags(clinician: User) -> list[RedFlag]:
+    """Every open red flag (no doctor's assessment yet) in the practice's open episodes — so none waits for an
+    absent colleague —, most urgent first, then those nobody has acted on, then the oldest."""
+    flags = list(
+        RedFlag.objects.filter(
+            stage__in=OPEN_STAGES,
+            episode__status=EpisodeStatus.OPEN,
+            episode__patient__practice_id=clinician.practice_id or 0,
+        ).select_related("episode__patient")
     )
+    flags.sort(key=lambda f: (Urgency(f.urgency).rank, f.stage != FlagStage.RAISED, f.raised_at))
+    return flags
 
 
 def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
-    """The clinician's caseload: open alarms first, then who is due for re-evaluation, then the rest."""
+    """The clinician's caseload: open red flags first, then who is due for re-evaluation, then the rest."""
     open_episodes = _with_latest_triage(
         Episode.objects.filter(
             patient__in=patients_visible_to(clinician), patient__clinician=clinician, status=EpisodeStatus.OPEN
         ).select_related("patient")
     )
-    episodes: list[Any] = list(open_episodes)  # annotated with urgency, profile and acted_on
-    alarms = [e for e in episodes if e.urgency in ALARM_URGENCIES and not e.acted_on]
-    alarms.sort(key=lambda e: ALARM_URGENCIES.index(e.urgency))
+    episodes: list[Any] = list(open_episodes)  # annotated with the profile
+    flags = open_red_flags(clinician)
+    flagged = {flag.episode_id for flag in flags}
     horizon = today + dt.timedelta(days=REVIEW_HORIZON_DAYS)
     due = [
-        e for e in episodes if e not in alarms and e.next_evaluation_on is not None and e.next_evaluation_on <= horizon
+        e
+        for e in episodes
+        if e.pk not in flagged and e.next_evaluation_on is not None and e.next_evaluation_on <= horizon
     ]
     due.sort(key=lambda e: e.next_evaluation_on)
-    rest = [e for e in episodes if e not in alarms and e not in due]
-    return {"alarms": alarms, "due": due, "caseload": rest, "today": today}
+    rest = [e for e in episodes if e.pk not in flagged and e not in due]
+    return {"alarms": flags, "due": due, "caseload": rest, "today": today}
 
 
 def search_patients(clinician: User, criteria: dict[str, Any]) -> QuerySet[Patient]:
@@ -65,13 +82,11 @@ def search_patients(clinician: User, criteria: dict[str, Any]) -> QuerySet[Patie
     return patients.order_by("last_name", "first_name")[:100]
 
 
-def triage_view(triage: TriageRecord | None) -> dict[str, Any] | None:
-    """The stored triage, in the reader's language: the engine re-renders it from the stored inputs."""
-    if triage is None:
-        return None
+def triage_view(state: EpisodeState, record: TriageRecord | None) -> dict[str, Any]:
+    """The state's triage in the reader's language, with each rule's explanation."""
     lang = reader_lang()
-    result: dict[str, Any] = engine.triage(triage.payload).to_dict(lang)
-    rule_ids = [item["id"] for key in ("red_flags", "recommendations", "manipulation_rules") for item in result[key]]
+    result: dict[str, Any] = state.triage.to_dict(lang)
+    rule_ids = [item["id"] for key in ("recommendations", "manipulation_rules") for item in result[key]]
     if result.get("profile_rule"):
         rule_ids.append(result["profile_rule"])
     explanations = {rule_id: engine.explain(rule_id).to_dict(lang) for rule_id in rule_ids}
@@ -79,32 +94,69 @@ def triage_view(triage: TriageRecord | None) -> dict[str, Any] | None:
         (strength, [r for r in result["recommendations"] if r["strength"] == strength]) for strength in STRENGTH_ORDER
     ]
     return {
-        "record": triage,
+        "record": record,
         "result": result,
         "explanations": explanations,
         "recommendations": [(strength, recs) for strength, recs in by_strength if recs],
     }
 
 
+@dataclass(frozen=True, slots=True)
+class FlagRow:
+    """One red flag as the episode page shows it: the state's view, the stored flag with its history, texts in the
+    reader's language, the rule's explanation and the forms for its next steps."""
+
+    view: FlagView
+    stored: RedFlag | None
+    name: str
+    action: str
+    explanation: dict[str, Any] | None
+    forms: dict[str, FlagEventForm]
+
+
 def episode_overview(episode: Episode) -> dict[str, Any]:
+    """Everything the episode page shows, read from the episode's one clinical state."""
+    lang = reader_lang()
+    state = state_of(episode)
     triage = episode.latest("triages")
+    stored = {str(flag.pk): flag for flag in episode.red_flags.prefetch_related("events__recorded_by")}
+    flags = [
+        FlagRow(
+            view=view,
+            stored=stored.get(view.record.key) if view.record else None,
+            name=view.name.get(lang),
+            action=view.action.get(lang),
+            explanation=engine.explain(view.rule_id).to_dict(lang) if view.source else None,
+            forms={
+                kind: FlagEventForm(kind=kind, auto_id=f"flag{view.record.key}-{kind}-%s")
+                for kind in FlagEventKind.values
+            }
+            if view.is_open and view.record
+            else {},
+        )
+        for view in state.flags
+    ]
     return {
         "episode": episode,
         "patient": episode.patient,
+        "state": state,
+        "flags": flags,
+        "open_flags": [f for f in flags if f.view.is_open],
+        "closed_flags": [f for f in flags if not f.view.is_open],
         "intake": episode.latest("intakes"),
         "screening": episode.latest("screenings"),
         "examination": episode.latest("examinations"),
-        "triage": triage_view(triage),
+        "triage": triage_view(state, triage),
+        "gate_reasons": [reason.get(lang) for reason in state.gate.reasons],
         "responses": episode.responses.all(),
         "overrides": episode.overrides.order_by("-recorded_at"),
-        "alarm_actions": episode.alarm_actions.order_by("-acted_at"),
         "instruments": [d for d in engine.instruments().values() if episode.region in d.regions],
         "override_form": OverrideForm(region=episode.region),
-        "alarm_form": AlarmActionForm(initial={"acted_at": timezone.localtime()}),
     }
 
 
 def pending_questionnaires(patient: Patient) -> QuerySet[InstrumentResponse]:
-    return InstrumentResponse.objects.filter(episode__patient=patient, status=ResponseStatus.REQUESTED).order_by(
-        "requested_at"
-    )
+    """Questionnaires sent to the patient and not yet filled in, of open episodes only (a closed one asks nothing)."""
+    return InstrumentResponse.objects.filter(
+        episode__patient=patient, episode__status=EpisodeStatus.OPEN, status=ResponseStatus.REQUESTED
+    ).order_by("requested_at")

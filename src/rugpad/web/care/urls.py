@@ -18,7 +18,7 @@ urlpatterns = [
         name="episode_request_instrument",
     ),
     path("episodes/<int:episode_id>/override/", views.episode_override, name="episode_override"),
-    path("episodes/<int:episode_id>/alarm-action/", views.episode_alarm_action, name="episode_alarm_action"),
+    path("red-flags/<int:flag_id>/event/", views.red_flag_event, name="red_flag_event"),
     path("me/", views.patient_home, name="patient_home"),
     path("me/questionnaires/<int:response_id>/", views.patient_questionnaire, name="patient_questionnaire"),
 ]

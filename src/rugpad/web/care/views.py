@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rugpad import engine
@@ -22,13 +23,14 @@ from rugpad.web.care.access import (
     access_episode,
     access_own_patient,
     access_patient,
+    access_red_flag,
     access_response,
     require_clinician,
 )
 from rugpad.web.care.forms import (
-    AlarmActionForm,
     EpisodeForm,
     ExaminationForm,
+    FlagEventForm,
     InstrumentForm,
     IntakeForm,
     OverrideForm,
@@ -131,7 +133,9 @@ def episode_screening(request: HttpRequest, episode_id: int) -> HttpResponse:
     initial = {f"sign_{s}": True for s in getattr(latest, "signs", [])} | {"notes": getattr(latest, "notes", "")}
     form = ScreeningForm(request.POST or None, initial=initial, region=episode.region)
     if request.method == "POST" and form.is_valid():
-        actions.do_save_screening(request, episode, form.selected_signs(), form.cleaned_data["notes"])
+        actions.do_save_screening(
+            request, episode, form.selected_signs(), form.cleaned_data["notes"], form.asked_signs()
+        )
         messages.success(request, _("Red-flag screening saved."))
         return redirect("episode_detail", episode.pk)
     return render(request, "care/screening_form.html", {"episode": episode, "form": form})
@@ -201,17 +205,32 @@ def episode_override(request: HttpRequest, episode_id: int) -> HttpResponse:
     return render(request, "care/episode_detail.html", context, status=400)
 
 
+_FLAG_EVENT_REFUSED = {
+    "event": gettext_lazy(
+        "Not possible at this stage: record the action taken before the doctor's assessment; a closed red flag "
+        "stays closed (a new sign raises a new flag)."
+    ),
+    "at": gettext_lazy("The time cannot be in the future or before the red flag was raised."),
+}
+
+
 @login_required
 @require_POST
-def episode_alarm_action(request: HttpRequest, episode_id: int) -> HttpResponse:
+def red_flag_event(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """Records one step of a red flag's life cycle: an action, the doctor's assessment, or a withdrawal."""
     require_clinician(request)
-    episode = access_episode(request, episode_id)
-    form = AlarmActionForm(request.POST)
+    flag = access_red_flag(request, flag_id)
+    episode = flag.episode
+    form = FlagEventForm(request.POST, kind=request.POST.get("kind") or None)
     if form.is_valid():
-        actions.do_record_alarm_action(request, episode, **form.cleaned_data)
-        messages.success(request, _("Action recorded."))
-        return redirect("episode_detail", episode.pk)
-    context = queries.episode_overview(episode) | {"alarm_form": form}
+        try:
+            actions.do_record_flag_event(request, flag, **form.cleaned_data)
+        except InvalidInput as error:
+            form.add_error(None, _FLAG_EVENT_REFUSED.get(error.field, error.problem))
+        else:
+            messages.success(request, _("Saved in the red flag's history."))
+            return redirect("episode_detail", episode.pk)
+    context = queries.episode_overview(episode) | {"failed_form": form, "failed_flag": flag.pk}
     return render(request, "care/episode_detail.html", context, status=400)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.actions import do_request_response
+from rugpad.web.care.clinical import state_of
 from rugpad.web.care.models import Episode, EpisodeStatus, InstrumentResponse
 from rugpad.web.outcomes import clinical
 from rugpad.web.outcomes.models import ConsentDecision, EducationAssignment, GpReport, ReportConsent
@@ -50,7 +51,10 @@ def do_request_due(request: HttpRequest, episode: Episode, today: dt.date) -> li
 
 @transaction.atomic
 def do_assign_education(request: HttpRequest, episode: Episode) -> list[EducationAssignment]:
-    """Gives the patient the modules the pathway picks for their profile (modules already given stay)."""
+    """Gives the patient the modules the pathway picks for their profile (modules already given stay); nothing
+    for a closed episode."""
+    if episode.status != EpisodeStatus.OPEN:
+        return []
     have = set(episode.education.values_list("module_id", flat=True))
     created = []
     for order, module in enumerate(clinical.education_for(episode)):
@@ -110,7 +114,15 @@ def has_consent(episode: Episode) -> bool:
 
 @transaction.atomic
 def do_generate_report(
-    request: HttpRequest, episode: Episode, *, kind: str, treatment: str, advice: str, today: dt.date, lang: str = "nl"
+    request: HttpRequest,
+    episode: Episode,
+    *,
+    kind: str,
+    treatment: str,
+    advice: str,
+    today: dt.date,
+    lang: str = "nl",
+    closing_reason: str = "",
 ) -> GpReport:
     """Drafts and keeps a report (allowed without consent: only sending needs it)."""
     content = build_content(
@@ -121,6 +133,7 @@ def do_generate_report(
         treatment=treatment,
         advice=advice,
         lang=lang,
+        closing_reason=closing_reason,
     )
     report = GpReport.objects.create(
         episode=episode,
@@ -148,15 +161,32 @@ def do_export_report(request: HttpRequest, report: GpReport) -> GpReport:
 
 @transaction.atomic
 def do_discharge(
-    request: HttpRequest, episode: Episode, *, treatment: str, advice: str, today: dt.date, lang: str = "nl"
+    request: HttpRequest,
+    episode: Episode,
+    *,
+    treatment: str,
+    advice: str,
+    today: dt.date,
+    lang: str = "nl",
+    reason: str = "",
 ) -> GpReport:
-    """Closes the episode with a final evaluation, kept as the discharge report."""
+    """Closes the episode with a final evaluation, kept as the discharge report. Needs the end measurement or a
+    recorded reason why there is none (the episode state's rule); InvalidInput names `reason` otherwise."""
     episode = _locked(episode)
+    state_of(episode, today).check_discharge(reason)
     report = do_generate_report(
-        request, episode, kind="discharge", treatment=treatment, advice=advice, today=today, lang=lang
+        request,
+        episode,
+        kind="discharge",
+        treatment=treatment,
+        advice=advice,
+        today=today,
+        lang=lang,
+        closing_reason=reason.strip(),
     )
     episode.status = EpisodeStatus.CLOSED
     episode.next_evaluation_on = None
     episode.save(update_fields=["status", "next_evaluation_on"])
-    record(request, AuditAction.UPDATE, episode, patient_id=episode.patient_id, summary="episode closed (discharge)")
+    summary = "episode closed (discharge)" + (" without end measurement: reason recorded" if reason.strip() else "")
+    record(request, AuditAction.UPDATE, episode, patient_id=episode.patient_id, summary=summary)
     return report

@@ -1,44 +1,30 @@
-"""Stored records → the core's schedule, evaluation and education rules. No clinical rule lives here: this module
-gathers the episode's case and measurements and hands them to `rugpad.core` with the packaged content.
-
-A moment counts as done when each of its instruments has a completed response for it: one stored with that
-`moment` key, or one without a key (filled in by the clinician) completed within the moment's window.
-
-Two clocks: the measurement schedule counts from the start of treatment (`started_on`); the decision rules count the
-guideline's weeks (NHG 3-4 / 6-8 weeks, KNGF neck 6 weeks) from the onset of the complaint (`onset_on`), falling
-back to the start of treatment when the onset is not known.
+"""The outcomes pages' view of the episode's one clinical state (`rugpad.core.episode`, via `care.clinical.state_of`).
+No rule lives here: measurement moments, their states, change from baseline, the decision and its clock are the
+state's; this module adds what only storage knows (the stored questionnaires of a moment, the chart series).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from rugpad.content.education import load_education
-from rugpad.content.evaluation import load_change_rules, load_decision_rules, load_global_rating, load_schedule
-from rugpad.core.education import EducationModule, modules_for
-from rugpad.core.evaluation import Change, Decision, GlobalEffect, change, decide, global_effect
-from rugpad.core.schedule import Moment, measurement_moments
+from rugpad import engine
+from rugpad.core.education import EducationModule
+from rugpad.core.episode import EpisodeState, MomentStatus
+from rugpad.core.evaluation import Change, Decision, GlobalEffect
+from rugpad.core.schedule import Moment
 from rugpad.core.vocab import Region
-from rugpad.web.care.models import Episode, InstrumentResponse, ResponseStatus, TriageRecord
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    region: Region
-    profile: str | None
-    radicular: bool
-    red_flag_now: bool
+from rugpad.web.care.clinical import state_of
+from rugpad.web.care.models import Episode, InstrumentResponse, ResponseStatus
 
 
 @dataclass(frozen=True, slots=True)
 class MomentState:
     moment: Moment
     state: str
-    """done | due | overdue | upcoming."""
+    """done | due | overdue | upcoming | missed (not measured before the episode closed)."""
     responses: tuple[InstrumentResponse, ...]
 
 
@@ -51,14 +37,14 @@ class Series:
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     changes: tuple[Change, ...]
-    decision: Decision
+    decision: Decision | None
+    """None once the episode is closed: nothing is left to decide."""
     weeks: float
-    """Weeks since `clock_start`: the onset of the complaint, or the start of treatment when it is unknown."""
     gpe: GlobalEffect | None
     series: tuple[Series, ...]
     clock_field: str = "started_on"
-    """Which date the decision's weeks count from: "onset_on" or "started_on"."""
     clock_start: dt.date | None = None
+    closed: bool = False
 
     @property
     def clock_label(self) -> str:
@@ -66,137 +52,68 @@ class Evaluation:
         return str(_("complaint started on") if self.clock_field == "onset_on" else _("first contact"))
 
 
-def decision_clock(episode: Episode) -> tuple[str, dt.date]:
-    """The guidelines count their weeks from the onset of the complaint; without an onset, from the first contact."""
-    if episode.onset_on is not None:
-        return "onset_on", episode.onset_on
-    return "started_on", episode.started_on
-
-
-def case_of(episode: Episode) -> Case:
-    """Region, profile (the clinician's override already counts in the stored triage) and radicular status."""
-    triage = episode.latest("triages")
-    result: dict[str, Any] = triage.result if isinstance(triage, TriageRecord) else {}
-    profile = result.get("profile")
-    return Case(
-        region=Region(episode.region),
-        profile=str(profile) if profile else None,
-        radicular=bool(result.get("radicular")),
-        red_flag_now=result.get("urgency", "none") != "none",
-    )
-
-
-def moments_of(episode: Episode) -> tuple[Moment, ...]:
-    case = case_of(episode)
-    return measurement_moments(load_schedule(), case.region, case.profile, case.radicular, episode.started_on)
-
-
-def _completed(episode: Episode) -> list[InstrumentResponse]:
-    return list(
-        episode.responses.filter(status=ResponseStatus.COMPLETED, completed_at__isnull=False).order_by(
-            "completed_at", "id"
-        )
-    )
-
-
-def _counts_for(response: InstrumentResponse, moment: Moment) -> bool:
-    if response.moment:
-        return response.moment == moment.key
-    day = response.completed_at.date() if response.completed_at else None
-    return day is not None and moment.due <= day <= moment.window_end
-
-
-def schedule_states(episode: Episode, today: dt.date) -> tuple[MomentState, ...]:
-    """Every moment of the episode with its state on `today`."""
+def schedule_states(episode: Episode, today: dt.date, state: EpisodeState | None = None) -> tuple[MomentState, ...]:
+    """Every moment of the episode with its state on `today`, and the questionnaires sent for it."""
+    state = state or state_of(episode, today)
     responses = list(episode.responses.all())
-    completed = [r for r in responses if r.status == ResponseStatus.COMPLETED]
-    states = []
-    for moment in moments_of(episode):
-        done = all(
-            any(r.instrument == code and _counts_for(r, moment) for r in completed) for code in moment.instruments
-        )
-        if done:
-            state = "done"
-        elif moment.due > today:
-            state = "upcoming"
-        else:
-            state = "overdue" if moment.overdue(today) else "due"
-        mine = tuple(r for r in responses if r.moment == moment.key)
-        states.append(MomentState(moment, state, mine))
-    return tuple(states)
+    return tuple(
+        MomentState(item.moment, str(item.status), tuple(r for r in responses if r.moment == item.moment.key))
+        for item in state.moments
+    )
 
 
 def missing_requests(episode: Episode, today: dt.date) -> list[tuple[str, str]]:
-    """(moment key, instrument) pairs that are due and have neither a response nor an open request yet."""
-    states = schedule_states(episode, today)
-    existing = {(r.moment, r.instrument) for r in episode.responses.all()}
-    completed = [r for r in episode.responses.all() if r.status == ResponseStatus.COMPLETED]
+    """(moment key, instrument) pairs that are due, not measured, and not yet sent to the patient."""
+    state = state_of(episode, today)
+    if state.closed:
+        return []
+    sent = {(r.moment, r.instrument) for r in episode.responses.all()}
     wanted = []
-    for item in states:
-        if item.state not in ("due", "overdue"):
+    for item in state.moments:
+        if item.status not in (MomentStatus.DUE, MomentStatus.OVERDUE):
             continue
-        for code in item.moment.instruments:
-            if (item.moment.key, code) in existing or any(
-                r.instrument == code and _counts_for(r, item.moment) for r in completed
-            ):
-                continue
-            wanted.append((item.moment.key, code))
+        done = {m.instrument for m in state.facts.measurements if engine.measurement_counts_for(m, item.moment)}
+        wanted += [
+            (item.moment.key, code)
+            for code in item.moment.instruments
+            if code not in done and (item.moment.key, code) not in sent
+        ]
     return wanted
 
 
 def next_evaluation(episode: Episode, today: dt.date) -> dt.date | None:
-    """The due date of the first moment after the intake that is not done (None when all are done)."""
-    for item in schedule_states(episode, today):
-        if item.state != "done" and item.moment.key != "intake":
-            return item.moment.due
-    return None
+    """The due date of the first moment after the intake that is not done (None when all are, or it is closed)."""
+    state = state_of(episode, today)
+    if state.closed:
+        return None
+    return next(
+        (m.moment.due for m in state.moments if m.status is not MomentStatus.DONE and m.moment.key != "intake"), None
+    )
 
 
 def series_of(episode: Episode) -> tuple[Series, ...]:
     by_code: dict[str, list[tuple[dt.date, float]]] = {}
-    for response in _completed(episode):
+    completed = episode.responses.filter(status=ResponseStatus.COMPLETED, completed_at__isnull=False)
+    for response in completed.order_by("completed_at", "id"):
         if response.score is not None and response.completed_at is not None:
             by_code.setdefault(response.instrument, []).append((response.completed_at.date(), response.score))
     return tuple(Series(code, tuple(points)) for code, points in by_code.items())
 
 
-def evaluate(episode: Episode, today: dt.date) -> Evaluation:
-    """Per instrument with an MCID rule: baseline (first) to latest; the decision rule; GPE when present."""
-    rules = load_change_rules()
-    series = series_of(episode)
-    changes = []
-    for item in series:
-        rule = rules.get(item.instrument)
-        if rule is None:
-            continue
-        baseline = item.points[0][1]
-        follow_up = item.points[-1][1] if len(item.points) > 1 else None
-        changes.append(change(rule, baseline, follow_up))
-    case = case_of(episode)
-    clock_field, clock_start = decision_clock(episode)
-    weeks = round(max((today - clock_start).days, 0) / 7, 1)
-    required = dict.fromkeys(
-        code for moment in moments_of(episode) if moment.key != "intake" for code in moment.instruments if code in rules
-    )
-    decision = decide(
-        load_decision_rules(),
-        case.region,
-        case.profile,
-        case.radicular,
-        weeks,
-        changes,
-        case.red_flag_now,
-        required=[rules[code] for code in required],
-    )
-    gpe_points = next((s.points for s in series if s.instrument == load_global_rating().instrument), ())
-    gpe = global_effect(load_global_rating(), int(gpe_points[-1][1])) if gpe_points else None
-    return Evaluation(tuple(changes), decision, weeks, gpe, series, clock_field, clock_start)
+def evaluate(episode: Episode, today: dt.date, state: EpisodeState | None = None) -> Evaluation:
+    """The state's evaluation: change per instrument, the decision (none once closed), GPE, and the chart series."""
+    state = state or state_of(episode, today)
+    clock_start = episode.onset_on if state.clock_from == "onset_on" else episode.started_on
+    return Evaluation(
+        state.changes, state.decision, state.weeks, state.gpe, series_of(episode), state.clock_from, clock_start,
+        state.closed,
+    )  # fmt: skip
 
 
 def education_for(episode: Episode) -> tuple[EducationModule, ...]:
-    case = case_of(episode)
-    return modules_for(load_education(), case.region, case.profile, case.radicular)
+    state = state_of(episode)
+    return engine.education_for(Region(episode.region), state.triage.profile, bool(state.triage.radicular))
 
 
 def education_module(module_id: str) -> EducationModule | None:
-    return load_education().get(module_id)
+    return engine.education_library().get(module_id)

@@ -32,6 +32,13 @@ class ReportForm(forms.Form):
 
 
 class DischargeForm(ReportForm):
+    reason = forms.CharField(
+        label=_("reason for closing without an end measurement"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only needed when the end measurement is not done, e.g. the patient stopped coming."),
+    )
     confirm = forms.BooleanField(
         label=_("Close this episode now; the final evaluation is kept in the discharge report."), required=True
     )

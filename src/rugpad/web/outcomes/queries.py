@@ -105,7 +105,7 @@ def evaluation_page(episode: Episode, today: dt.date) -> dict[str, Any]:
         "states": clinical.schedule_states(episode, today),
         "evaluation": evaluation,
         "changes": changes,
-        "decision_reason": evaluation.decision.reason.get(reader_lang().value),
+        "decision_reason": evaluation.decision.reason.get(reader_lang().value) if evaluation.decision else "",
         "charts": charts_for(episode, today),
         "education": education_status(episode),
         "reports": episode.gp_reports.all(),

@@ -13,13 +13,15 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from rugpad import engine
-from rugpad.core.vocab import Region
-from rugpad.web.care.models import Episode, Examination, Intake, Screening, TestResult, TriageRecord
+from rugpad.core.episode import EpisodeState
+from rugpad.core.flags import FlagEventKind, FlagStage
+from rugpad.web.care.clinical import state_of
+from rugpad.web.care.models import Episode, Examination, Intake, TestResult
 from rugpad.web.care.templatetags.clinical import vocab
 from rugpad.web.outcomes.clinical import Evaluation, evaluate
 from rugpad.web.practice.models import User
@@ -64,19 +66,63 @@ def _findings(intake: Intake | None, examination: Examination | None) -> dict[st
     return _section(_("Findings"), paragraphs, items)
 
 
-def _red_flags(episode: Episode, screening: Screening | None, result: dict[str, Any], lang: str) -> dict[str, Any]:
-    if screening is None:
-        return _section(_("Red flags"), [_("No red-flag screening was recorded.")])
-    found = {flag["id"] for flag in result.get("red_flags", [])}
-    flags = engine.rulebook().for_region(Region(episode.region)).red_flags
-    negative = [flag.name.get(lang) for flag in flags if flag.id not in found]
-    positive = [flag.name.get(lang) for flag in flags if flag.id in found]
+def _red_flags(state: EpisodeState, lang: str) -> dict[str, Any]:
+    """Per group of the checklist: what the screening and examination asked and found, what they asked and did not
+    find, and what nobody asked; then every red flag with its history. Only what was asked is called absent."""
+    screening = state.facts.screening
+    asked = (screening.asked if screening else frozenset()) | state.facts.examination_asked
+    present = state.facts.recorded_signs & asked
     paragraphs = [
-        _("Screened on %(date)s; not found:") % {"date": f"{screening.recorded_at:%d-%m-%Y}"},
+        _("No red-flag screening was recorded.")
+        if screening is None
+        else _("Screened on %(date)s.") % {"date": f"{screening.on:%d-%m-%Y}"}
     ]
-    if positive:
-        paragraphs.insert(0, _("Present: %(flags)s.") % {"flags": ", ".join(positive)})
-    return _section(_("Red flags"), paragraphs, negative)
+    items = []
+    for heading, signs in engine.sign_groups(state.facts.region):
+        found = [sign.label.get(lang) for sign in signs if sign.id in present]
+        absent = [sign.label.get(lang) for sign in signs if sign.id in asked and sign.id not in present]
+        not_asked = [sign.label.get(lang) for sign in signs if sign.id not in asked]
+        parts = []
+        if found:
+            parts.append(_("present: %(signs)s") % {"signs": "; ".join(found)})
+        if absent:
+            parts.append(_("asked, absent: %(signs)s") % {"signs": "; ".join(absent)})
+        if not_asked:
+            parts.append(_("not asked: %(signs)s") % {"signs": "; ".join(not_asked)})
+        items.append(f"{heading.get(lang)} – " + " · ".join(parts))
+    for flag in state.flags:
+        history = [
+            f"{timezone.localtime(event.at):%d-%m-%Y} {FLAG_EVENT_WORDS[event.kind]()}"
+            + (f" ({event.counterpart})" if event.counterpart else "")
+            for event in (flag.record.events if flag.record else ())
+        ]
+        raised = timezone.localtime(flag.record.raised_at).date() if flag.record else state.facts.today
+        items.append(
+            _("Red flag %(name)s (%(urgency)s), raised %(date)s: %(stage)s")
+            % {
+                "name": flag.name.get(lang),
+                "urgency": vocab(str(flag.urgency)),
+                "date": f"{raised:%d-%m-%Y}",
+                "stage": FLAG_STAGE_WORDS[flag.stage](),
+            }
+            + ("; " + "; ".join(history) if history else "")
+        )
+    return _section(_("Red flags"), paragraphs, items)
+
+
+FLAG_STAGE_WORDS = {
+    FlagStage.RAISED: lambda: _("no action recorded yet"),
+    FlagStage.ACTED: lambda: _("action taken, awaiting the doctor's assessment"),
+    FlagStage.EXCLUDED: lambda: _("excluded by a doctor"),
+    FlagStage.CONFIRMED: lambda: _("confirmed by a doctor, referred"),
+    FlagStage.WITHDRAWN: lambda: _("withdrawn, raised in error"),
+}
+FLAG_EVENT_WORDS = {
+    FlagEventKind.ACTION: lambda: _("action"),
+    FlagEventKind.EXCLUDED: lambda: _("excluded"),
+    FlagEventKind.CONFIRMED: lambda: _("confirmed"),
+    FlagEventKind.WITHDRAWN: lambda: _("withdrawn"),
+}
 
 
 def _risk(result: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +138,7 @@ def _risk(result: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def _outcomes(evaluation: Evaluation, lang: str) -> dict[str, Any]:
+def _outcomes(evaluation: Evaluation, lang: str, closing_reason: str = "") -> dict[str, Any]:
     rules = engine.change_rules()
     items = []
     for item in evaluation.changes:
@@ -109,24 +155,34 @@ def _outcomes(evaluation: Evaluation, lang: str) -> dict[str, Any]:
     if not items:
         paragraphs.append(_("No questionnaires were completed."))
     decision = evaluation.decision
-    paragraphs.append(
-        (
-            _("Evaluation %(weeks)s weeks after the complaint started: %(reason)s (rule %(rule)s; source: %(source)s)")
-            if evaluation.clock_field == "onset_on"
-            else _("Evaluation %(weeks)s weeks after the first contact: %(reason)s (rule %(rule)s; source: %(source)s)")
+    if decision is not None:  # the outcome in words for the GP; the therapist's to-do (e.g. "measure") stays out
+        paragraphs.append(
+            (
+                _("Evaluation %(weeks)s weeks after the complaint started: %(outcome)s; decision: %(action)s.")
+                if evaluation.clock_field == "onset_on"
+                else _("Evaluation %(weeks)s weeks after the first contact: %(outcome)s; decision: %(action)s.")
+            )
+            % {
+                "weeks": f"{evaluation.weeks:g}",
+                "outcome": vocab(str(decision.outcome)),
+                "action": vocab(str(decision.action)),
+            }
         )
-        % {
-            "weeks": f"{evaluation.weeks:g}",
-            "reason": decision.reason.get(lang),
-            "rule": decision.rule_id,
-            "source": _source(decision.source_id),
-        }
-    )
+    if closing_reason:
+        paragraphs.append(_("Closed without an end measurement: %(reason)s") % {"reason": closing_reason})
     return _section(_("Outcomes from baseline to now"), paragraphs, items)
 
 
 def build_content(
-    episode: Episode, *, kind: str, author: User, today: dt.date, treatment: str, advice: str, lang: str = "nl"
+    episode: Episode,
+    *,
+    kind: str,
+    author: User,
+    today: dt.date,
+    treatment: str,
+    advice: str,
+    lang: str = "nl",
+    closing_reason: str = "",
 ) -> dict[str, Any]:
     """The report's content, in `lang`; reads only what the caller may already see."""
     with translation.override(lang):
@@ -135,11 +191,9 @@ def build_content(
         intake = intake if isinstance(intake, Intake) else None
         examination = episode.latest("examinations")
         examination = examination if isinstance(examination, Examination) else None
-        screening = episode.latest("screenings")
-        screening = screening if isinstance(screening, Screening) else None
-        triage = episode.latest("triages")
-        result = engine.triage(triage.payload).to_dict(lang) if isinstance(triage, TriageRecord) else {}  # type: ignore[arg-type]
-        evaluation = evaluate(episode, today)
+        state = state_of(episode, today)
+        result = state.triage.to_dict(lang)  # type: ignore[arg-type]
+        evaluation = evaluate(episode, today, state)
         title = _("Discharge report physiotherapy") if kind == "discharge" else _("Interim report physiotherapy")
         help_request = (
             [_("Help request: %(text)s") % {"text": intake.help_request}] if intake else [_("No intake recorded.")]
@@ -163,9 +217,9 @@ def build_content(
                 _section(_("Reason for referral and help request"), help_request),
                 _findings(intake, examination),
                 _risk(result),
-                _red_flags(episode, screening, result, lang),
+                _red_flags(state, lang),
                 _section(_("Treatment given"), [treatment or _("Not described.")]),
-                _outcomes(evaluation, lang),
+                _outcomes(evaluation, lang, closing_reason),
                 _section(_("Advice and follow-up"), [advice or _("None.")]),
             ],
             "signature": [

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rugpad.core.errors import InvalidInput
 from rugpad.core.vocab import Lang
 from rugpad.web.care.access import access_episode, access_own_patient, require_clinician
 from rugpad.web.care.models import EpisodeStatus
@@ -103,11 +104,23 @@ def discharge(request: HttpRequest, episode_id: int) -> HttpResponse:
     form = DischargeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        report = actions.do_discharge(
-            request, episode, treatment=data["treatment"], advice=data["advice"], today=clock.today(), lang=data["lang"]
-        )
-        messages.success(request, _("Episode closed; the discharge report is kept."))
-        return redirect("outcomes_report", report.pk)
+        try:
+            report = actions.do_discharge(
+                request,
+                episode,
+                treatment=data["treatment"],
+                advice=data["advice"],
+                today=clock.today(),
+                lang=data["lang"],
+                reason=data["reason"],
+            )
+        except InvalidInput as error:
+            if error.field != "reason":
+                raise
+            form.add_error("reason", _("The end measurement is not done: say why the episode closes without it."))
+        else:
+            messages.success(request, _("Episode closed; the discharge report is kept."))
+            return redirect("outcomes_report", report.pk)
     context = _evaluation(request, episode, discharge_form=form)
     return render(request, "outcomes/evaluation.html", context, status=400)
 

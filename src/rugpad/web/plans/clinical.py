@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from rugpad import engine
+from rugpad.core.episode import EpisodeState, Gate
 from rugpad.core.exercises import Dose, Exercise, Purpose, Suitability
 from rugpad.core.plan import MAX_PSK_ACTIVITIES, PlanContext, ProposedPlan, PskActivity, Verdict
 from rugpad.core.plan import PlanItem as CorePlanItem
@@ -19,8 +20,9 @@ from rugpad.core.plan_rules import PlanSettings as CorePlanSettings
 from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel
 from rugpad.core.text import Text
 from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
-from rugpad.web.care.clinical import episode_signs
-from rugpad.web.care.models import Episode, Intake, ResponseStatus, TriageRecord
+from rugpad.web.care.clinical import state_of
+from rugpad.web.care.models import Episode, Intake, ResponseStatus
+from rugpad.web.i18n import reader_lang
 from rugpad.web.plans.models import ItemKind, Origin, PlanSettings
 from rugpad.web.plans.specs import ItemSpec
 from rugpad.web.practice.models import Practice
@@ -31,15 +33,11 @@ def exercise_library() -> Mapping[str, Exercise]:
     return engine.exercise_library()
 
 
-def latest_triage(episode: Episode) -> dict[str, Any]:
-    triage = episode.latest("triages")
-    return dict(triage.result) if isinstance(triage, TriageRecord) else {}
-
-
-def condition_tags(episode: Episode) -> frozenset[str]:
+def condition_tags(episode: Episode, state: EpisodeState | None = None) -> frozenset[str]:
     """The library's condition tags for this episode (the engine's `plan_condition_tags`: an undecided radicular
     outcome counts as radicular, the safer reading)."""
-    return engine.plan_condition_tags(episode_signs(episode), latest_triage(episode).get("radicular"))
+    state = state or state_of(episode)
+    return engine.plan_condition_tags(sorted(state.facts.recorded_signs), state.triage.radicular)
 
 
 def practice_settings(practice_id: int | None) -> CorePlanSettings:
@@ -74,23 +72,25 @@ def psk_activities(episode: Episode) -> tuple[PskActivity, ...]:
 
 
 def plan_context(episode: Episode, causes: Iterable[str] = ()) -> PlanContext:
-    """The generator's input from the records: latest triage, intake goals, PSK activities, signs, causes."""
-    result = latest_triage(episode)
+    """The generator's input from the episode's state (profile, radicular, manipulation, open red flags) and its
+    records (intake goals, PSK activities, the practice's settings)."""
+    state = state_of(episode)
     intake = episode.latest("intakes")
     goals = (intake.goals.strip(),) if isinstance(intake, Intake) and intake.goals.strip() else ()
-    profile = result.get("profile") or None
+    stopping = [flag.urgency for flag in state.flags if flag.stops]
     return PlanContext(
         region=Region(episode.region),
-        profile=profile,
-        radicular=result.get("radicular") is True,
-        manipulation=ManipulationVerdict(result.get("manipulation") or ManipulationVerdict.CONTRAINDICATED),
-        urgency=Urgency(result.get("urgency") or Urgency.NONE),
-        tags=condition_tags(episode),
+        profile=state.triage.profile,
+        radicular=state.triage.radicular is True,
+        manipulation=state.gate.manipulation or ManipulationVerdict.CONTRAINDICATED,
+        urgency=min(stopping, key=lambda u: u.rank, default=Urgency.NONE),
+        tags=condition_tags(episode, state),
         causes=frozenset(Cause(c) for c in causes),
         activities=psk_activities(episode),
         goals=goals,
         start=timezone.localdate(),
         settings=practice_settings(episode.patient.practice_id),
+        waiting=tuple(reason.get(reader_lang()) for reason in state.gate.reasons),
     )
 
 
@@ -101,16 +101,18 @@ def item_checker(episode: Episode) -> Callable[[str], Verdict]:
     return lambda item_id: engine.check_plan_addition(item_id, context)
 
 
-def red_flag_open(episode: Episode) -> bool:
-    """Whether the episode's latest triage names a red flag (urgency other than none). The core refuses a plan then,
-    so the patient side offers no exercises either. An unreadable urgency counts as open, the safer reading."""
-    triage = episode.latest("triages")
-    if not isinstance(triage, TriageRecord):
-        return False
-    try:
-        return Urgency(triage.urgency) is not Urgency.NONE
-    except ValueError:
-        return True
+def pathway_gate(episode: Episode) -> Gate:
+    """Whether the plan and the guided session may go on: the episode state's gate (screened, no open red flag,
+    not closed), with the reasons for the clinician and, in plain words, for the patient."""
+    return state_of(episode).gate
+
+
+def patient_wait(episode: Episode) -> str | None:
+    """Why the patient is offered no exercises now, in plain words in the reader's language; None when they are."""
+    gate = pathway_gate(episode)
+    if gate.may_proceed:
+        return None
+    return (gate.for_patient or gate.reasons[0]).get(reader_lang())
 
 
 def reason_text(verdict: Verdict, lang: Lang) -> str:

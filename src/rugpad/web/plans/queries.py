@@ -16,7 +16,7 @@ from rugpad.core.progression import ProgressionAdvice
 from rugpad.core.vocab import Lang
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
-from rugpad.web.plans.clinical import exercise_library, progression_advice, progression_model, red_flag_open
+from rugpad.web.plans.clinical import exercise_library, patient_wait, progression_advice, progression_model
 from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan
 from rugpad.web.plans.schedule import training_days
 from rugpad.web.plans.specs import ItemSpec, spec_of
@@ -158,7 +158,7 @@ def todays_programme(patient: Patient, today: dt.date) -> str | None:
     )
     if plan is None:
         return None
-    red_flag = red_flag_open(plan.episode)
+    red_flag = patient_wait(plan.episode)
     exercises = [] if red_flag else session_exercises(plan, today, reader_lang(), every_day=False)
     return render_to_string(
         "plans/_todays_programme.html", {"exercises": exercises, "red_flag": red_flag, "owner": patient.user_id}

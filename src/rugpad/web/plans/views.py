@@ -87,13 +87,15 @@ def _panel(
 
 
 def _refusal(episode: Episode, error: InvalidInput) -> str:
-    """The message for a refused plan change: while a red flag is open the core refuses every check, so say that in
-    the clinician's language; otherwise the core's own message, which names the item and the reason."""
-    if clinical.red_flag_open(episode):
+    """The message for a refused plan change: while the pathway waits (not screened, a red flag open, closed) the
+    core refuses every check, so say why in the clinician's language; otherwise the core's own message, which
+    names the item and the reason."""
+    gate = clinical.pathway_gate(episode)
+    if not gate.may_proceed:
+        reasons = " ".join(reason.get(reader_lang()) for reason in gate.reasons)
         return _(
-            "A red flag is open for this episode: act on it first. Until then the plan cannot be extended or "
-            "changed; removing an item is still possible."
-        )
+            "%(reasons)s Until then the plan cannot be extended or changed; removing an item is still possible."
+        ) % {"reasons": reasons}
     return str(error)
 
 
@@ -331,26 +333,29 @@ def episode_ics(request: HttpRequest, episode_id: int) -> HttpResponse:
     return _ics_response(request, plan)
 
 
-def _wait_for_contact(request: HttpRequest, patient: Patient, plan: TreatmentPlan, status: int) -> HttpResponse:
-    """While a red flag is open the patient is offered no exercises: the therapist contacts them first."""
+def _wait_for_contact(
+    request: HttpRequest, patient: Patient, plan: TreatmentPlan, wait: str, status: int
+) -> HttpResponse:
+    """While the pathway waits (an open red flag, not screened, closed) the patient is offered no exercises; the
+    page says why in plain words."""
     return render(
-        request, "plans/my_exercises.html", {"patient": patient, "plan": plan, "red_flag": True}, status=status
+        request, "plans/my_exercises.html", {"patient": patient, "plan": plan, "red_flag": wait}, status=status
     )
 
 
 @login_required
 def my_pdf(request: HttpRequest) -> HttpResponse:
     patient, plan = access_own_plan(request)
-    if clinical.red_flag_open(plan.episode):
-        return _wait_for_contact(request, patient, plan, 409)
+    if wait := clinical.patient_wait(plan.episode):
+        return _wait_for_contact(request, patient, plan, wait, 409)
     return _pdf_response(request, plan)
 
 
 @login_required
 def my_ics(request: HttpRequest) -> HttpResponse:
     patient, plan = access_own_plan(request)
-    if clinical.red_flag_open(plan.episode):
-        return _wait_for_contact(request, patient, plan, 409)
+    if wait := clinical.patient_wait(plan.episode):
+        return _wait_for_contact(request, patient, plan, wait, 409)
     return _ics_response(request, plan)
 
 
@@ -361,8 +366,8 @@ def my_exercises(request: HttpRequest) -> HttpResponse:
         _patient, plan = access_own_plan(request)
     except Http404:
         return render(request, "plans/my_exercises.html", {"patient": patient, "plan": None})
-    if clinical.red_flag_open(plan.episode):
-        return _wait_for_contact(request, patient, plan, 200)
+    if wait := clinical.patient_wait(plan.episode):
+        return _wait_for_contact(request, patient, plan, wait, 200)
     views = queries.exercises_of(plan, reader_lang())
     return render(request, "plans/my_exercises.html", {"patient": patient, "plan": plan, "exercises": views})
 
@@ -372,7 +377,7 @@ def session(request: HttpRequest) -> HttpResponse:
     """The guided session: today's exercises one by one (the script does the rest)."""
     _patient, plan = access_own_plan(request)
     every_day = request.GET.get("all") == "1"
-    red_flag = clinical.red_flag_open(plan.episode)
+    red_flag = clinical.patient_wait(plan.episode)
     exercises = [] if red_flag else queries.session_exercises(plan, timezone.localdate(), reader_lang(), every_day)
     svgs = {e["exercise_id"]: clinical_svg(e["exercise_id"]) for e in exercises}
     return render(

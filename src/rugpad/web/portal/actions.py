@@ -19,6 +19,8 @@ from rugpad.core.trends import DiaryPoint, ExercisesDone
 from rugpad.core.vocab import Urgency
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
+from rugpad.web.care.actions import do_refresh_triage, store_new_flags
+from rugpad.web.care.clinical import episode_facts
 from rugpad.web.care.models import Episode, EpisodeStatus, Patient
 from rugpad.web.portal import clinical, conf
 from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry, Invitation, Message
@@ -182,7 +184,8 @@ def do_save_diary(
     episode = open_episode(patient)
     region = episode.region if episode else "low_back"
     alarms = [str(a) for a in data.get("alarms", [])]
-    judgement = clinical.judge_alarms(alarms, region)
+    facts = episode_facts(episode, timezone.localdate(now)) if episode is not None else None
+    judgement = clinical.judge_alarms(alarms, region, facts)
     entry = DiaryEntry.objects.create(
         patient=patient,
         episode=episode,
@@ -193,6 +196,7 @@ def do_save_diary(
         alarms=sorted(alarms),
         alarm_payloads=judgement.payloads,
         alarm_urgency=str(judgement.urgency),
+        alarm_flags=[firing.rule_id for firing in judgement.firings],
         **{name: data.get(name) for name in DIARY_FIELDS if name in data},
     )
     record(
@@ -202,7 +206,14 @@ def do_save_diary(
         patient_id=patient.pk,
         summary=f"diary entry v{entry.version}" + (f", alarm: {judgement.urgency}" if alarms else ""),
     )
-    if judgement.urgency is not Urgency.NONE:
+    if judgement.firings and episode is not None and facts is not None:
+        # A diary alarm is a red flag of the episode like any other: the episode page's banner, the dashboard,
+        # and the patient's session closed until a doctor has assessed it.
+        new = engine.flags_to_raise(judgement.firings, facts.flags)
+        if new:
+            store_new_flags(request, episode, new, reference=f"diary:{entry.pk}")
+            do_refresh_triage(request, episode)
+    elif judgement.firings:  # no open episode to hold a red flag: the dashboard still shows it at the top
         _raise_alert(
             request,
             patient,
@@ -210,7 +221,7 @@ def do_save_diary(
             judgement.top_flag,
             str(judgement.urgency),
             entry,
-            {"payloads": judgement.payloads},
+            {"payloads": judgement.payloads, "flags": [firing.rule_id for firing in judgement.firings]},
         )
     _check_trends(request, patient, entry, timezone.localdate(now))
     return entry
@@ -236,6 +247,8 @@ def _raise_alert(
 
 
 def _check_trends(request: HttpRequest, patient: Patient, entry: DiaryEntry, today: dt.date) -> None:
+    if entry.episode is None:  # no open episode: nobody is treating the patient now, so no trend alert
+        return
     since = today - dt.timedelta(days=2 * engine.trend_settings().window_days)
     points = [
         DiaryPoint(e.day, e.pain_now, ExercisesDone(e.exercises) if e.exercises else None)

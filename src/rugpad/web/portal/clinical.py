@@ -15,6 +15,8 @@ from typing import Any
 from rugpad import engine
 from rugpad.core.diary import AlarmQuestion
 from rugpad.core.education import EducationModule
+from rugpad.core.episode import EpisodeFacts
+from rugpad.core.flags import Firing
 from rugpad.core.trends import DiaryPoint, TrendAlert
 from rugpad.core.vocab import Urgency
 from rugpad.web.i18n import reader_lang
@@ -30,28 +32,63 @@ def alarm_questions(region: str | None) -> list[AlarmQuestion]:
 @dataclass(frozen=True, slots=True)
 class AlarmJudgement:
     payloads: list[dict[str, object]]
-    urgency: Urgency
-    top_flag: str
-    """Id of the most urgent red flag ('' when none fired)."""
+    """The answers as triage input (the patient's answers only)."""
+    firings: tuple[Firing, ...]
+    """The red flags the answers raise, judged with what the episode already knows, most urgent first."""
+
+    @property
+    def urgency(self) -> Urgency:
+        return self.firings[0].urgency if self.firings else Urgency.NONE
+
+    @property
+    def top_flag(self) -> str:
+        """Id of the most urgent red flag ('' when none fired)."""
+        return self.firings[0].rule_id if self.firings else ""
 
 
-def judge_alarms(answered: Iterable[str], region: str) -> AlarmJudgement:
-    """Runs the answered alarm questions through the triage; the most urgent red flag decides."""
-    payloads = engine.alarm_payloads(answered, region)
-    flags = [flag for payload in payloads for flag in engine.triage(payload).red_flags]
-    if not flags:
-        return AlarmJudgement(payloads, Urgency.NONE, "")
-    top = min(flags, key=lambda flag: flag.urgency.rank)
-    return AlarmJudgement(payloads, top.urgency, top.id)
+def judge_alarms(answered: Iterable[str], region: str, known: EpisodeFacts | None = None) -> AlarmJudgement:
+    """Runs the answered alarm questions through the triage, with the episode's recorded signs, age and sex when
+    there is an episode; the most urgent red flag decides what the patient is told."""
+    answered = list(answered)
+    firings = engine.alarm_firings(
+        answered,
+        region,
+        known_signs=known.recorded_signs if known else (),
+        age=known.age if known else None,
+        sex=str(known.sex) if known and known.sex else None,
+    )
+    ordered = tuple(sorted(firings, key=lambda f: (f.urgency.rank, f.rule_id)))
+    return AlarmJudgement(engine.alarm_payloads(answered, region), ordered)
 
 
-def red_flags_of(payloads: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The red flags of stored alarm payloads, re-rendered in the reader's language, most urgent first."""
+def red_flags_of(rule_ids: Iterable[str], country: str = "nl") -> list[dict[str, Any]]:
+    """The red flags a diary entry raised, in the reader's language, most urgent first: name, action and source for
+    the clinician, and what the patient is told to do for its urgency with the numbers of the practice's country."""
     lang = reader_lang()
-    flags = [flag for p in payloads for flag in engine.triage(p).to_dict(lang)["red_flags"]]  # type: ignore[attr-defined]
-    for flag in flags:  # the clinician's action text is for clinicians; patients read what the level means for them
-        flag["patient_action"] = engine.patient_action(flag["urgency"]).get(lang)
+    flags = []
+    for rule_id in dict.fromkeys(rule_ids):
+        rule = engine.red_flag(rule_id)
+        if rule is None:
+            continue
+        flags.append(
+            {
+                "id": rule.id,
+                "urgency": str(rule.urgency),
+                "name": rule.name.get(lang),
+                "action": rule.action.get(lang),
+                "source": rule.source,
+                "evidence": str(rule.evidence),
+                "patient_action": engine.patient_action(rule.urgency, country).get(lang),
+            }
+        )
     return sorted(flags, key=lambda flag: Urgency(flag["urgency"]).rank)
+
+
+def entry_red_flags(entry_flags: list[str], payloads: list[dict[str, Any]], country: str) -> list[dict[str, Any]]:
+    """A diary entry's red flags: those stored with it, or, for entries kept before that, its payloads triaged."""
+    if entry_flags:
+        return red_flags_of(entry_flags, country)
+    return red_flags_of((flag.id for p in payloads for flag in engine.triage(p).red_flags), country)
 
 
 def trends(points: Iterable[DiaryPoint], today: dt.date) -> tuple[TrendAlert, ...]:

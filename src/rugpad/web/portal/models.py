@@ -69,6 +69,9 @@ class DiaryEntry(models.Model):
     alarms = models.JSONField(default=list, blank=True, help_text="Ids of the alarm questions answered yes.")
     alarm_payloads = models.JSONField(default=list, blank=True, help_text="What was sent to the triage.")
     alarm_urgency = models.CharField(max_length=20, blank=True)
+    alarm_flags = models.JSONField(
+        default=list, blank=True, help_text="Ids of the red-flag rules the answers raised, most urgent first."
+    )
 
     class Meta:
         ordering = ["-day", "-opened_at", "-version"]

@@ -24,7 +24,9 @@ ALARM_URGENCIES = ("emergency", "urgent", "soon")
 def alert_view(alert: Alert) -> dict[str, Any]:
     """An alert as the clinician reads it: the red flag (from the triage) or the trend rule, in their language."""
     if alert.kind == AlertKind.ALARM:
-        flags = clinical.red_flags_of(alert.detail.get("payloads", []))
+        flags = clinical.entry_red_flags(
+            alert.detail.get("flags", []), alert.detail.get("payloads", []), alert.patient.practice.country
+        )
         top = next((f for f in flags if f["id"] == alert.rule_id), flags[0] if flags else {})
         about = {"name": top.get("name", alert.rule_id), "text": top.get("action", ""), "source": top.get("source", "")}
         about["evidence"] = top.get("evidence", "")
@@ -41,7 +43,7 @@ def open_alerts(clinician: User) -> list[dict[str, Any]]:
         Q(kind=AlertKind.ALARM) | Q(patient__clinician=clinician) | Q(patient__clinician__isnull=True)
     )
     ordered = sorted(
-        alerts.select_related("patient"),
+        alerts.select_related("patient__practice"),
         key=lambda a: (
             ALARM_URGENCIES.index(a.urgency) if a.urgency in ALARM_URGENCIES else 9,
             -a.created_at.timestamp(),
@@ -60,7 +62,7 @@ def entry_view(entry: DiaryEntry) -> dict[str, Any]:
     return {
         "entry": entry,
         "editable": is_editable(entry, now),
-        "red_flags": clinical.red_flags_of(entry.alarm_payloads),
+        "red_flags": clinical.entry_red_flags(entry.alarm_flags, entry.alarm_payloads, entry.patient.practice.country),
         "questions": {q.id: q.question.get(reader_lang()) for q in clinical.alarm_questions(None)},
         "history": history,
         "practice": entry.patient.practice,
@@ -84,19 +86,14 @@ def patient_home(patient: Patient, today: dt.date) -> dict[str, Any]:
         "last_alarm": next((e for e in entries if e.alarm_urgency in ALARM_URGENCIES), None),
         "contact_title": module.title.get(lang),
         "contact_body": module.body.get(lang),
-        "contact_source": ", ".join(module.source_ids),
-        "contact_evidence": str(module.evidence),
     }
 
 
-def todays_programme(patient: Patient, today: dt.date) -> Any:
-    """Today's exercises from the plans app, once it offers a query for them; None shows a placeholder."""
-    try:
-        from rugpad.web.plans import queries as plans_queries
-    except ImportError:
-        return None
-    query = getattr(plans_queries, "todays_programme", None)
-    return query(patient, today) if query is not None else None
+def todays_programme(patient: Patient, today: dt.date) -> str | None:
+    """Today's exercises from the plans app (None without a plan)."""
+    from rugpad.web.plans import queries as plans_queries  # plans builds on portal; imported when needed
+
+    return plans_queries.todays_programme(patient, today)
 
 
 def latest_invitation(patient: Patient) -> Invitation | None:

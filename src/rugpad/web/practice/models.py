@@ -14,6 +14,13 @@ class Practice(models.Model):
     name = models.CharField(_("name"), max_length=200)
     city = models.CharField(_("city"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True, help_text=_("Shown to patients for contact."))
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=[("nl", _("the Netherlands")), ("be", _("Belgium"))],
+        default="nl",
+        help_text=_("Decides the emergency and out-of-hours numbers patients are given."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
