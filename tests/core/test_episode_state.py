@@ -118,7 +118,7 @@ def test_an_excluded_screening_flag_on_the_same_signs_stays_excluded() -> None:
 
 def test_a_closed_episode_offers_nothing_and_decides_nothing() -> None:
     state = engine.episode_state(facts(closed=True))
-    assert not state.gate.may_proceed
+    assert not state.gate.may_proceed and state.gate.manipulation is None
     assert state.decision is None
     assert all(m.status in (MomentStatus.DONE, MomentStatus.MISSED) for m in state.moments)
 
@@ -170,7 +170,7 @@ def test_open_flags_always_block_excluded_never_do_and_no_flag_is_lost(chosen: l
     any_open = any(stage in ("none", "action") for stage in chosen)
     if any_open:
         assert not state.gate.may_proceed
-        assert state.gate.manipulation is ManipulationVerdict.CONTRAINDICATED
+        assert state.gate.manipulation in (ManipulationVerdict.CONTRAINDICATED, None)  # never allowed
     only_excluded = all(stage in ("excluded", "withdrawn") for stage in chosen)
     if only_excluded and not closed:
         assert state.gate.may_proceed

@@ -211,7 +211,8 @@ class Gate:
 
     may_proceed: bool
     manipulation: ManipulationVerdict | None
-    """None while nothing is screened (not decided); contraindicated while a red flag is open."""
+    """None while nothing is screened or once the episode is closed (nothing to decide); contraindicated while a red
+    flag is open."""
     reasons: tuple[Text, ...]
     """Why not, for the clinician (empty when it may proceed)."""
     for_patient: Text | None = None
@@ -450,9 +451,9 @@ def _gate(facts: EpisodeFacts, triage: TriageResult, flags: list[FlagView]) -> G
     stopping = [flag for flag in flags if flag.stops]
     reasons += [Text(f"Open rode vlag: {f.name.nl}.", f"Open red flag: {f.name.en}.") for f in stopping]
     manipulation: ManipulationVerdict | None
-    if facts.screening is None:
-        manipulation = None
-    elif stopping or referred or facts.closed:
+    if facts.screening is None or referred or facts.closed:
+        manipulation = None  # not decided: nothing screened yet, or no care left to give
+    elif stopping:
         manipulation = ManipulationVerdict.CONTRAINDICATED
     else:
         manipulation = triage.manipulation

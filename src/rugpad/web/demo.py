@@ -13,9 +13,10 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from rugpad.web.care import actions
-from rugpad.web.care.models import Episode, Examination, Intake, TestResult
+from rugpad.web.care.models import Episode, Examination, Intake, RedFlag, TestResult
 from rugpad.web.practice.models import Discipline, Practice, Role, User
 
 DEMO_PASSWORD = "rugpad-demo"
@@ -211,6 +212,19 @@ PATIENTS = (
         clinician="pieter",
     ),
     DemoPatient(
+        "Henk",
+        "de Wit",
+        dt.date(1959, 2, 11),
+        "male",
+        "low_back",
+        70,
+        63,
+        "Lage rugpijn na een lange autorit; geen uitstraling.",
+        "Weer zonder pijn een dag op pad kunnen als vertegenwoordiger.",
+        course="improving",
+        startback=SB_LOW,
+    ),
+    DemoPatient(
         "Noor",
         "Bos",
         dt.date(1968, 10, 3),
@@ -262,9 +276,27 @@ def load_demo(today: dt.date) -> dict[str, Any]:
     _account(practice, "beheer", "Beheerder", "De Brug", Role.ADMIN)
     for spec in PATIENTS:
         _load_patient(practice, clinicians[spec.clinician], spec, today)
+    _red_flag_under_way(practice, clinicians["anna"])
     for app in DEMO_EXTENSIONS:
         import_module(f"rugpad.web.{app}.demo").load_demo_extras(practice, today)
     return demo_logins()
+
+
+def _red_flag_under_way(practice: Practice, clinician: User) -> None:
+    """Truus Visser's red flags half-way through their life cycle: the GP was called and will see her today, so
+    they wait for the GP's assessment (Kees Bakker's emergency shows a flag nobody has acted on yet)."""
+    episode = Episode.objects.filter(patient__practice=practice, patient__last_name="Visser").first()
+    if episode is None:
+        return
+    for flag in RedFlag.objects.filter(episode=episode):
+        actions.do_record_flag_event(
+            as_user(clinician),
+            flag,
+            kind="action",
+            at=flag.raised_at,
+            counterpart="Huisartsenpraktijk Centrum (dr. Jansen)",
+            note="Huisarts gebeld; mevrouw kan vandaag om 16.00 uur terecht. Tot dan geen behandeling.",
+        )
 
 
 def _load_patient(practice: Practice, clinician: User, spec: DemoPatient, today: dt.date) -> None:
@@ -310,6 +342,16 @@ def _load_patient(practice: Practice, clinician: User, spec: DemoPatient, today:
         actions.do_record_response(request, episode, "startback", spec.startback, moment="intake")
     for code in spec.send:
         actions.do_request_response(request, episode, code, moment="intake")
+    _dated_first_contact(episode)
+
+
+def _dated_first_contact(episode: Episode) -> None:
+    """The first-contact records carry the day of the first contact, not the moment the demo was loaded (a demo
+    shows a history the real clock could not have produced yet)."""
+    first = timezone.make_aware(dt.datetime.combine(episode.started_on, dt.time(9, 0)))
+    for related in ("intakes", "screenings", "examinations", "triages"):
+        getattr(episode, related).update(recorded_at=first)
+    episode.red_flags.update(raised_at=first)
 
 
 def demo_logins() -> dict[str, Any]:

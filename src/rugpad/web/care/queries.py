@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from rugpad import engine
-from rugpad.core.episode import EpisodeState, FlagView
+from rugpad.core.episode import EpisodeState, FlagView, MomentStatus
 from rugpad.core.vocab import Urgency
 from rugpad.web.care.access import patients_visible_to
 from rugpad.web.care.clinical import state_of
@@ -38,6 +38,23 @@ def _with_latest_triage(episodes: QuerySet[Episode]) -> QuerySet[Episode]:
     return episodes.annotate(profile=Subquery(latest.values("profile")[:1]))
 
 
+@dataclass(frozen=True, slots=True)
+class AlarmRow:
+    """An open red flag on the dashboard, with its name in the reader's language."""
+
+    flag: RedFlag
+    name: str
+
+
+def alarm_rows(clinician: User) -> list[AlarmRow]:
+    lang = reader_lang()
+    rows = []
+    for flag in open_red_flags(clinician):
+        rule = engine.red_flag(flag.rule_id)
+        rows.append(AlarmRow(flag, rule.name.get(lang) if rule else flag.rule_id))
+    return rows
+
+
 def open_red_flags(clinician: User) -> list[RedFlag]:
     """Every open red flag (no doctor's assessment yet) in the practice's open episodes — so none waits for an
     absent colleague —, most urgent first, then those nobody has acted on, then the oldest."""
@@ -60,8 +77,8 @@ def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
         ).select_related("patient")
     )
     episodes: list[Any] = list(open_episodes)  # annotated with the profile
-    flags = open_red_flags(clinician)
-    flagged = {flag.episode_id for flag in flags}
+    alarms = alarm_rows(clinician)
+    flagged = {row.flag.episode_id for row in alarms}
     horizon = today + dt.timedelta(days=REVIEW_HORIZON_DAYS)
     due = [
         e
@@ -69,8 +86,14 @@ def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
         if e.pk not in flagged and e.next_evaluation_on is not None and e.next_evaluation_on <= horizon
     ]
     due.sort(key=lambda e: e.next_evaluation_on)
+    overdue = {e.pk for e in due if _has_overdue_moment(e, today)}
     rest = [e for e in episodes if e.pk not in flagged and e not in due]
-    return {"alarms": flags, "due": due, "caseload": rest, "today": today}
+    return {"alarms": alarms, "due": due, "overdue": overdue, "caseload": rest, "today": today}
+
+
+def _has_overdue_moment(episode: Episode, today: dt.date) -> bool:
+    """Whether a measurement moment is past its window (the episode state's word, not the due date alone)."""
+    return any(m.status is MomentStatus.OVERDUE and m.moment.key != "intake" for m in state_of(episode, today).moments)
 
 
 def search_patients(clinician: User, criteria: dict[str, Any]) -> QuerySet[Patient]:

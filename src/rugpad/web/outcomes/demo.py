@@ -1,5 +1,6 @@
-"""The outcomes stage of the demo practice: Noor Bos due for her 3-4 week re-evaluation, Emma Peeters discharged
-with a report to her GP (consent recorded), and Sanne de Vries having read part of her education.
+"""The outcomes stage of the demo practice: Noor Bos due for her 3-4 week re-evaluation, Henk de Wit discharged
+after nine weeks with a report to his GP (consent recorded; every measurement moment done on its date), and Sanne
+de Vries having read part of her education.
 
 Everything goes through the actions; only the dates of earlier questionnaires are moved back afterwards, because a
 demo has to show a history that the real clock could not have produced yet.
@@ -48,23 +49,31 @@ def load_demo_extras(practice: Practice, today: dt.date) -> None:
         _fill(noor, "intake", noor.started_on, {"nprs": {"1": 6}, "psk": {"1": 7, "2": 6, "3": 5}, "odi": ODI_MODERATE})
         actions.do_request_due(as_user(noor.patient.clinician), noor, today)  # type: ignore[arg-type]
     emma = _episode(practice, "Peeters")
-    if emma is not None:
-        clinician = emma.patient.clinician
+    if emma is not None:  # mid-treatment (plan, sessions, diary): her 3-4 week re-evaluation has just fallen due
+        _fill(emma, "intake", emma.started_on, {"nprs": {"1": 6}, "psk": {"1": 7, "2": 6, "3": 6}, "odi": ODI_MODERATE})
+    henk = _episode(practice, "de Wit")
+    if henk is not None:
+        clinician = henk.patient.clinician
         request = as_user(clinician)  # type: ignore[arg-type]
-        start = emma.started_on
-        _fill(emma, "intake", start, {"nprs": {"1": 7}, "psk": {"1": 8, "2": 7, "3": 6}, "odi": ODI_MODERATE})
-        _fill(emma, "reevaluation-3-4-weeks", start + dt.timedelta(days=21), {"nprs": {"1": 4}, "odi": ODI_MILD})
-        _fill(emma, "end", today, {"nprs": {"1": 2}, "psk": {"1": 3, "2": 2, "3": 2}, "odi": ODI_MILD, "gpe": {"1": 2}})
+        start = henk.started_on
+        _fill(henk, "intake", start, {"nprs": {"1": 7}, "psk": {"1": 8, "2": 7, "3": 6}, "odi": ODI_MODERATE})
+        _fill(
+            henk,
+            "reevaluation-3-4-weeks",
+            start + dt.timedelta(days=23),
+            {"nprs": {"1": 4}, "psk": {"1": 5, "2": 4, "3": 4}, "odi": ODI_MILD},
+        )
+        _fill(henk, "end", today, {"nprs": {"1": 2}, "psk": {"1": 3, "2": 2, "3": 2}, "odi": ODI_MILD, "gpe": {"1": 2}})
         actions.do_record_consent(
-            request, emma, decision="given", method="verbal", given_by="Emma Peeters",
+            request, henk, decision="given", method="verbal", given_by="Henk de Wit",
             recipient="Huisartsenpraktijk Centrum", note="",
         )  # fmt: skip
         actions.do_discharge(
             request,
-            emma,
-            treatment="Zes behandelingen: uitleg over het gunstige beloop, oefeningen voor romp en heupen, "
-            "advies om zittend werk af te wisselen met bewegen.",
-            advice="Oefeningen thuis voortzetten. Bij nieuwe klachten kan mevrouw zich opnieuw melden.",
+            henk,
+            treatment="Zes behandelingen in negen weken: uitleg over het gunstige beloop, oefeningen voor romp en "
+            "heupen, advies om lange ritten te onderbreken met een korte wandeling.",
+            advice="Oefeningen thuis voortzetten. Bij nieuwe klachten kan meneer zich opnieuw melden.",
             today=today,
         )
     sanne = _episode(practice, "de Vries")
