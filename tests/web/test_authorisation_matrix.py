@@ -24,6 +24,7 @@ RECORD_PAGES: dict[str, Route] = {
     "api_episode": lambda w: f"/api/episodes/{w.episode.pk}",
     "api_episode_responses": lambda w: f"/api/episodes/{w.episode.pk}/responses",
     "api_episode_triage": lambda w: f"/api/episodes/{w.episode.pk}/triage",
+    "api_episode_state": lambda w: f"/api/episodes/{w.episode.pk}/state",
 }
 # Clinician-only pages that are not about one record.
 CLINICIAN_PAGES: dict[str, Route] = {
@@ -108,3 +109,55 @@ def test_writes_to_a_record_are_refused_outside_the_practice(world: World, role:
     else:
         assert refused(response.status_code, role, False)
         assert world.episode.screenings.count() == before
+
+
+def test_the_episode_state_api_gives_screening_red_flags_and_pathway(world: World) -> None:
+    from rugpad.web.care import actions
+    from rugpad.web.care.models import RedFlag
+    from rugpad.web.demo import as_user
+
+    actions.do_save_screening(as_user(world.clinician), world.episode, ["saddle_anaesthesia"], notes="")
+    flag = RedFlag.objects.get(episode=world.episode)
+    state = client_for(world.clinician).get(f"/api/episodes/{world.episode.pk}/state").json()
+    assert {"screening", "red_flags", "pathway"} <= set(state)
+    assert state["screening"]["status"] == "screened" and "saddle_anaesthesia" in state["screening"]["present"]
+    assert [(f["id"], f["key"], f["stage"]) for f in state["red_flags"]] == [
+        ("rf.cauda_equina", str(flag.pk), "raised")
+    ]
+    assert state["pathway"]["may_proceed"] is False and state["pathway"]["guided_session"] is False
+    assert state["pathway"]["manipulation"] == "contraindicated"
+    other = client_for(world.clinician).get(f"/api/episodes/{world.other_episode.pk}/state")
+    assert other.status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_a_clinician_of_the_practice_may_record_a_red_flag_step(world: World, role: str) -> None:
+    """POST /red-flags/<id>/event/: anybody else gets a 404 (anonymous: the login page) and nothing changes."""
+    from django.utils import timezone
+
+    from rugpad.web.audit.models import AuditEvent
+    from rugpad.web.care import actions
+    from rugpad.web.care.models import RedFlag, RedFlagEvent
+    from rugpad.web.demo import as_user
+
+    actions.do_save_screening(as_user(world.clinician), world.episode, ["saddle_anaesthesia"], notes="")
+    flag = RedFlag.objects.get(episode=world.episode)
+    client = client_for(user_for_role(world, role))
+    writes = AuditEvent.objects.filter(action__in=["create", "update"]).count()
+    response = client.post(
+        reverse("red_flag_event", args=[flag.pk]),
+        {
+            "kind": "action",
+            "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "counterpart": "huisarts Jansen",
+            "note": "Huisarts gebeld",
+        },
+    )
+    flag.refresh_from_db()
+    if role == "clinician_same_practice":
+        assert response.status_code == 302
+        assert flag.stage == "acted" and flag.events.count() == 1
+    else:
+        assert refused(response.status_code, role, False), (role, response.status_code)
+        assert flag.stage == "raised" and not RedFlagEvent.objects.exists()
+        assert AuditEvent.objects.filter(action__in=["create", "update"]).count() == writes

@@ -55,7 +55,8 @@ def render_text(state: EpisodeState, lang: Lang) -> str:
     )
     lines += [f"  - {reason}" for reason in pathway["reasons"]]
     lines.append(f"{'Manipulatie' if nl else 'Manipulation'}: {pathway['manipulation'] or '-'}")
-    lines.append(f"{'Profiel' if nl else 'Profile'}: {data['profile'] or '-'}  risk: {data['risk'] or '-'}")
+    profile, risk = ("Profiel", "risico") if nl else ("Profile", "risk")
+    lines.append(f"{profile}: {data['profile'] or '-'}  {risk}: {data['risk'] or '-'}")
     moments: Any = data["moments"]
     for moment in moments:
         lines.append(f"  {moment['due']} {moment['key']}: {moment['status']} ({', '.join(moment['instruments'])})")

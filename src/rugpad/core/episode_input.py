@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from rugpad.core.episode import EpisodeFacts, Measurement, Screening
 from rugpad.core.errors import InvalidInput
-from rugpad.core.flags import FlagEvent, FlagEventKind, FlagOrigin, FlagRecord, stage_after
+from rugpad.core.flags import ASSESSMENTS, FlagEvent, FlagEventKind, FlagOrigin, FlagRecord, stage_after
 from rugpad.core.rules import Rulebook
 from rugpad.core.triage import MAX_AGE, MAX_WEEKS
 from rugpad.core.vocab import Course, Region, Sex, Urgency
@@ -137,6 +137,11 @@ def parse_facts(payload: Mapping[str, object], rulebook: Rulebook) -> EpisodeFac
         if flag.rule_id not in known_rules:
             raise InvalidInput(f"flags[{index}].rule_id", f"unknown red-flag rule {flag.rule_id!r}")
         _known_signs(rulebook, f"flags[{index}].signs", flag.signs)
+        for number, e in enumerate(flag.events):  # as `flags.check_event` asks of every step the app records
+            if not e.note.strip():
+                raise InvalidInput(f"flags[{index}].events[{number}].note", "a note is required")
+            if e.kind in ASSESSMENTS and not e.counterpart.strip():
+                raise InvalidInput(f"flags[{index}].events[{number}].counterpart", "name who assessed it")
         try:
             stage_after(FlagEvent(e.kind, e.at, e.note, e.counterpart) for e in flag.events)
         except InvalidInput as error:

@@ -204,7 +204,8 @@ class FlagEventForm(forms.Form):
 
     def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if kind is not None:
+        # An unknown kind (a tampered request) is refused by the `kind` field below, never a server error.
+        if kind is not None and kind in FlagEventKind.values:
             self.fields["kind"].initial = kind
             self.fields["counterpart"].label = self.COUNTERPART_LABELS[FlagEventKind(kind)]
         self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)

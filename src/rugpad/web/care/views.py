@@ -226,7 +226,11 @@ def red_flag_event(request: HttpRequest, flag_id: int) -> HttpResponse:
         try:
             actions.do_record_flag_event(request, flag, **form.cleaned_data)
         except InvalidInput as error:
-            form.add_error(None, _FLAG_EVENT_REFUSED.get(error.field, error.problem))
+            refusal = _FLAG_EVENT_REFUSED.get(error.field, error.problem)
+            if error.field in form.fields:
+                form.add_error(error.field, refusal)
+            else:  # a step not possible at this stage has no form on the page: say it above the page
+                messages.error(request, refusal)
         else:
             messages.success(request, _("Saved in the red flag's history."))
             return redirect("episode_detail", episode.pk)
