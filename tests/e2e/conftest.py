@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,25 @@ def browser() -> Iterator[object]:
             browser.close()
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time() -> Iterator[None]:
+    """Django's live server answers each request in a thread of its own, but on SQLite all of them share the test
+    database's one in-memory connection: a page and the session script's background POST at the same moment
+    interleave their transactions and fail with "database table is locked". The browser tests serialise requests."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    lock = threading.Lock()
+    answer = WSGIHandler.__call__
+
+    def serialised(self: WSGIHandler, environ: Any, start_response: Any) -> Any:
+        with lock:
+            return answer(self, environ, start_response)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WSGIHandler, "__call__", serialised)
+        yield
 
 
 @pytest.fixture

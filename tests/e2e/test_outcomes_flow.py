@@ -76,4 +76,6 @@ def test_the_clinician_reads_the_chart_and_sends_the_gp_report(page: Any, demo: 
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "Tussenverslag fysiotherapie" in text and "Noor Bos" in text
     assert "Pijnscore (NPRS 0-10): 6 → 2" in text and "klinisch belangrijk" in text
-    assert "Rode vlaggen" in text and "caudasyndroom" in text
+    # the letter says what the screening asked and found absent, never a sign nobody asked about as "absent"
+    assert "Rode vlaggen" in text and "Gescreend op" in text
+    assert "Caudasyndroom" in text and "gevraagd, afwezig" in text

@@ -1,5 +1,6 @@
 """The patient portal in the browser: an invitation accepted on a phone, the diary filled in, an alarm answer
-that shows the emergency instruction at once, and the clinician who sees and acknowledges the alert."""
+that shows the emergency instruction at once and reaches the clinician as a red flag of the episode, and a trend
+alert the clinician acknowledges with a message the patient reads."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from rugpad import engine
 from rugpad.web import demo
+from rugpad.web.care.models import FlagStage, RedFlag
 from rugpad.web.portal.models import Alert
 from tests.e2e.conftest import screenshot
 
@@ -41,6 +43,7 @@ def _log_in(page: Any, base: str, username: str, password: str = demo.DEMO_PASSW
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
 
 
 def test_patient_accepts_invite_fills_diary_alarm_reaches_the_clinician(page: Any, phone: Any, base: str) -> None:
@@ -81,28 +84,34 @@ def test_patient_accepts_invite_fills_diary_alarm_reaches_the_clinician(page: An
     assert banner.locator("a[href='tel:112']").is_visible()
     screenshot(phone, "portal-04-alarm")
 
-    # The clinician's dashboard shows the alert at the top; acknowledging removes it.
+    # The alarm is a red flag of Noor's episode: the dashboard lists it under the open alarms, and her episode page
+    # shows the banner until the clinician acts (the whole life cycle: test_red_flag_flow.py).
     page.goto(f"{base}/")
-    alerts = page.locator("#portal-alerts")
-    assert alerts.is_visible() and "Noor Bos" in alerts.inner_text()
-    screenshot(page, "portal-05-dashboard-alert")
+    alarms = page.locator("section[aria-labelledby=alarms-h]")
+    assert "Noor Bos" in alarms.inner_text() and "dagboek" in alarms.inner_text()
+    screenshot(page, "portal-05-dashboard-alarm")
     page.set_viewport_size(PHONE)
-    screenshot(page, "portal-06-dashboard-alert-phone")
+    screenshot(page, "portal-06-dashboard-alarm-phone")
     page.set_viewport_size({"width": 1200, "height": 900})
-    row = alerts.locator(".alert-row", has_text="Noor Bos")
-    row.locator("textarea").fill("Ik bel u direct.")
+    alarms.locator("a", has_text="Noor Bos").click()
+    banner = page.locator("#alarm")
+    assert banner.is_visible() and "dagboek" in banner.inner_text()
+    assert RedFlag.objects.get(episode__patient__last_name="Bos", origin="diary").stage == FlagStage.RAISED
+
+
+def test_the_clinician_answers_a_trend_alert_and_emma_reads_it(page: Any, phone: Any, base: str) -> None:
+    # Emma's diary shows her pain rising: the alert waits at the top of the dashboard; acknowledging removes it.
+    _log_in(page, base, "anna")
+    row = page.locator("#portal-alerts .alert-row", has_text="Emma Peeters")
+    assert row.is_visible()
+    row.locator("textarea").fill("Ik bel u morgen om het schema aan te passen.")
     row.locator("button[type=submit]").click()
-    assert Alert.objects.get(patient__last_name="Bos").acknowledged_by.username == "anna"
-    assert page.locator(".alert-row", has_text="Noor Bos").count() == 0
+    assert page.locator("#portal-alerts .alert-row", has_text="Emma Peeters").count() == 0
+    assert Alert.objects.get(patient__last_name="Peeters", kind="trend").acknowledged_by.username == "anna"
 
-    phone.goto(f"{base}/me/")
-    assert "Ik bel u direct." in phone.locator("#messages-h + *").inner_text()
+    _log_in(phone, base, "emma")
+    assert "morgen om het schema" in phone.locator("#messages-h + *").inner_text()
     screenshot(phone, "portal-07-home-message")
-
-
-def test_emma_sees_her_diary_and_the_clinician_her_trend(page: Any, base: str) -> None:
-    page.set_viewport_size(PHONE)
-    _log_in(page, base, "emma")
-    page.click("#diary-button")
-    assert page.locator("section[aria-labelledby=recent-h] li").count() >= 10
-    screenshot(page, "portal-08-emma-diary")
+    phone.click("#diary-button")
+    assert phone.locator("section[aria-labelledby=recent-h] li").count() >= 10
+    screenshot(phone, "portal-08-emma-diary")
