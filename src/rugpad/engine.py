@@ -45,7 +45,7 @@ from rugpad.core.plan import PlanContent, PlanContext, ProposedPlan, Verdict, ch
 from rugpad.core.plan import propose_plan as _propose_plan
 from rugpad.core.plan_rules import Cause, PlanSettings
 from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, Reactivity, advise
-from rugpad.core.rules import RedFlag, Rulebook, Sign
+from rugpad.core.rules import PatientInstruction, RedFlag, Rulebook, Sign
 from rugpad.core.schedule import Moment, Schedule
 from rugpad.core.scoring import InstrumentScore, score_answers
 from rugpad.core.text import Source, Text
@@ -54,7 +54,18 @@ from rugpad.core.trends import detect_trends as _detect_trends
 from rugpad.core.triage import TriageResult, parse_case, run_triage
 from rugpad.core.vocab import Region, Urgency
 
-__all__ = ["explain", "instrument", "instruments", "patient_action", "rulebook", "score", "sign_groups", "triage"]
+__all__ = [
+    "calls_112",
+    "explain",
+    "instrument",
+    "instruments",
+    "patient_action",
+    "patient_instruction",
+    "rulebook",
+    "score",
+    "sign_groups",
+    "triage",
+]
 
 
 def instruments() -> Mapping[str, InstrumentDefinition]:
@@ -142,7 +153,9 @@ def patient_action(urgency: Urgency | str, country: str = "nl") -> Text:
     """What to tell a patient whose own answers raised a red flag of this urgency, in plain words.
 
     `country` ("nl" or "be") decides whom to call: the same urgency means the huisartsenpost in the Netherlands and
-    the GP on call (1733) in Belgium. InvalidInput for an unknown urgency or country.
+    the GP on call (1733) in Belgium. Without the rule an emergency is read as "call 112 now" (the safer reading);
+    prefer `patient_instruction(rule, country)`, which knows when an emergency means the GP now (same day).
+    InvalidInput for an unknown urgency or country.
     """
     try:
         level = Urgency(urgency)
@@ -150,6 +163,35 @@ def patient_action(urgency: Urgency | str, country: str = "nl") -> Text:
         raise InvalidInput("urgency", f"{urgency!r} is not an urgency level") from None
     if level is Urgency.NONE:
         raise InvalidInput("urgency", "no red flag, so no action for the patient")
+    return _patient_text(PatientInstruction.default_for(level), country)
+
+
+def patient_instruction(rule: RedFlag | str, country: str = "nl") -> Text:
+    """What to tell a patient whose own answers raised this red flag (a rule or its id), in plain words.
+
+    The rule declares its level (`RedFlag.patient_instruction`): an emergency is "call 112 now" or "call the GP now,
+    112 when severe"; urgent and soon have one level each. `country` ("nl" or "be") decides whom to call.
+    InvalidInput for an unknown rule id or country.
+    """
+    return _patient_text(_red_flag_rule(rule).patient_instruction, country)
+
+
+def calls_112(rule: RedFlag | str) -> bool:
+    """True when the patient is told to call 112 now for this red flag (a rule or its id): show a call button.
+    InvalidInput for an unknown rule id."""
+    return _red_flag_rule(rule).calls_112
+
+
+def _red_flag_rule(rule: RedFlag | str) -> RedFlag:
+    if isinstance(rule, RedFlag):
+        return rule
+    found = red_flag(rule)
+    if found is None:
+        raise InvalidInput("rule", f"unknown red flag {rule!r}")
+    return found
+
+
+def _patient_text(level: PatientInstruction, country: str) -> Text:
     actions = load_patient_actions()
     if country not in actions:
         raise InvalidInput("country", f"unknown country {country!r}; known: {', '.join(sorted(actions))}")

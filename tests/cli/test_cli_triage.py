@@ -46,6 +46,8 @@ def test_the_contract_example_gives_the_contract_fields(capsys: pytest.CaptureFi
         ("triage-older-woman-mechanical.json", "none", "1"),  # Downie 2013: no flag for age 67 + female + a lift
         ("triage-axial-spondyloarthritis.json", "soon", "1"),  # NICE NG65: reported, exercise goes on
         ("triage-metastatic-cord-compression.json", "emergency", None),  # NICE CG75/NG234 (secondary)
+        ("triage-neck-cancer-spurling.json", "emergency", None),  # radicular pain counts as a new deficit (MSCC)
+        ("triage-history-of-cancer-alone.json", "soon", None),  # facts 2.1: GP referral; urgent only with neuro signs
     ],
 )
 def test_every_example_case_triages(

@@ -28,6 +28,11 @@ REQUIRED = {
     "trouble_swallowing": "dysphagia",
     "sudden_headache": "sudden_severe_headache",
     "double_vision": "diplopia",
+    "leg_numb": "dermatomal_sensory_loss",
+    "arm_numb": "arm_paraesthesia",
+    "unsteady_walking": "gait_disturbance",
+    "sudden_fall": "drop_attacks",
+    "numb_face": "facial_numbness",
 }
 JARGON = (
     "cervica",
@@ -88,6 +93,12 @@ def test_the_headache_question_asks_about_the_headache_only() -> None:
         ("both_legs", Region.NECK, "rf.spinal_cord_compression_neck", Urgency.EMERGENCY),
         ("fever", Region.LOW_BACK, "rf.infection", Urgency.URGENT),
         ("fever", Region.NECK, "rf.infection", Urgency.URGENT),
+        ("sudden_fall", Region.NECK, "rf.cervical_arterial", Urgency.EMERGENCY),
+        ("sudden_fall", Region.LOW_BACK, "rf.acute_neurological_low_back", Urgency.EMERGENCY),
+        ("numb_face", Region.NECK, "rf.cervical_arterial", Urgency.EMERGENCY),
+        ("numb_face", Region.LOW_BACK, "rf.acute_neurological_low_back", Urgency.EMERGENCY),
+        ("unsteady_walking", Region.NECK, "rf.cervical_myelopathy_possible", Urgency.SOON),
+        ("unsteady_walking", Region.LOW_BACK, "rf.cervical_myelopathy_possible", Urgency.SOON),
     ],
 )
 def test_a_yes_is_judged_by_the_rule_of_the_patients_own_region(
@@ -98,6 +109,68 @@ def test_a_yes_is_judged_by_the_rule_of_the_patients_own_region(
     result = engine.triage(payload)
     assert result.urgency is urgency
     assert rule in {flag.id for flag in result.red_flags}
+
+
+@pytest.mark.parametrize(("question", "region"), [("leg_numb", Region.LOW_BACK), ("arm_numb", Region.NECK)])
+def test_a_numb_leg_or_arm_alone_raises_no_red_flag(question: str, region: Region) -> None:
+    """Facts §2.1a: over-triage is a defect; numbness alone is no red flag (the therapist hears it next visit)."""
+    assert engine.alarm_firings([question], region) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "region"),
+    [
+        ("leg_numb", Region.LOW_BACK),
+        ("leg_numb", Region.NECK),
+        ("arm_numb", Region.NECK),
+        ("unsteady_walking", Region.LOW_BACK),
+        ("unsteady_walking", Region.NECK),
+        ("limb_weaker", Region.LOW_BACK),
+    ],
+)
+def test_numbness_or_unsteady_walking_with_cancer_on_the_records_is_cord_compression_nice_cg75(
+    question: str, region: Region
+) -> None:
+    """NICE CG75/NG234 (secondary): cancer + sensory loss or difficulty walking → MSCC; the GP now, same day."""
+    firings = engine.alarm_firings([question], region, known_signs=["history_of_cancer"])
+    mscc = next(f for f in firings if f.rule_id == "rf.malignancy_cord_compression")
+    assert mscc.urgency is Urgency.EMERGENCY
+    assert not engine.calls_112(mscc.rule_id)
+    assert "rf.malignancy_history" not in {f.rule_id for f in firings}  # the records' flag, not the diary's
+
+
+@pytest.mark.parametrize("question", ["leg_numb", "arm_numb", "unsteady_walking"])
+def test_numbness_or_unsteady_walking_with_an_infection_feature_is_an_epidural_abscess_uk_red_flags_2023(
+    question: str,
+) -> None:
+    firings = engine.alarm_firings([question], Region.NECK, known_signs=["immunosuppression"])
+    assert "rf.infection_neuro" in {f.rule_id for f in firings}
+
+
+@pytest.mark.parametrize("question", ["sudden_fall", "numb_face", "sudden_headache", "trouble_speaking"])
+@pytest.mark.parametrize("region", list(Region))
+def test_stroke_like_answers_tell_the_patient_to_call_112(question: str, region: Region) -> None:
+    (firing,) = engine.alarm_firings([question], region)
+    assert engine.calls_112(firing.rule_id)
+
+
+@pytest.mark.parametrize("question", ["bladder", "bowel", "saddle_numbness", "both_legs", "both_legs_weaker"])
+@pytest.mark.parametrize("region", list(Region))
+def test_bladder_bowel_saddle_and_both_legs_tell_the_patient_to_call_the_gp_now_not_112(
+    question: str, region: Region
+) -> None:
+    """Facts §2.1 (cauda equina): emergency, same day; 112 if severe. Facts §2.1a: in NL the GP or huisartsenpost."""
+    (firing,) = engine.alarm_firings([question], region)
+    assert firing.urgency is Urgency.EMERGENCY
+    assert not engine.calls_112(firing.rule_id)
+
+
+def test_the_arm_question_is_for_neck_patients_and_the_leg_question_for_everybody() -> None:
+    questions = load_alarm_questions()
+    assert questions["arm_numb"].regions == frozenset({Region.NECK})
+    assert questions["leg_numb"].regions == frozenset(Region)
+    for question_id in ("unsteady_walking", "sudden_fall", "numb_face"):
+        assert questions[question_id].regions == frozenset(Region)
 
 
 def _load_with(monkeypatch: pytest.MonkeyPatch, entries: list[dict[str, Any]]) -> object:

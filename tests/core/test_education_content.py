@@ -197,6 +197,77 @@ def test_contact_module_goes_to_everybody_and_names_the_alarm_signs_in_both_lang
             assert word in body, f"{lang}: {word}"
 
 
+def _sections(body: str) -> dict[str, list[str]]:
+    """Heading -> its bullets (the printed programme shows exactly these)."""
+    sections: dict[str, list[str]] = {}
+    heading = ""
+    for line in body.splitlines():
+        if line.startswith("## "):
+            heading = line[3:].strip()
+            sections[heading] = []
+        elif line.startswith("- ") and heading:
+            sections[heading].append(line[2:].lower())
+    return sections
+
+
+CONTACT_LEVELS = {
+    Lang.NL: {
+        "Bel nu 112": ("hoofdpijn", "dubbel", "praten", "slikken", "flauw", "gezicht"),
+        "Bel nu meteen uw huisarts, ook 's avonds of in het weekend": (
+            "plassen",
+            "ontlasting",
+            "fietszadel",
+            "allebei uw benen",
+            "steeds zwakker",
+            "kanker (gehad) of koorts",
+        ),
+        "Bel vandaag uw huisarts": ("wordt zwakker, en dat wordt erger", "koorts", "kleine val", "blijft gelijk"),
+        "Maak deze week een afspraak bij uw huisarts": ("onzeker of wankel", "onhandig", "kanker gehad", "valt af"),
+    },
+    Lang.EN: {
+        "Call 112 now": ("headache", "double", "speaking", "swallowing", "passing out", "face"),
+        "Call your GP right now, also in the evening or at the weekend": (
+            "pee",
+            "stool",
+            "bike",
+            "both legs",
+            "weaker and weaker",
+            "cancer, or you have a fever",
+        ),
+        "Call your GP today": ("gets weaker, and it gets worse", "fever", "small fall", "stays the same"),
+        "Make an appointment with your GP this week": ("unsteady", "clumsy", "had cancer", "lose weight"),
+    },
+}
+"""Which signs the contact module names at which level: the level of the red-flag rule a "yes" raises (112 for
+stroke-like signs; the GP now for cauda equina, cord compression and cancer or fever with a deficit; the GP today
+for urgent rules; this week for soon rules such as unsteady walking and a history of cancer alone)."""
+
+
+@pytest.mark.parametrize("lang", list(Lang))
+def test_contact_module_names_each_sign_at_the_level_of_its_red_flag_rule(lang: Lang) -> None:
+    sections = _sections(by_id(CONTACT).body.get(lang))
+    for heading, words in CONTACT_LEVELS[lang].items():
+        assert heading in sections, heading
+        bullets = " | ".join(sections[heading])
+        for word in words:
+            assert word.lower() in bullets, f"{heading}: {word}"
+
+
+@pytest.mark.parametrize(("lang", "word"), [(Lang.NL, "wankel"), (Lang.EN, "unsteady"), (Lang.NL, "onhandig")])
+def test_contact_module_names_unsteady_walking_and_clumsy_hands_once(lang: Lang, word: str) -> None:
+    """The review found 'unsteady' under 112 and 'walking unsteadily' under 'GP today': one sign, one level."""
+    assert by_id(CONTACT).body.get(lang).lower().count(word) == 1
+
+
+def test_contact_module_says_112_for_bladder_problems_only_when_severe() -> None:
+    """Facts §2.1a: in NL most urgent back problems go to the GP or huisartsenpost; 112 for a threatening emergency."""
+    for lang, heading in ((Lang.NL, "Bel nu 112"), (Lang.EN, "Call 112 now")):
+        bullets = " ".join(_sections(by_id(CONTACT).body.get(lang))[heading])
+        assert "plassen" not in bullets and "pee" not in bullets and "blaas" not in bullets
+    assert "helemaal niet plassen" in by_id(CONTACT).body.nl and "cannot pee at all" in by_id(CONTACT).body.en
+    assert "1733" in by_id(CONTACT).body.nl and "huisartsenpost" in by_id(CONTACT).body.nl
+
+
 def test_cracking_module_explains_cavitation_and_the_exercise_package() -> None:
     cracking = by_id("cracking-and-manipulation")
     assert "gas bubble" in cracking.body.en and "gasbelletje" in cracking.body.nl

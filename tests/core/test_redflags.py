@@ -147,7 +147,7 @@ def test_one_fracture_feature_with_unknown_age_is_reported_undecided_not_guessed
     [
         (["progressive_weakness"], "rf.neuro_deficit", Urgency.URGENT),
         (["severe_weakness"], "rf.neuro_deficit", Urgency.URGENT),
-        (["history_of_cancer"], "rf.malignancy_history", Urgency.URGENT),
+        (["history_of_cancer"], "rf.malignancy_history", Urgency.SOON),
         (["unexplained_weight_loss"], "rf.malignancy_other", Urgency.SOON),
         (["constant_night_pain"], "rf.malignancy_other", Urgency.SOON),
         (["fever"], "rf.infection", Urgency.URGENT),

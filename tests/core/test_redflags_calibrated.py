@@ -25,6 +25,9 @@ SB_LOW = {"1": 0, "2": 1, "3": 1, "4": 0, "5": 0, "6": 0, "7": 0, "8": 0, "9": 1
 
 NEW_DEFICIT = {
     "radicular pain": "leg_pain_below_knee",
+    "radicular pain (arm)": "arm_pain_below_elbow",
+    "radicular pain (positive straight-leg raise)": "slr_positive",
+    "radicular pain (positive Spurling)": "spurling_positive",
     "leg weakness": "myotomal_weakness",
     "arm weakness": "arm_weakness",
     "worsening weakness": "progressive_weakness",
@@ -77,11 +80,86 @@ def test_metastatic_cord_compression_says_contact_acute_oncology_now_and_cites_n
     assert "cord compression" in flag.name.en and "cauda" not in flag.name.en.lower()
 
 
-def test_history_of_cancer_alone_is_urgent_not_an_emergency_downie_2013() -> None:
-    """Downie 2013 (via H&W): cancer history is the strongest malignancy flag; without a deficit it is GP, not 112."""
-    result = triage(region="low_back", age=64, signs=["history_of_cancer"])
-    assert result.urgency is Urgency.URGENT
+@pytest.mark.parametrize("region", ["low_back", "neck"])
+def test_history_of_cancer_alone_is_a_gp_referral_not_urgent_downie_2013(region: str) -> None:
+    """Facts §2.1 (Downie 2013, verified): cancer history is the strongest malignancy flag; the action is a GP
+    referral, urgent only with neurological signs (that is MSCC, an emergency). Still a red flag: the pathway waits
+    for the GP and there is no manipulation meanwhile."""
+    result = triage(region=region, age=64, signs=["history_of_cancer"])
+    assert result.urgency is Urgency.SOON
     assert flag_ids(result) == {"rf.malignancy_history"}
+    assert result.pathway_stopped and result.profile is None
+    assert result.manipulation is ManipulationVerdict.CONTRAINDICATED
+    flag = result.red_flags[0]
+    assert "huisarts" in flag.action.nl and "GP" in flag.action.en
+    assert "today" not in flag.action.en and "vandaag" not in flag.action.nl
+    assert flag.source == "downie-henw-redflags"
+
+
+# --- radicular pain or a positive nerve-root test counts as a new deficit (facts §2.1: "radicular pain") ---------
+
+
+@pytest.mark.parametrize("region", ["low_back", "neck"])
+def test_cancer_with_a_positive_straight_leg_raise_is_metastatic_cord_compression_nice_cg75(region: str) -> None:
+    """NICE CG75/NG234 (secondary): a positive SLR reproduces radicular pain; with cancer that is an emergency."""
+    result = triage(region=region, signs=["history_of_cancer", "slr_positive"])
+    assert result.urgency is Urgency.EMERGENCY
+    assert "rf.malignancy_cord_compression" in flag_ids(result)
+
+
+@pytest.mark.parametrize("sign", ["spurling_positive", "arm_pain_below_elbow"])
+def test_cancer_with_arm_radicular_pain_in_a_neck_case_is_metastatic_cord_compression_nice_cg75(sign: str) -> None:
+    """The review's case: {"region": "neck", "signs": ["history_of_cancer", "spurling_positive"]} was only urgent."""
+    result = triage(region="neck", signs=["history_of_cancer", sign])
+    assert result.urgency is Urgency.EMERGENCY
+    assert "rf.malignancy_cord_compression" in flag_ids(result)
+
+
+@pytest.mark.parametrize("feature", INFECTION_FEATURES)
+@pytest.mark.parametrize("sign", ["spurling_positive", "arm_pain_below_elbow", "slr_positive"])
+def test_infection_with_radicular_pain_or_a_positive_nerve_root_test_is_an_emergency_uk_red_flags_2023(
+    feature: str, sign: str
+) -> None:
+    """UK Community Red Flags 2023 (secondary): infection + radicular pain → emergency (possible epidural abscess)."""
+    result = triage(region="neck", signs=[feature, sign])
+    assert result.urgency is Urgency.EMERGENCY
+    assert "rf.infection_neuro" in flag_ids(result)
+
+
+@pytest.mark.parametrize(
+    ("region", "signs"),
+    [
+        ("low_back", ["slr_positive"]),
+        ("low_back", ["slr_positive", "leg_pain_below_knee"]),
+        ("neck", ["spurling_positive"]),
+        ("neck", ["arm_pain_below_elbow"]),
+        ("neck", ["arm_pain_below_elbow", "spurling_positive"]),
+    ],
+)
+def test_radicular_pain_or_a_nerve_root_test_without_cancer_or_infection_raises_no_red_flag(
+    region: str, signs: list[str]
+) -> None:
+    """Facts §2.1a: over-triage is a defect; radicular pain alone is a radicular syndrome (KNGF), not a red flag."""
+    result = triage(region=region, startback=SB_LOW, signs=signs)
+    assert not result.red_flags and result.urgency is Urgency.NONE
+    assert not result.pathway_stopped
+
+
+def test_slr_alone_is_no_lumbosacral_radicular_syndrome_and_leg_pain_below_the_knee_still_is_kngf() -> None:
+    """KNGF (secondary): the label needs leg pain below the knee; a positive SLR is neither needed nor enough."""
+    assert triage(region="low_back", startback=SB_LOW, signs=["slr_positive"]).radicular is False
+    assert triage(region="low_back", startback=SB_LOW, signs=["leg_pain_below_knee", "slr_positive"]).radicular
+
+
+def test_arm_pain_below_the_elbow_is_not_a_cervical_radicular_sign_kngf_neck_2016() -> None:
+    """KNGF Nekpijn 2016 (facts §1.5): grade III needs a radicular sign (paraesthesia, numbness, strength, reflexes,
+    sensation) and a positive Spurling or traction test; arm pain is not among the signs, so it does not count."""
+    case = {"region": "neck", "duration_weeks": 2, "course": "improving", "psychosocial_dominant": False}
+    assert triage(**case, signs=["arm_pain_below_elbow", "spurling_positive"]).radicular is False
+    result = triage(**case, signs=["arm_paraesthesia", "spurling_positive"])
+    assert result.radicular is True and result.profile == "D"
+    rule = next(r for r in engine.rulebook().radicular_rules if r.id == "strat.cervical_radicular")
+    assert "arm_pain_below_elbow" not in rule.condition.signs
 
 
 # --- spinal infection: UK Community Red Flags pathway 2023 (secondary) -------------------------------------------
@@ -345,6 +423,7 @@ def _raw() -> dict[str, Any]:
 )
 def test_a_bad_stops_pathway_is_a_content_error(value: object, urgency: str, message: str) -> None:
     files = _raw()
+    files["red_flags"][0].pop("patient_instruction", None)  # only an emergency may declare one
     files["red_flags"][0].update(stops_pathway=value, urgency=urgency)
     with pytest.raises(ContentError, match=message):
         parse_rulebook(**files, sources=load_sources())

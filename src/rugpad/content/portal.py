@@ -1,8 +1,8 @@
 """Load the patient-portal content: the diary's alarm questions and the trend rules (``data/portal/*.yaml``).
 
 Validated once here so the core can trust it: both languages, exactly one known sign per alarm question (and no
-sign asked twice), known regions and sources, and settings the core accepts. That every alarm question really
-raises a red flag is checked by a content test.
+sign asked twice), known regions and sources, and settings the core accepts. That every alarm question raises a
+red flag (alone, or with a history of cancer or an infection feature on the records) is checked by a content test.
 """
 
 from __future__ import annotations

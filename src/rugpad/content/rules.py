@@ -16,6 +16,7 @@ from rugpad.core.conditions import Condition, ConditionError, compile_condition
 from rugpad.core.rules import (
     PROFILES,
     ManipulationRule,
+    PatientInstruction,
     ProfileRule,
     RadicularRule,
     Recommendation,
@@ -28,7 +29,7 @@ from rugpad.core.vocab import Evidence, ManipulationVerdict, Region, Strength, U
 
 __all__ = ["load_rulebook", "parse_rulebook"]
 
-_E = TypeVar("_E", Urgency, Strength, ManipulationVerdict, Evidence, Region)
+_E = TypeVar("_E", Urgency, Strength, ManipulationVerdict, Evidence, Region, PatientInstruction)
 
 
 @cache
@@ -187,12 +188,21 @@ class _Parser:
             entry,
             where,
             {"id", "name", "regions", "when", "urgency", "action", "source", "evidence"},
-            {"note", "stops_pathway"},
+            {"note", "stops_pathway", "patient_instruction"},
         )
         source, evidence = self.source(entry, where)
         urgency = self.enum(Urgency, entry["urgency"], f"{where}: urgency")
         if urgency is Urgency.NONE:
             raise ContentError(f"{where}: a red flag needs an urgency other than 'none'")
+        instruction = PatientInstruction.default_for(urgency)
+        if "patient_instruction" in entry:
+            # Only an emergency chooses what the patient is told (call 112 now, or the GP now); the other urgencies
+            # have one level each, so declaring one there is a mistake in the file.
+            if urgency is not Urgency.EMERGENCY:
+                raise ContentError(f"{where}: patient_instruction is only for an emergency red flag")
+            instruction = self.enum(PatientInstruction, entry["patient_instruction"], f"{where}: patient_instruction")
+            if instruction not in PatientInstruction.allowed_for(urgency):
+                raise ContentError(f"{where}: patient_instruction must be call_112 or same_day_emergency")
         stops = entry.get("stops_pathway", True)
         if not isinstance(stops, bool):
             raise ContentError(f"{where}: stops_pathway must be true or false")
@@ -207,6 +217,7 @@ class _Parser:
             action=text(entry["action"], f"{where}: action"),
             source=source,
             evidence=evidence,
+            patient_instruction=instruction,
             note=self.note(entry, where),
             stops_pathway=stops,
         )

@@ -5,10 +5,15 @@ the urgency and the action, so a "yes" is judged by exactly the same red-flag ru
 
     answered question ids --triage_payloads--> [{"region": ..., "signs": [...]}, ...] --engine.triage--> urgency
 
-Each question asks about one sign only, so a "yes" means exactly one thing. A question may name the region whose
-rules judge it (``triage_region``); none needs it today, because the stroke-like signs (sudden severe headache,
-double vision, trouble speaking or swallowing) have a low back rule of their own (rf.acute_neurological_low_back)
-besides the neck rule, so a patient's own region judges every answer.
+Each question asks about one sign only, so a "yes" means exactly one thing. Most signs are an alarm on their own;
+numbness in one arm or leg is not (facts 2.1a: one feature is rarely enough), but with a history of cancer or an
+infection feature on the episode's records it is a new deficit: suspected cord compression or epidural abscess.
+That is why `engine.alarm_firings` judges the answers together with the records.
+
+A question may name the region whose rules judge it (``triage_region``); none needs it today, because the
+stroke-like signs (sudden severe headache, double vision, trouble speaking or swallowing, a sudden fall, a numb
+face) have a low back rule of their own (rf.acute_neurological_low_back) besides the neck rule, so a patient's own
+region judges every answer.
 """
 
 from __future__ import annotations

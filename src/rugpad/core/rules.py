@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from rugpad.core.conditions import Condition
 from rugpad.core.errors import InvalidInput
@@ -19,6 +20,7 @@ from rugpad.core.vocab import Evidence, ManipulationVerdict, Region, Strength, U
 __all__ = [
     "PROFILES",
     "ManipulationRule",
+    "PatientInstruction",
     "ProfileRule",
     "RadicularRule",
     "Recommendation",
@@ -44,6 +46,44 @@ class Sign:
     question: Text
 
 
+class PatientInstruction(StrEnum):
+    """What a patient is told when a red flag is raised from their own answers (``rules/patient_actions.yaml``).
+
+    An emergency has two levels for the patient (facts 2.1a: in the Netherlands most urgent back problems go to the
+    GP or the huisartsenpost; 112 is for a threatening emergency); every other urgency has one.
+    """
+
+    CALL_112 = "call_112"
+    """A threatening emergency: call 112 now (stroke-like signs, suspected aortic aneurysm, major trauma with
+    neurological signs)."""
+    SAME_DAY_EMERGENCY = "same_day_emergency"
+    """An emergency that the GP (out of hours the huisartsenpost or the GP on call) sees now, the same day; 112 only
+    when it is severe (cauda equina, cord compression, MSCC, epidural abscess)."""
+    URGENT = "urgent"
+    """The GP today."""
+    SOON = "soon"
+    """The GP within days to weeks."""
+
+    @property
+    def calls_112(self) -> bool:
+        """True when the patient is told to call 112 straight away."""
+        return self is PatientInstruction.CALL_112
+
+    @classmethod
+    def default_for(cls, urgency: Urgency) -> PatientInstruction:
+        """The level of a red flag that declares none: 112 for an emergency (the safer reading), else its urgency."""
+        if urgency is Urgency.NONE:
+            raise InvalidInput("urgency", "no red flag, so no instruction for the patient")
+        return cls.CALL_112 if urgency is Urgency.EMERGENCY else cls(str(urgency))
+
+    @classmethod
+    def allowed_for(cls, urgency: Urgency) -> frozenset[PatientInstruction]:
+        """The levels a red flag of this urgency may declare: an emergency chooses one of its two, others have one."""
+        if urgency is Urgency.EMERGENCY:
+            return frozenset({cls.CALL_112, cls.SAME_DAY_EMERGENCY})
+        return frozenset({cls.default_for(urgency)})
+
+
 @dataclass(frozen=True, slots=True)
 class RedFlag:
     """A feature of possible serious pathology and what to do about it now."""
@@ -54,12 +94,26 @@ class RedFlag:
     condition: Condition
     urgency: Urgency
     action: Text
+    """For the clinician; a patient reads the text of `patient_instruction` (`engine.patient_instruction`)."""
     source: str
     evidence: Evidence
+    patient_instruction: PatientInstruction
+    """What the patient is told: for an emergency, call 112 now or the GP now (same day); else the urgency's own."""
     note: Text | None = None
     stops_pathway: bool = True
     """False for a flag that is reported (and sets the urgency) but leaves the care pathway open, e.g. suspected
     axial spondyloarthritis, where exercise is first-line care."""
+
+    def __post_init__(self) -> None:
+        if self.patient_instruction not in PatientInstruction.allowed_for(self.urgency):
+            raise InvalidInput(
+                "patient_instruction", f"{self.patient_instruction} does not fit a red flag of urgency {self.urgency}"
+            )
+
+    @property
+    def calls_112(self) -> bool:
+        """True when the patient is told to call 112 now (the web shows a call button)."""
+        return self.patient_instruction.calls_112
 
 
 @dataclass(frozen=True, slots=True)
