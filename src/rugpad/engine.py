@@ -236,7 +236,7 @@ def parse_episode_facts(payload: Mapping[str, object]) -> EpisodeFacts:
 
 def check_flag_event(flag: FlagRecord, event: FlagEvent, now: dt.datetime) -> FlagStage:
     """Whether this step of a red flag's life cycle is allowed now (note, order, who assessed); the new stage."""
-    return _check_event(flag.stage, event, flag.raised_at, now)
+    return _check_event(flag, event, now)
 
 
 def flags_to_raise(firing: Iterable[Firing], recorded: Sequence[FlagRecord]) -> tuple[Firing, ...]:

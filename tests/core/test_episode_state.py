@@ -156,7 +156,7 @@ def flag_in(stage: str, key: int) -> FlagRecord:
         "action": (action(),),
         "excluded": (action(), assessed()),
         "confirmed": (action(), assessed(FlagEventKind.CONFIRMED)),
-        "withdrawn": (FlagEvent(FlagEventKind.WITHDRAWN, T0 + dt.timedelta(hours=1), "ticked by mistake"),),
+        "withdrawn": (action(), FlagEvent(FlagEventKind.WITHDRAWN, T0 + dt.timedelta(hours=2), "ticked by mistake")),
     }[stage]
     return replace(diary_flag(*events), key=str(key))
 

@@ -49,30 +49,49 @@ def test_the_life_cycle_runs_raised_acted_excluded() -> None:
 
 def test_an_assessment_needs_an_action_first() -> None:
     with pytest.raises(InvalidInput, match="action taken") as caught:
-        check_event(FlagStage.RAISED, event(FlagEventKind.EXCLUDED), T0, NOW)
+        check_event(flag(), event(FlagEventKind.EXCLUDED), NOW)
     assert caught.value.field == "event"
 
 
 def test_a_closed_flag_stays_closed() -> None:
-    for stage in (FlagStage.EXCLUDED, FlagStage.CONFIRMED, FlagStage.WITHDRAWN):
+    for closing in (
+        (event(FlagEventKind.ACTION), event(FlagEventKind.EXCLUDED, hours=2)),
+        (event(FlagEventKind.WITHDRAWN),),
+    ):
         with pytest.raises(InvalidInput, match="already closed"):
-            check_event(stage, event(FlagEventKind.ACTION), T0, NOW)
+            check_event(flag(*closing), event(FlagEventKind.ACTION, hours=2), NOW)
 
 
 def test_every_step_needs_a_note_and_an_assessment_names_who_assessed() -> None:
     with pytest.raises(InvalidInput) as caught:
-        check_event(FlagStage.RAISED, event(FlagEventKind.ACTION, note="   "), T0, NOW)
+        check_event(flag(), event(FlagEventKind.ACTION, note="   "), NOW)
     assert caught.value.field == "note"
+    acted = flag(event(FlagEventKind.ACTION))
     with pytest.raises(InvalidInput) as caught:
-        check_event(FlagStage.ACTED, event(FlagEventKind.EXCLUDED, counterpart=""), T0, NOW)
+        check_event(acted, event(FlagEventKind.EXCLUDED, counterpart="", hours=2), NOW)
     assert caught.value.field == "counterpart"
-    assert check_event(FlagStage.ACTED, event(FlagEventKind.EXCLUDED), T0, NOW) is FlagStage.EXCLUDED
+    assert check_event(acted, event(FlagEventKind.EXCLUDED, hours=2), NOW) is FlagStage.EXCLUDED
 
 
-def test_a_step_cannot_be_dated_in_the_future() -> None:
+def test_a_step_cannot_be_dated_in_the_future_before_the_flag_or_before_the_previous_step() -> None:
     with pytest.raises(InvalidInput) as caught:
-        check_event(FlagStage.RAISED, event(FlagEventKind.ACTION, hours=5), T0, NOW)
+        check_event(flag(), event(FlagEventKind.ACTION, hours=5), NOW)
     assert caught.value.field == "at"
+    with pytest.raises(InvalidInput, match="before the red flag"):
+        check_event(flag(), event(FlagEventKind.ACTION, hours=-2), NOW)
+    assert check_event(flag(), event(FlagEventKind.ACTION, hours=0), NOW) is FlagStage.ACTED
+    acted_late = flag(event(FlagEventKind.ACTION, hours=3))
+    with pytest.raises(InvalidInput, match="previous step"):
+        check_event(acted_late, event(FlagEventKind.EXCLUDED, hours=1), NOW)
+
+
+def test_a_patients_report_is_withdrawn_only_after_somebody_spoke_with_them() -> None:
+    diary = flag(origin=FlagOrigin.DIARY)
+    with pytest.raises(InvalidInput, match="spoke with them"):
+        check_event(diary, event(FlagEventKind.WITHDRAWN), NOW)
+    called = flag(event(FlagEventKind.ACTION), origin=FlagOrigin.DIARY)
+    assert check_event(called, event(FlagEventKind.WITHDRAWN, hours=2), NOW) is FlagStage.WITHDRAWN
+    assert check_event(flag(), event(FlagEventKind.WITHDRAWN), NOW) is FlagStage.WITHDRAWN  # a mis-ticked checklist
 
 
 def firing(signs: str, origin: FlagOrigin = FlagOrigin.RECORD, rule: str = "rf.cauda_equina") -> Firing:

@@ -79,9 +79,10 @@ def test_patient_accepts_invite_fills_diary_alarm_reaches_the_clinician(page: An
     banner = phone.locator("#alarm")
     assert banner.is_visible()
     flag = engine.triage({"region": "low_back", "signs": ["bladder_dysfunction"]}).red_flags[0]
-    assert engine.patient_action(flag.urgency).nl in banner.inner_text()  # plain words for the patient
+    assert engine.patient_instruction(flag, "nl").nl in banner.inner_text()  # plain words for the patient
     assert flag.action.nl not in banner.inner_text()  # the clinician's instruction is not shown to the patient
-    assert banner.locator("a[href='tel:112']").is_visible()
+    # Suspected cauda equina: the GP or huisartsenpost now (112 only when severe), not a "call 112" button.
+    assert not flag.calls_112 and banner.locator("a[href='tel:112']").count() == 0
     screenshot(phone, "portal-04-alarm")
 
     # The alarm is a red flag of Noor's episode: the dashboard lists it under the open alarms, and her episode page

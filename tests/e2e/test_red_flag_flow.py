@@ -66,9 +66,10 @@ def test_a_diary_alarm_blocks_the_session_until_the_gp_has_excluded_it(page: Any
     phone.click("#diary-form button[type=submit]")
     banner = phone.locator("#alarm")
     assert banner.is_visible()
-    urgency = RedFlag.objects.get(episode=episode).urgency
-    assert engine.patient_action(urgency).nl in banner.inner_text()
-    assert banner.locator("a[href='tel:112']").is_visible()
+    rule_id = RedFlag.objects.get(episode=episode).rule_id
+    assert engine.patient_instruction(rule_id, "nl").nl in banner.inner_text()
+    assert "huisarts" in banner.inner_text()  # a same-day emergency: the GP or huisartsenpost now, 112 when severe
+    assert banner.locator("a[href='tel:112']").count() == int(engine.calls_112(rule_id))
     _plain(phone)
     screenshot(phone, "redflag-02-patient-told-what-to-do")
 

@@ -22,7 +22,9 @@ from rugpad.web.care.models import Episode, EpisodeStatus, RedFlag, RedFlagEvent
 from rugpad.web.demo import SB_LOW, as_user
 from rugpad.web.plans import actions as plan_actions
 from rugpad.web.plans.clinical import clinician_exercise, exercise_library
+from rugpad.web.portal.models import Alert
 from tests.web.conftest import TODAY, World, client_for
+from tests.web.portal.helpers import diary_post
 
 CAUDA = "rf.cauda_equina"
 
@@ -271,6 +273,7 @@ def test_a_diary_flag_withdrawn_with_a_note_is_closed(planned: World) -> None:
     assert (flag.origin, flag.stage) == ("diary", "raised")
     client = client_for(planned.clinician)
     assert post_event(client, flag, "withdrawn", note="")[0] == 400  # a note is required for this step too
+    assert post_event(client, flag, "action", note="Gebeld", counterpart="patiënt", at=when(4))[0] == 302
     status, _ = post_event(client, flag, "withdrawn", note="Patiënt belde: per ongeluk aangevinkt")
     assert status == 302
     flag.refresh_from_db()
@@ -341,3 +344,72 @@ def test_a_new_episode_not_screened_says_so_and_promises_nothing(world: World) -
 def test_the_undecided_text_never_shows_a_raw_dict(flagged: World) -> None:
     page = episode_page(flagged)
     assert "{'" not in page and "{&#x27;" not in page
+
+
+# --- what the review of the first version found -------------------------------------------------------------------
+
+
+def test_discharge_is_refused_while_a_red_flag_is_open_and_the_dashboard_keeps_it(flagged: World) -> None:
+    """Closing an episode would hide its open red flag: discharge waits until a doctor has assessed it."""
+    response = client_for(flagged.clinician).post(
+        reverse("outcomes_discharge", args=[flagged.episode.pk]),
+        {"lang": "nl", "treatment": "x", "advice": "y", "reason": "patiënt stopt", "confirm": "on"},
+    )
+    assert response.status_code == 400 and "rode vlag" in response.content.decode()
+    flagged.episode.refresh_from_db()
+    assert flagged.episode.status == EpisodeStatus.OPEN
+    flag = RedFlag.objects.get(episode=flagged.episode)
+    # Even an episode closed some other way (a confirmed flag of another rule) keeps its open flags on the dashboard.
+    Episode.objects.filter(pk=flagged.episode.pk).update(status=EpisodeStatus.CLOSED)
+    assert f"#flag-{flag.pk}" in dashboard(flagged)
+
+
+def test_a_diary_alarm_in_a_second_open_episode_stops_the_exercises_of_the_first(planned: World) -> None:
+    """The diary keeps an alarm with the newest open episode; the patient exercises from another one's plan."""
+    newer = actions.do_open_episode(
+        as_user(planned.clinician), planned.patient, region="neck", started_on=TODAY, onset_on=None
+    )
+    Episode.objects.filter(pk=newer.pk).update(started_on=TODAY + dt.timedelta(days=1))
+    assert "data-exercise" in session_page(planned) or "bridge" in session_page(planned)
+    client_for(planned.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
+    assert RedFlag.objects.get().episode_id == newer.pk
+    page = session_page(planned)
+    assert "red-flag-notice" in page and "bridge" not in page
+
+
+def test_a_flag_that_time_alone_raised_is_stored_when_the_episode_is_opened(world: World) -> None:
+    """An age passing a rule's threshold raises a flag without any new record: it is kept (and on the dashboard)."""
+    patient = world.patient
+    screen(world, "long_term_corticosteroids")
+    assert not RedFlag.objects.exists()
+    patient.date_of_birth = TODAY.replace(year=TODAY.year - 75)
+    patient.save()
+    episode_page(world)
+    flag = RedFlag.objects.get()
+    assert flag.origin == "record" and flag.stage == "raised"
+    assert f"#flag-{flag.pk}" in dashboard(world)
+    episode_page(world)
+    assert RedFlag.objects.count() == 1, "stored once"
+
+
+def test_a_diary_report_is_withdrawn_only_after_somebody_spoke_with_the_patient(world: World) -> None:
+    client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
+    flag = RedFlag.objects.get()
+    status, _page = post_event(client_for(world.clinician), flag, "withdrawn", note="per ongeluk aangevinkt")
+    assert status == 400
+    assert RedFlag.objects.get().stage == "raised"
+    status, _page = post_event(
+        client_for(world.clinician), flag, "action", note="Gebeld: per ongeluk aangevinkt", counterpart="patiënt"
+    )
+    assert status == 302
+    status, _page = post_event(client_for(world.clinician), flag, "withdrawn", note="per ongeluk aangevinkt")
+    assert status == 302 and RedFlag.objects.get().stage == "withdrawn"
+
+
+def test_an_alarm_alert_without_an_episode_is_never_closed_without_a_message(world: World) -> None:
+    world.episode.status = EpisodeStatus.CLOSED
+    world.episode.save(update_fields=["status"])
+    client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
+    alert = Alert.objects.get()
+    client_for(world.clinician).post(reverse("portal_acknowledge", args=[alert.pk]), {"message": ""})
+    assert Alert.objects.get().acknowledged_at is None

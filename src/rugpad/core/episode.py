@@ -229,7 +229,7 @@ class EpisodeState:
     moments: tuple[MomentState, ...]
     changes: tuple[Change, ...]
     decision: Decision | None
-    """None once the episode is closed or referred: there is nothing left to decide."""
+    """None before the red-flag screening and once the episode is closed or referred: nothing to decide."""
     weeks: float
     clock_from: str
     """Which date the decision's weeks count from: "onset_on" or "started_on"."""
@@ -264,10 +264,15 @@ class EpisodeState:
         return any(m.moment.end_of_treatment and m.status is MomentStatus.DONE for m in self.moments)
 
     def check_discharge(self, reason: str) -> None:
-        """Discharge closes the episode with its final evaluation: it needs the end measurement, or a recorded
-        reason why there is none (e.g. the patient stopped coming). InvalidInput names `reason` otherwise."""
+        """Discharge closes the episode with its final evaluation: never while a red flag is open (closing would hide
+        it), and with the end measurement or a recorded reason why there is none (e.g. the patient stopped coming).
+        InvalidInput names `red_flags` or `reason` otherwise."""
         if self.closed:
             raise InvalidInput("episode", "is already closed")
+        if self.open_flags:
+            raise InvalidInput(
+                "red_flags", "a red flag is open: record what was done and the doctor's assessment first"
+            )
         if not self.end_measured and not reason.strip():
             raise InvalidInput("reason", "the end measurement is not done: record why the episode closes without it")
 
@@ -370,9 +375,16 @@ def episode_state(facts: EpisodeFacts, content: EpisodeContent) -> EpisodeState:
     # A rule that fires on the records but is neither open nor new is covered by an assessment: excluded or
     # confirmed on these very signs. It no longer stops the pathway (a confirmation closes the episode anyway).
     cleared = frozenset(f.rule_id for f in record_firings if f.rule_id not in new_ids | open_ids)
-    triage = run_triage(case, rulebook, content.startback, cleared=cleared) if cleared else firing_now
-
+    # Every open flag counts in the triage like the case's own signs: one raised by a diary answer or a message, or
+    # one whose signs the records no longer show (it stays open until it is dealt with).
     rules = {flag.id: flag for flag in rulebook.red_flags}
+    elsewhere = tuple(rules[flag.rule_id] for flag in facts.flags if flag.is_open and flag.rule_id in rules)
+    triage = (
+        run_triage(case, rulebook, content.startback, cleared=cleared, raised_elsewhere=elsewhere)
+        if cleared or elsewhere
+        else firing_now
+    )
+
     views = [
         _view(rules.get(record.rule_id), record.rule_id, record.stage, record.origin, record.urgency, record)
         for record in facts.flags
@@ -386,8 +398,9 @@ def episode_state(facts: EpisodeFacts, content: EpisodeContent) -> EpisodeState:
     asked = (facts.screening.asked if facts.screening else frozenset()) | facts.examination_asked
     region_signs = sorted(sign.id for sign in rulebook.signs.values() if facts.region in sign.regions)
     moments, changes, decision, weeks, clock_from, gpe = evaluation
+    if closed or facts.screening is None:
+        decision = None  # nothing to decide once closed, nor before the red flags are screened
     if closed:
-        decision = None
         moments = tuple(
             MomentState(m.moment, MomentStatus.MISSED) if m.status is not MomentStatus.DONE else m for m in moments
         )

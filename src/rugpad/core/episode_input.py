@@ -143,7 +143,7 @@ def parse_facts(payload: Mapping[str, object], rulebook: Rulebook) -> EpisodeFac
             if e.kind in ASSESSMENTS and not e.counterpart.strip():
                 raise InvalidInput(f"flags[{index}].events[{number}].counterpart", "name who assessed it")
         try:
-            stage_after(FlagEvent(e.kind, e.at, e.note, e.counterpart) for e in flag.events)
+            stage_after((FlagEvent(e.kind, e.at, e.note, e.counterpart) for e in flag.events), flag.origin)
         except InvalidInput as error:
             raise InvalidInput(f"flags[{index}].events", error.problem) from None
     return EpisodeFacts(

@@ -102,7 +102,7 @@ class FlagRecord:
 
     @property
     def stage(self) -> FlagStage:
-        return stage_after(self.events)
+        return stage_after(self.events, self.origin)
 
     @property
     def is_open(self) -> bool:
@@ -119,8 +119,15 @@ class Firing:
     origin: FlagOrigin
 
 
-def next_stage(stage: FlagStage, kind: FlagEventKind) -> FlagStage:
-    """The stage after `kind`; InvalidInput naming the event when the life cycle does not allow it."""
+def next_stage(stage: FlagStage, kind: FlagEventKind, origin: FlagOrigin = FlagOrigin.RECORD) -> FlagStage:
+    """The stage after `kind`; InvalidInput naming the event when the life cycle does not allow it.
+
+    A flag a patient raised (a diary answer, a message) is withdrawn only after somebody has spoken with them (an
+    action): "ticked by mistake" is the patient's word, not a guess."""
+    if kind is FlagEventKind.WITHDRAWN and stage is FlagStage.RAISED and origin is not FlagOrigin.RECORD:
+        raise InvalidInput(
+            "event", "a patient's report is withdrawn only after somebody spoke with them: record that action first"
+        )
     try:
         return _NEXT[(stage, kind)]
     except KeyError:
@@ -133,19 +140,22 @@ def next_stage(stage: FlagStage, kind: FlagEventKind) -> FlagStage:
         ) from None
 
 
-def stage_after(events: Iterable[FlagEvent]) -> FlagStage:
+def stage_after(events: Iterable[FlagEvent], origin: FlagOrigin = FlagOrigin.RECORD) -> FlagStage:
     stage = FlagStage.RAISED
     for event in events:
-        stage = next_stage(stage, event.kind)
+        stage = next_stage(stage, event.kind, origin)
     return stage
 
 
 MAX_NOTE = 2000
 MAX_COUNTERPART = 200
+CLOCK_SLACK = dt.timedelta(hours=1)
+"""How far a step may be dated before the flag was raised or before the previous step (clocks and typed times
+differ a little); a GP visit days before a diary alarm never assesses it."""
 
 
-def check_event(stage: FlagStage, event: FlagEvent, raised_at: dt.datetime, now: dt.datetime) -> FlagStage:
-    """Validates one new event against the flag's stage; returns the stage it leads to."""
+def check_event(flag: FlagRecord, event: FlagEvent, now: dt.datetime) -> FlagStage:
+    """Validates one new step of `flag`'s life cycle; returns the stage it leads to."""
     if not event.note.strip():
         raise InvalidInput("note", "a note is required: what was done or decided, and why")
     if len(event.note) > MAX_NOTE:
@@ -156,9 +166,11 @@ def check_event(stage: FlagStage, event: FlagEvent, raised_at: dt.datetime, now:
         raise InvalidInput("counterpart", "name who assessed it (the GP or specialist)")
     if event.at > now:
         raise InvalidInput("at", "cannot be in the future")
-    if event.at < raised_at - dt.timedelta(days=1):
+    if event.at < flag.raised_at - CLOCK_SLACK:
         raise InvalidInput("at", "cannot be before the red flag was raised")
-    return next_stage(stage, event.kind)
+    if flag.events and event.at < flag.events[-1].at - CLOCK_SLACK:
+        raise InvalidInput("at", "cannot be before the previous step of this red flag")
+    return next_stage(flag.stage, event.kind, flag.origin)
 
 
 def _covered(firing: Firing, recorded: Sequence[FlagRecord]) -> bool:

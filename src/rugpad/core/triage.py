@@ -286,11 +286,14 @@ def run_triage(
     startback_definition: InstrumentDefinition,
     *,
     cleared: frozenset[str] = frozenset(),
+    raised_elsewhere: tuple[RedFlag, ...] = (),
 ) -> TriageResult:
     """Red flags, stratification, recommendations and manipulation verdict for one validated case.
 
     `cleared`: ids of red-flag rules a doctor has assessed and excluded for this episode (the episode state decides
-    which, from the red-flag life cycle); they are reported apart and leave the pathway open."""
+    which, from the red-flag life cycle); they are reported apart and leave the pathway open. `raised_elsewhere`:
+    red flags that are open for this episode from outside the case (a diary answer, a message): they count like the
+    case's own, so urgency, profile, recommendations and manipulation agree with the episode."""
     rules = rulebook.for_region(case.region)
     risk, startback = startback_risk(startback_definition, case.startback)
     facts = Facts(
@@ -318,6 +321,8 @@ def run_triage(
     raised.sort(key=lambda flag: flag.urgency.rank)
     assessed = tuple(flag for flag in raised if flag.id in cleared)
     raised = [flag for flag in raised if flag.id not in cleared]
+    raised += [flag for flag in raised_elsewhere if flag.id not in {f.id for f in raised}]
+    raised.sort(key=lambda flag: flag.urgency.rank)
     urgency = raised[0].urgency if raised else Urgency.NONE
     stopped = any(flag.stops_pathway for flag in raised)
 

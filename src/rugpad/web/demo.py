@@ -348,7 +348,7 @@ def _load_patient(practice: Practice, clinician: User, spec: DemoPatient, today:
 def _dated_first_contact(episode: Episode) -> None:
     """The first-contact records carry the day of the first contact, not the moment the demo was loaded (a demo
     shows a history the real clock could not have produced yet)."""
-    first = timezone.make_aware(dt.datetime.combine(episode.started_on, dt.time(9, 0)))
+    first = min(timezone.make_aware(dt.datetime.combine(episode.started_on, dt.time(9, 0))), timezone.now())
     for related in ("intakes", "screenings", "examinations", "triages"):
         getattr(episode, related).update(recorded_at=first)
     episode.red_flags.update(raised_at=first)

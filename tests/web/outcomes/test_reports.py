@@ -104,8 +104,10 @@ def test_the_letter_carries_no_instruction_for_the_therapist(world: World, today
         as_user(world.clinician), world.episode, kind="interim", treatment="x", advice="y", today=today
     )
     text = _pdf_text(bytes(report.pdf))
-    assert "vul" not in text.lower().split("uitkomsten")[1].split("advies")[0]
-    assert "Eerst meten" not in text
+    outcomes = text.lower().split("uitkomsten")[1].split("advies")[0]
+    assert "vul" not in outcomes and "eerst meten" not in outcomes and "besluit" not in outcomes
+    assert "evaluatie" in outcomes and "verbetering" in outcomes  # the outcome in words for the GP
+    assert "2.7" not in text  # numbers with a decimal comma in a Dutch letter
 
 
 def test_withdrawn_consent_blocks_the_export_again(world: World, today: dt.date) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from rugpad import engine
 from rugpad.web.audit.models import AuditEvent
@@ -25,7 +26,7 @@ def test_an_alarm_answer_raises_a_red_flag_of_the_episode_and_tells_the_patient_
     rule = engine.red_flag("rf.cauda_equina")
     assert rule is not None
     page = response.content.decode()
-    assert 'id="alarm"' in page and engine.patient_action(rule.urgency, "nl").nl in page
+    assert 'id="alarm"' in page and escape(engine.patient_instruction(rule, "nl").nl) in page
     assert rule.action.nl not in page  # the clinician's instruction is not written for patients
     assert rule.source not in page and "nog niet bevestigd" not in page  # no source ids or doubt next to 112
     flag = RedFlag.objects.get()
@@ -136,9 +137,9 @@ def test_a_second_acknowledgement_changes_nothing(world: World) -> None:
     _without_open_episode(world)
     client_for(world.patient_user).post(reverse("portal_diary"), diary_post(alarms=["bladder"]))
     alert = Alert.objects.get()
-    client_for(world.clinician).post(reverse("portal_acknowledge", args=[alert.pk]), {})
+    client_for(world.clinician).post(reverse("portal_acknowledge", args=[alert.pk]), {"message": "Ik bel u."})
     first = Alert.objects.get().acknowledged_at
-    client_for(world.clinician).post(reverse("portal_acknowledge", args=[alert.pk]), {})
+    client_for(world.clinician).post(reverse("portal_acknowledge", args=[alert.pk]), {"message": "Nog eens."})
     assert Alert.objects.get().acknowledged_at == first
 
 

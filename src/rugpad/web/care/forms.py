@@ -208,6 +208,7 @@ class FlagEventForm(forms.Form):
         if kind is not None and kind in FlagEventKind.values:
             self.fields["kind"].initial = kind
             self.fields["counterpart"].label = self.COUNTERPART_LABELS[FlagEventKind(kind)]
+            self.fields["counterpart"].required = kind in (FlagEventKind.EXCLUDED, FlagEventKind.CONFIRMED)
         self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean(self) -> dict[str, Any]:

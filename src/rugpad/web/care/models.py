@@ -284,4 +284,4 @@ class RedFlagEvent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = ["id"]  # the order of recording is the life cycle's order (a typed time may be a little off)

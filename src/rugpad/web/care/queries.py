@@ -56,13 +56,11 @@ def alarm_rows(clinician: User) -> list[AlarmRow]:
 
 
 def open_red_flags(clinician: User) -> list[RedFlag]:
-    """Every open red flag (no doctor's assessment yet) in the practice's open episodes — so none waits for an
-    absent colleague —, most urgent first, then those nobody has acted on, then the oldest."""
+    """Every open red flag (no doctor's assessment yet) in the practice — so none waits for an absent colleague, and
+    none hides in a closed episode —, most urgent first, then those nobody has acted on, then the oldest."""
     flags = list(
         RedFlag.objects.filter(
-            stage__in=OPEN_STAGES,
-            episode__status=EpisodeStatus.OPEN,
-            episode__patient__practice_id=clinician.practice_id or 0,
+            stage__in=OPEN_STAGES, episode__patient__practice_id=clinician.practice_id or 0
         ).select_related("episode__patient")
     )
     flags.sort(key=lambda f: (Urgency(f.urgency).rank, f.stage != FlagStage.RAISED, f.raised_at))

@@ -89,6 +89,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     require_clinician(request)
     episode = access_episode(request, episode_id)
+    actions.do_store_pending_flags(request, episode)  # a flag that time alone raised is kept before it is shown
     return render(request, "care/episode_detail.html", queries.episode_overview(episode))
 
 

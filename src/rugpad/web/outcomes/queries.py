@@ -8,7 +8,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from rugpad import engine
+from rugpad.core.episode import EpisodeState
 from rugpad.core.vocab import Region
+from rugpad.web.care.clinical import state_of
 from rugpad.web.care.models import Episode, ResponseStatus
 from rugpad.web.i18n import reader_lang
 from rugpad.web.outcomes import charts, clinical
@@ -91,7 +93,8 @@ def education_status(episode: Episode) -> list[dict[str, Any]]:
 
 
 def evaluation_page(episode: Episode, today: dt.date) -> dict[str, Any]:
-    evaluation = clinical.evaluate(episode, today)
+    state = state_of(episode, today)
+    evaluation = clinical.evaluate(episode, today, state)
     rules = engine.change_rules()
     changes = [
         {"change": c, "name": rules[c.instrument].name.get(reader_lang().value), "rule": rules[c.instrument],
@@ -102,7 +105,7 @@ def evaluation_page(episode: Episode, today: dt.date) -> dict[str, Any]:
         "episode": episode,
         "patient": episode.patient,
         "today": today,
-        "states": clinical.schedule_states(episode, today),
+        "states": clinical.schedule_states(episode, today, state),
         "evaluation": evaluation,
         "changes": changes,
         "decision_reason": evaluation.decision.reason.get(reader_lang().value) if evaluation.decision else "",
@@ -115,8 +118,8 @@ def evaluation_page(episode: Episode, today: dt.date) -> dict[str, Any]:
     }
 
 
-def panel(episode: Episode, today: dt.date) -> dict[str, Any]:
-    states = clinical.schedule_states(episode, today)
+def panel(episode: Episode, today: dt.date, state: EpisodeState | None = None) -> dict[str, Any]:
+    states = clinical.schedule_states(episode, today, state)
     return {
         "episode": episode,
         "open": [s for s in states if s.state in ("due", "overdue")],

@@ -19,6 +19,7 @@ from fpdf import FPDF
 
 from rugpad import engine
 from rugpad.core.episode import EpisodeState
+from rugpad.core.evaluation import DecisionAction, Outcome
 from rugpad.core.flags import FlagEventKind, FlagStage
 from rugpad.web.care.clinical import state_of
 from rugpad.web.care.models import Episode, Examination, Intake, TestResult
@@ -110,6 +111,28 @@ def _red_flags(state: EpisodeState, lang: str) -> dict[str, Any]:
     return _section(_("Red flags"), paragraphs, items)
 
 
+GP_OUTCOME_WORDS = {
+    Outcome.RED_FLAG: lambda: _("a red flag needs attention first"),
+    Outcome.WORSENED: lambda: _("clinically important worsening"),
+    Outcome.IMPROVED: lambda: _("clinically important improvement of pain and function"),
+    Outcome.PARTIAL: lambda: _("clinically important improvement of either pain or function"),
+    Outcome.NOT_IMPROVED: lambda: _("no clinically important improvement"),
+    Outcome.INCOMPLETE: lambda: _("change not yet fully measurable"),
+    Outcome.UNKNOWN: lambda: _("change not yet measurable"),
+}
+GP_DECISION_WORDS = {
+    DecisionAction.PROGRESS: lambda: _("We are building up towards the previous level of activity and discharge."),
+    DecisionAction.REFER: lambda: _("We ask you to see the patient again (back to the GP)."),
+    DecisionAction.STOP: lambda: _("We are stopping the treatment and discussing this with the patient."),
+}
+
+
+def number(value: float, lang: str) -> str:
+    """A number as the reader writes it: a decimal comma in Dutch."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
 FLAG_STAGE_WORDS = {
     FlagStage.RAISED: lambda: _("no action recorded yet"),
     FlagStage.ACTED: lambda: _("action taken, awaiting the doctor's assessment"),
@@ -143,8 +166,8 @@ def _outcomes(evaluation: Evaluation, lang: str, closing_reason: str = "") -> di
     items = []
     for item in evaluation.changes:
         name = rules[item.instrument].name.get(lang)
-        base = "–" if item.baseline is None else f"{item.baseline:g}"
-        follow = "–" if item.follow_up is None else f"{item.follow_up:g}"
+        base = "–" if item.baseline is None else number(item.baseline, lang)
+        follow = "–" if item.follow_up is None else number(item.follow_up, lang)
         items.append(f"{name}: {base} → {follow}. {item.reason.get(lang)}")
     paragraphs = []
     if evaluation.gpe is not None:
@@ -155,19 +178,21 @@ def _outcomes(evaluation: Evaluation, lang: str, closing_reason: str = "") -> di
     if not items:
         paragraphs.append(_("No questionnaires were completed."))
     decision = evaluation.decision
-    if decision is not None:  # the outcome in words for the GP; the therapist's to-do (e.g. "measure") stays out
+    if decision is not None:
+        # For the GP: the outcome in words, and only decisions that concern them; the therapist's own to-dos
+        # ("measure first", "carry on", "ask about risk factors") stay out of the letter.
+        weeks = number(evaluation.weeks, lang)
+        outcome = str(GP_OUTCOME_WORDS.get(decision.outcome, GP_OUTCOME_WORDS[Outcome.UNKNOWN])())
         paragraphs.append(
             (
-                _("Evaluation %(weeks)s weeks after the complaint started: %(outcome)s; decision: %(action)s.")
+                _("Evaluation %(weeks)s weeks after the complaint started: %(outcome)s.")
                 if evaluation.clock_field == "onset_on"
-                else _("Evaluation %(weeks)s weeks after the first contact: %(outcome)s; decision: %(action)s.")
+                else _("Evaluation %(weeks)s weeks after the first contact: %(outcome)s.")
             )
-            % {
-                "weeks": f"{evaluation.weeks:g}",
-                "outcome": vocab(str(decision.outcome)),
-                "action": vocab(str(decision.action)),
-            }
+            % {"weeks": weeks, "outcome": outcome}
         )
+        if decision.action in GP_DECISION_WORDS:
+            paragraphs.append(str(GP_DECISION_WORDS[decision.action]()))
     if closing_reason:
         paragraphs.append(_("Closed without an end measurement: %(reason)s") % {"reason": closing_reason})
     return _section(_("Outcomes from baseline to now"), paragraphs, items)

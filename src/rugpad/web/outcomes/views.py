@@ -115,9 +115,14 @@ def discharge(request: HttpRequest, episode_id: int) -> HttpResponse:
                 reason=data["reason"],
             )
         except InvalidInput as error:
-            if error.field != "reason":
+            if error.field == "reason":
+                form.add_error("reason", _("The end measurement is not done: say why the episode closes without it."))
+            elif error.field == "red_flags":
+                form.add_error(
+                    None, _("A red flag is still open: record the action and the doctor's assessment first.")
+                )
+            else:
                 raise
-            form.add_error("reason", _("The end measurement is not done: say why the episode closes without it."))
         else:
             messages.success(request, _("Episode closed; the discharge report is kept."))
             return redirect("outcomes_report", report.pk)

@@ -19,7 +19,8 @@ from rugpad.core.vocab import Lang
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.models import Episode, Patient
-from rugpad.web.plans.clinical import item_checker, reason_text
+from rugpad.web.i18n import reader_lang
+from rugpad.web.plans.clinical import item_checker, pathway_gate, reason_text
 from rugpad.web.plans.models import (
     ExerciseSessionLog,
     ExerciseSetLog,
@@ -42,6 +43,9 @@ def _checked(
 ) -> tuple[list[ItemSpec], list[ItemSpec]]:
     """The specs with their suitability as of now; refuses a contra-indicated exercise and an unconfirmed caution.
     Returns (specs, newly confirmed cautions)."""
+    gate = pathway_gate(episode)
+    if not gate.may_proceed:  # not screened, a red flag open, or closed: no plan change but a removal
+        raise InvalidInput("plan", " ".join(reason.get(reader_lang()) for reason in gate.reasons))
     checked: list[ItemSpec] = []
     confirmed: list[ItemSpec] = []
     now = timezone.now()

@@ -21,7 +21,7 @@ from rugpad.core.progression import ExerciseReport, ProgressionAdvice, Progressi
 from rugpad.core.text import Text
 from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
 from rugpad.web.care.clinical import state_of
-from rugpad.web.care.models import Episode, Intake, ResponseStatus
+from rugpad.web.care.models import Episode, EpisodeStatus, Intake, ResponseStatus
 from rugpad.web.i18n import reader_lang
 from rugpad.web.plans.models import ItemKind, Origin, PlanSettings
 from rugpad.web.plans.specs import ItemSpec
@@ -108,11 +108,20 @@ def pathway_gate(episode: Episode) -> Gate:
 
 
 def patient_wait(episode: Episode) -> str | None:
-    """Why the patient is offered no exercises now, in plain words in the reader's language; None when they are."""
+    """Why the patient is offered no exercises now, in plain words in the reader's language; None when they are.
+
+    A red flag open in any other open episode of the same patient stops these exercises too: an alarm from the
+    diary is kept with the patient's newest episode, whichever plan they exercise from."""
     gate = pathway_gate(episode)
-    if gate.may_proceed:
-        return None
-    return (gate.for_patient or gate.reasons[0]).get(reader_lang())
+    if not gate.may_proceed:
+        return (gate.for_patient or gate.reasons[0]).get(reader_lang())
+    for other in Episode.objects.filter(patient_id=episode.patient_id, status=EpisodeStatus.OPEN).exclude(
+        pk=episode.pk
+    ):
+        state = state_of(other)
+        if any(flag.stops for flag in state.flags) and state.gate.for_patient is not None:
+            return state.gate.for_patient.get(reader_lang())
+    return None
 
 
 def reason_text(verdict: Verdict, lang: Lang) -> str:

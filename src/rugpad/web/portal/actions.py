@@ -182,7 +182,8 @@ def do_save_diary(
         previous.current = False
         previous.save(update_fields=["current"])
     episode = open_episode(patient)
-    region = episode.region if episode else "low_back"
+    latest = episode or patient.episodes.order_by("-started_on", "-id").first()
+    region = latest.region if latest else "low_back"  # without an open episode: the region last treated
     alarms = [str(a) for a in data.get("alarms", [])]
     facts = episode_facts(episode, timezone.localdate(now)) if episode is not None else None
     judgement = clinical.judge_alarms(alarms, region, facts)
@@ -265,6 +266,9 @@ def do_acknowledge_alert(request: HttpRequest, alert: Alert, message: str = "") 
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.acknowledged_at is not None:
         raise PortalError(_("This alert was already acknowledged."))
+    if alert.kind == AlertKind.ALARM and not message.strip():
+        # An alarm answer is never closed with one click: the patient hears what to do, and the log keeps it.
+        raise PortalError(_("An alarm answer needs a message to the patient: say what you did or what they should do."))
     alert.acknowledged_at = timezone.now()
     alert.acknowledged_by = request_user(request)
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])

@@ -78,10 +78,11 @@ def red_flags_of(rule_ids: Iterable[str], country: str = "nl") -> list[dict[str,
                 "action": rule.action.get(lang),
                 "source": rule.source,
                 "evidence": str(rule.evidence),
-                "patient_action": engine.patient_action(rule.urgency, country).get(lang),
+                "patient_action": engine.patient_instruction(rule, country).get(lang),
+                "calls_112": engine.calls_112(rule),
             }
         )
-    return sorted(flags, key=lambda flag: Urgency(flag["urgency"]).rank)
+    return sorted(flags, key=lambda flag: (Urgency(flag["urgency"]).rank, not flag["calls_112"]))
 
 
 def entry_red_flags(entry_flags: list[str], payloads: list[dict[str, Any]], country: str) -> list[dict[str, Any]]:

@@ -131,7 +131,7 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
             actions.do_acknowledge_alert(request, alert, form.cleaned_data["message"])
             messages.success(request, _("Alert acknowledged."))
         except actions.PortalError as error:
-            messages.info(request, str(error))
+            messages.error(request, str(error))
     if request.POST.get("back") == "diary":
         return redirect("portal_patient_diary", alert.patient_id)
     return redirect("home")

@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["at", "id"],
+                "ordering": ["id"],
             },
         ),
         migrations.RunPython(keep_alarm_actions_as_flag_history, migrations.RunPython.noop),

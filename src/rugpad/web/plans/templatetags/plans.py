@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from rugpad.core.episode import EpisodeState
 from rugpad.web.care.models import Episode
 from rugpad.web.plans.models import TreatmentPlan
 
@@ -13,11 +14,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("plans/_episode_panel.html")
-def plan_panel(episode: Episode) -> dict[str, Any]:
-    """The episode page is already authorised and audit-logged by `care.access`; this only adds the plan summary."""
+def plan_panel(episode: Episode, state: EpisodeState | None = None) -> dict[str, Any]:
+    """The episode page is already authorised and audit-logged by `care.access`; this only adds the plan summary,
+    and says when the plan is paused (the page's episode state: not screened, a red flag open, closed)."""
     plan = TreatmentPlan.objects.filter(episode=episode).first()
     version = plan.current() if plan else None
     return {
+        "paused": state is not None and not state.gate.may_proceed and not state.closed,
         "episode": episode,
         "version": version,
         "exercise_count": version.items.filter(kind="exercise").count() if version else 0,
