@@ -114,7 +114,7 @@ def test_production_settings_refuse_the_sqlite_default(tmp_path: Path) -> None:
     env |= {
         "DJANGO_SETTINGS_MODULE": "rugpad.web.settings_production",
         "RUGPAD_DATA_DIR": str(tmp_path),
-        "RUGPAD_SECRET_KEY": "s" * 64,
+        "RUGPAD_SECRET_KEY": "Zq8-vN3xL2mTp0cRw7KfYb5Hs1GdJ4uEo9AiCk6Xt_Vn-rP2aQ7",  # only the database is wrong
     }
     result = subprocess.run([sys.executable, str(ROOT / "manage.py"), "check"], capture_output=True, text=True, env=env)
     assert result.returncode != 0 and "DATABASE_URL" in result.stderr

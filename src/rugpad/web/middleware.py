@@ -1,11 +1,18 @@
-"""Response headers every page of rugpad gets."""
+"""What every request and response of rugpad passes through: no page is stored by a browser or proxy, and no
+sign-in lasts longer than the absolute session lifetime."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+SIGNED_IN_AT = "rugpad_signed_in_at"
 
 
 class NoStoreMiddleware:
@@ -21,3 +28,22 @@ class NoStoreMiddleware:
         add_never_cache_headers(response)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """A session ends `RUGPAD_SESSION_MAX_HOURS` after sign-in however active it is (the idle timeout alone would let
+    a session on a shared computer live for ever while somebody keeps using it). The first request after sign-in
+    stamps the time; a later request past the limit signs the user out and sends them to the login page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
+            if now - float(signed_in_at) > settings.RUGPAD_SESSION_MAX_HOURS * 3600:
+                logout(request)  # flushes the session, so the next sign-in starts a new lifetime
+                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+        return self.get_response(request)

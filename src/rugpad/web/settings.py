@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "rugpad.web.middleware.AbsoluteSessionLifetimeMiddleware",
     "rugpad.web.middleware.NoStoreMiddleware",
 ]
 
@@ -144,6 +145,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 2 * 60 * 60  # two hours without a request ends the session (renewed on every request)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared computers and phones: closing the browser logs out
+# However active, a sign-in ends after this many hours (`AbsoluteSessionLifetimeMiddleware`).
+RUGPAD_SESSION_MAX_HOURS = float(os.environ.get("RUGPAD_SESSION_MAX_HOURS", "12"))
+LOGIN_URL_PATH = "/login/"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,9 +8,19 @@ from django.core.exceptions import ImproperlyConfigured
 
 from rugpad.web.settings import *  # noqa: F403
 
-if len(os.environ.get("RUGPAD_SECRET_KEY", "")) < 50:
+MIN_SECRET_LENGTH = 50
+MIN_SECRET_DISTINCT = 16  # a random key of 50 URL-safe characters has ~35 distinct ones; "a" * 60 has one
+
+
+def _strong_secret(secret: str) -> bool:
+    """Long and varied enough to be random: at least 50 characters, of at least 16 different kinds."""
+    return len(secret) >= MIN_SECRET_LENGTH and len(set(secret)) >= MIN_SECRET_DISTINCT
+
+
+if not _strong_secret(os.environ.get("RUGPAD_SECRET_KEY", "")):
     raise ImproperlyConfigured(
-        "RUGPAD_SECRET_KEY must be set in production: a random string of at least 50 characters."
+        "RUGPAD_SECRET_KEY must be set in production: a random string of at least 50 characters "
+        "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 if not os.environ.get("DATABASE_URL") and os.environ.get("RUGPAD_ALLOW_SQLITE") != "1":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production (or set RUGPAD_ALLOW_SQLITE=1).")
