@@ -57,3 +57,23 @@ def test_production_refuses_a_secret_that_is_not_long_and_random(tmp_path: Path,
     assert (result.returncode == 0) is accepted, result.stderr[-400:]
     if not accepted:
         assert "RUGPAD_SECRET_KEY" in result.stderr
+
+
+def test_password_spraying_from_one_address_is_refused_past_the_address_limit(world: World, settings: object) -> None:
+    """One address trying one password on many accounts never trips the per-account lock; the address limit does."""
+    from django.test import Client
+
+    from rugpad.web.practice.models import Role, User
+
+    settings.RUGPAD_LOGIN_FAILURES_PER_ADDRESS = 6  # type: ignore[attr-defined]
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    for number in range(6):
+        user = User.objects.create_user(
+            f"staff{number}", password="pw-123456789", practice=world.practice, role=Role.CLINICIAN
+        )
+        assert sprayer.post(reverse("login"), {"username": user.username, "password": "Zomer2026!"}).status_code == 200
+    refused = sprayer.post(reverse("login"), {"username": world.clinician.username, "password": "pw-123456789"})
+    assert refused.status_code == 429 and "_auth_user_id" not in sprayer.session
+    elsewhere = Client(REMOTE_ADDR="198.51.100.20")
+    signed_in = elsewhere.post(reverse("login"), {"username": world.clinician.username, "password": "pw-123456789"})
+    assert signed_in.status_code == 302, "another address is not affected"

@@ -135,6 +135,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Password spraying (one address, many accounts) is refused by the login view (`rugpad.web.login`) past this many
+# failures from one address within the cool-off time; higher than the per-account limit (staff share a router).
+RUGPAD_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("RUGPAD_LOGIN_FAILURES_PER_ADDRESS", "20"))
 # Behind reverse proxies (production: at least the TLS proxy) the client address comes from X-Forwarded-For.
 RUGPAD_PROXY_COUNT = int(os.environ.get("RUGPAD_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "rugpad.web.audit.log.client_address"

@@ -4,12 +4,14 @@ from django.urls import include, path
 
 from rugpad.web.api import api
 from rugpad.web.audit.views import audit_log
+from rugpad.web.login import ThrottledLoginView
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/tokens/", include("rugpad.web.practice.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", audit_log, name="audit_log"),
     path("api/", api.urls),
