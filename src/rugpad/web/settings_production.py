@@ -28,7 +28,9 @@ if os.environ.get("RUGPAD_DEBUG") == "1":
     raise ImproperlyConfigured("RUGPAD_DEBUG must not be set in production.")
 
 DEBUG = False
-RUGPAD_PROXY_COUNT = int(os.environ.get("RUGPAD_PROXY_COUNT", "1"))  # behind the TLS-terminating proxy
+# How many reverse proxies in front of rugpad append to X-Forwarded-For (1 behind one TLS-terminating proxy). The
+# default trusts none: a forged header can then never pick the address that the audit log and the lock-out see.
+RUGPAD_PROXY_COUNT = int(os.environ.get("RUGPAD_PROXY_COUNT", "0"))
 SECURE_SSL_REDIRECT = os.environ.get("RUGPAD_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31_536_000
