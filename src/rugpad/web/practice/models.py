@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rugpad.web.practice.signals import password_changed
 
 
 class Practice(models.Model):
@@ -67,18 +72,55 @@ class User(AbstractUser):
         """Clinicians see their practice's patient records; admins manage the practice and read the audit log."""
         return self.is_clinician
 
+    @property
+    def may_use_api_tokens(self) -> bool:
+        """The API's record routes are the clinician's (patients read their record in the portal, admins see no
+        records), so only clinicians hold API tokens."""
+        return self.is_active and self.is_clinician
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # `set_password` leaves the new password in `_password` until the save; Django clears it before saving a
+        # mere hash upgrade at login, so this is exactly "the password was changed" (what password validators'
+        # `password_changed` hook means too). A new account has nothing to revoke.
+        changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if changed:
+            password_changed.send(sender=type(self), user=self)
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password = ""  # a password taken away is a password change too (see `save`)
+
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only a SHA-256 digest is stored; the token is shown once at creation."""
+    """A bearer token for the JSON API. Only a SHA-256 digest is stored; the token is shown once at creation.
+
+    A token works from creation until `expires_at` or until it is revoked (by its owner, or all at once when the
+    owner's password changes); a revoked token is kept, so the owner's list and the audit trail can name it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
+    name = models.CharField(_("name"), max_length=100)
+    """The owner's label for the token ("laptop", "practice software")."""
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    """SHA-256 of the token, hex; the token itself is never stored."""
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    """The token stops working at this moment (at most `tokens.MAX_LIFETIME_DAYS` after creation)."""
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    """When the token was revoked; it never works again."""
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    """Approximate: written at most once per `tokens.LAST_USED_PRECISION`, so a busy client costs no commit per
+    request."""
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 def request_user(request: HttpRequest) -> User:
