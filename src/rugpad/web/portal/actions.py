@@ -238,6 +238,11 @@ def _raise_alert(
     detail: dict[str, Any],
 ) -> Alert | None:
     """One open alert per patient and rule: a repeat stays on the dashboard as the same alert."""
+    # Diary entries written at once (two phones, a retried queue) would each find no open alert and each raise
+    # one (PostgreSQL, READ COMMITTED). Holding the patient's row until commit makes them check one after the other.
+    # NO KEY: the entry's own foreign key already holds a KEY SHARE lock on the row; FOR UPDATE would deadlock.
+    # (SQLite ignores this: its IMMEDIATE transactions already write one at a time.)
+    list(Patient.objects.select_for_update(no_key=True).filter(pk=patient.pk).values_list("pk", flat=True))
     if Alert.objects.filter(patient=patient, rule_id=rule_id, acknowledged_at__isnull=True).exists():
         return None
     alert = Alert.objects.create(
