@@ -28,6 +28,10 @@ def read_payload(path: str) -> Mapping[str, Any]:
         payload = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InvalidInput("file", f"not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    except ValueError:  # an integer of more than 4,300 digits: Python refuses to read it
+        raise InvalidInput("file", "holds a number too long to read") from None
+    except RecursionError:
+        raise InvalidInput("file", "is nested too deeply") from None
     if not isinstance(payload, dict):
         raise InvalidInput("file", "must hold a JSON object")
     return payload

@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
+from rugpad.core.bounds import CLINICAL_DATE, EARLIEST_DATE, LABEL, LINE, NOTE, TextBound
 from rugpad.core.episode import EpisodeFacts, Measurement, Screening
 from rugpad.core.errors import InvalidInput
 from rugpad.core.flags import ASSESSMENTS, FlagEvent, FlagEventKind, FlagOrigin, FlagRecord, stage_after
@@ -22,11 +23,27 @@ from rugpad.core.vocab import Course, Region, Sex, Urgency
 
 __all__ = ["parse_facts"]
 
-EARLIEST = dt.date(1900, 1, 1)
+EARLIEST = EARLIEST_DATE
 LATEST = dt.date(2200, 12, 31)
+"""The widest `today` a file may name (a worked example may lie in the future); every other date of the facts must
+also fall in the core's clinical window around that today (`bounds.CLINICAL_DATE`)."""
 
-Note = Annotated[str, StringConstraints(max_length=2000)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
+
+def _plain(bound: TextBound) -> AfterValidator:
+    """No control character the kind of text may not hold (a NUL byte, an escape; a newline in one line)."""
+
+    def check(value: str) -> str:
+        bad = bound.bad_character(value)
+        if bad is not None:
+            raise ValueError(f"contains the control character U+{ord(bad):04X}")
+        return value
+
+    return AfterValidator(check)
+
+
+Note = Annotated[str, StringConstraints(max_length=NOTE.max_length), _plain(NOTE)]
+ShortText = Annotated[str, StringConstraints(max_length=LINE.max_length), _plain(LINE)]
+Label = Annotated[str, StringConstraints(max_length=LABEL.max_length), _plain(LABEL)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
@@ -52,7 +69,7 @@ class _Measurement(_Shape):
     instrument: Id
     completed_on: dt.date
     score: float | None = Field(default=None, allow_inf_nan=False)
-    moment: Annotated[str, StringConstraints(max_length=40)] = ""
+    moment: Label = ""
 
     _day = field_validator("completed_on")(_date_in_range)
 
@@ -123,6 +140,7 @@ def parse_facts(payload: Mapping[str, object], rulebook: Rulebook) -> EpisodeFac
     except ValidationError as error:
         first = error.errors()[0]
         raise InvalidInput(_path(tuple(first["loc"])), str(first["msg"]).lower()) from None
+    _check_dates(shape)
     if shape.onset_on is not None and shape.onset_on > shape.today:
         raise InvalidInput("onset_on", "is after today")
     if shape.started_on > shape.today:
@@ -185,6 +203,23 @@ def parse_facts(payload: Mapping[str, object], rulebook: Rulebook) -> EpisodeFac
             for flag in shape.flags
         ),
     )
+
+
+def _check_dates(shape: _Facts) -> None:
+    """Every date and time of the facts within the clinical window around the facts' own today: a red-flag step
+    in the year 1 or 9999 is a typo, and a BC timestamp cannot even be stored."""
+    today = shape.today
+    dated: list[tuple[str, dt.date | dt.datetime]] = [("started_on", shape.started_on)]
+    if shape.onset_on is not None:
+        dated.append(("onset_on", shape.onset_on))
+    if shape.screening is not None:
+        dated.append(("screening.on", shape.screening.on))
+    dated += [(f"measurements[{i}].completed_on", m.completed_on) for i, m in enumerate(shape.measurements)]
+    for index, flag in enumerate(shape.flags):
+        dated.append((f"flags[{index}].raised_at", flag.raised_at))
+        dated += [(f"flags[{index}].events[{n}].at", e.at) for n, e in enumerate(flag.events)]
+    for field, value in dated:
+        CLINICAL_DATE.check(field, value, today)
 
 
 def _known_signs(rulebook: Rulebook, field: str, signs: list[str]) -> None:

@@ -13,11 +13,11 @@ Whatever the case leaves unknown is reported in `undecided` with the fields that
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from rugpad.core.bounds import NumberBound
 from rugpad.core.conditions import Facts
 from rugpad.core.errors import InvalidInput
 from rugpad.core.instruments import InstrumentDefinition
@@ -31,6 +31,8 @@ __all__ = ["Case", "ProfileOverride", "TriageResult", "Undecided", "parse_case",
 
 MAX_AGE = 120
 MAX_WEEKS = 52 * 100
+_AGE = NumberBound(0, MAX_AGE, whole=True)
+_WEEKS = NumberBound(0, MAX_WEEKS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,21 +219,13 @@ def _signs(raw: object, rulebook: Rulebook) -> frozenset[str]:
 def _age(raw: object) -> int | None:
     if raw is None:
         return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != int(raw):
-        raise InvalidInput("age", f"{raw!r} is not a whole number of years")
-    if not 0 <= raw <= MAX_AGE:
-        raise InvalidInput("age", f"{raw} is out of range 0..{MAX_AGE}")
-    return int(raw)
+    return int(_AGE.check("age", raw))
 
 
 def _weeks(raw: object, field: str) -> float | None:
     if raw is None:
         return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
-        raise InvalidInput(field, f"{raw!r} is not a number of weeks")
-    if not 0 <= raw <= MAX_WEEKS:
-        raise InvalidInput(field, f"{raw} is out of range 0..{MAX_WEEKS}")
-    return float(raw)
+    return float(_WEEKS.check(field, raw))
 
 
 def _bool(raw: object, field: str) -> bool | None:

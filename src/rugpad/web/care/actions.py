@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rugpad import engine
+from rugpad.core.bounds import ACTIVITY, LABEL
 from rugpad.core.flags import Firing, FlagEvent, FlagEventKind
 from rugpad.core.flags import FlagStage as CoreFlagStage
 from rugpad.web.audit.log import record
@@ -121,6 +122,9 @@ def do_record_response(
 ) -> InstrumentResponse:
     """Scores the answers with the engine (raising InvalidInput before anything is stored) and keeps them."""
     scored = engine.score(instrument, answers)
+    LABEL.check("moment", moment)
+    for number, activity in (activities or {}).items():  # the API passes them as posted: no NUL reaches the database
+        ACTIVITY.check(f"activities.{number}", activity)
     response = requested or InstrumentResponse(episode=episode, instrument=instrument, moment=moment)
     response.instrument_version = engine.instrument(instrument).version
     response.answers = {k: v for k, v in answers.items() if v is not None}
@@ -148,6 +152,7 @@ def do_request_response(
 ) -> InstrumentResponse:
     """Sends a questionnaire to the patient: it appears on their home page until they complete it."""
     engine.instrument(instrument)  # refuses an unknown instrument
+    LABEL.check("moment", moment)
     response = InstrumentResponse.objects.create(
         episode=episode,
         instrument=instrument,

@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rugpad import engine
+from rugpad.core.bounds import ACTIVITY, LABEL, LINE, NOTE, SEARCH
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.rules import PROFILES
 from rugpad.core.triage import MAX_AGE, MAX_WEEKS
 from rugpad.core.vocab import Region
 from rugpad.web.care.models import REGION_CHOICES, Examination, FlagEventKind, Intake, Patient
+from rugpad.web.fields import BirthDateField, DateField, DateTimeField, TextField, WholeNumberField, bounded_formfield
 from rugpad.web.i18n import reader_lang
 
 
@@ -33,6 +35,8 @@ class PatientForm(forms.ModelForm[Patient]):
         model = Patient
         fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "gp_name"]
         widgets = {"date_of_birth": DateInput()}
+        field_classes = {"date_of_birth": BirthDateField}
+        formfield_callback = bounded_formfield
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
@@ -46,8 +50,8 @@ class PatientForm(forms.ModelForm[Patient]):
 
 class EpisodeForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), choices=REGION_CHOICES, widget=forms.RadioSelect)
-    started_on = forms.DateField(label=_("First contact"), widget=DateInput(), initial=timezone.localdate)
-    onset_on = forms.DateField(
+    started_on = DateField(label=_("First contact"), widget=DateInput(), initial=timezone.localdate)
+    onset_on = DateField(
         label=_("Complaint started on"), widget=DateInput(), required=False, help_text=_("Leave empty when unknown.")
     )
 
@@ -91,6 +95,7 @@ class IntakeForm(forms.ModelForm[Intake]):
             )
         }
         widgets["psychosocial_dominant"] = forms.NullBooleanSelect()  # type: ignore[assignment]
+        formfield_callback = bounded_formfield
 
 
 class ExaminationForm(forms.ModelForm[Examination]):
@@ -101,12 +106,13 @@ class ExaminationForm(forms.ModelForm[Examination]):
             name: forms.Textarea(attrs={"rows": 2})
             for name in ("inspection", "range_of_motion", "segmental_findings", "notes")
         }
+        formfield_callback = bounded_formfield
 
 
 class ScreeningForm(forms.Form):
     """The red-flag checklist, built from the core's sign vocabulary for the episode's region."""
 
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = TextField(NOTE, label=_("Notes"), required=False)
 
     def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,16 +159,12 @@ class InstrumentForm(forms.Form):
                     empty_value=None,
                 )
             else:
-                self.fields[f"item_{item.number}"] = forms.IntegerField(
-                    label=item.text.get(lang),
-                    required=False,
-                    min_value=item.minimum,
-                    max_value=item.maximum,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                self.fields[f"item_{item.number}"] = WholeNumberField(
+                    label=item.text.get(lang), required=False, min_value=item.minimum, max_value=item.maximum
                 )
             if definition.code == "psk":
-                self.fields[f"activity_{item.number}"] = forms.CharField(
-                    label=_("Activity %(number)s") % {"number": item.number}, required=False, max_length=120
+                self.fields[f"activity_{item.number}"] = TextField(
+                    ACTIVITY, label=_("Activity %(number)s") % {"number": item.number}, required=False
                 )
 
     def answers(self) -> dict[str, object]:
@@ -178,7 +180,7 @@ class InstrumentForm(forms.Form):
 
 class OverrideForm(forms.Form):
     profile = forms.ChoiceField(label=_("Profile"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), min_length=5)
+    reason = TextField(NOTE, label=_("Reason"), min_length=5)
 
     def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -189,11 +191,11 @@ class FlagEventForm(forms.Form):
     """One step of a red flag's life cycle. The core checks the order of steps and the required note."""
 
     kind = forms.ChoiceField(label=_("What"), choices=FlagEventKind.choices, widget=forms.HiddenInput())
-    at = forms.DateTimeField(
+    at = DateTimeField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
-    counterpart = forms.CharField(label=_("To whom / by whom"), max_length=200, required=False)
-    note = forms.CharField(label=_("Note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    counterpart = TextField(LINE, label=_("To whom / by whom"), required=False)
+    note = TextField(NOTE, label=_("Note"))
 
     COUNTERPART_LABELS = {
         FlagEventKind.ACTION: _("Referred to or contacted (e.g. GP Jansen, huisartsenpost)"),
@@ -220,5 +222,11 @@ class FlagEventForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False)
-    born = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    q = TextField(SEARCH, label=_("Name"), required=False)
+    born = BirthDateField(label=_("Date of birth"), required=False, widget=DateInput())
+
+
+class RequestInstrumentForm(forms.Form):
+    """Sending a questionnaire to the patient, with the measurement moment it is for (e.g. "intake")."""
+
+    moment = TextField(LABEL, label=_("Moment"), required=False)

@@ -35,6 +35,7 @@ from rugpad.web.care.forms import (
     IntakeForm,
     OverrideForm,
     PatientForm,
+    RequestInstrumentForm,
     ScreeningForm,
     SearchForm,
 )
@@ -184,8 +185,12 @@ def episode_instrument(request: HttpRequest, episode_id: int, code: str) -> Http
 def episode_request_instrument(request: HttpRequest, episode_id: int, code: str) -> HttpResponse:
     require_clinician(request)
     episode = access_episode(request, episode_id)
+    form = RequestInstrumentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors.get("moment", [])))
+        return redirect("episode_detail", episode.pk)
     try:
-        actions.do_request_response(request, episode, code, moment=request.POST.get("moment", "")[:40])
+        actions.do_request_response(request, episode, code, moment=form.cleaned_data["moment"])
     except InvalidInput:
         raise Http404("No such questionnaire") from None
     messages.success(request, _("The questionnaire was sent to the patient."))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from rugpad.core.bounds import NOTE, RECORD
+from rugpad.web.fields import TextField, bounded_formfield
 from rugpad.web.outcomes.models import ReportConsent
 
 LANG_CHOICES = [("nl", "Nederlands"), ("en", "English")]
@@ -19,20 +21,23 @@ class ConsentForm(forms.ModelForm):  # type: ignore[type-arg]
             "method": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 2}),
         }
+        formfield_callback = bounded_formfield
 
 
 class ReportForm(forms.Form):
     lang = forms.ChoiceField(label=_("language of the letter"), choices=LANG_CHOICES, initial="nl")
-    treatment = forms.CharField(
+    treatment = TextField(
+        RECORD,
         label=_("treatment given"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was done: exercises, advice, education, number of sessions."),
     )
-    advice = forms.CharField(label=_("advice and follow-up"), widget=forms.Textarea(attrs={"rows": 3}))
+    advice = TextField(RECORD, label=_("advice and follow-up"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DischargeForm(ReportForm):
-    reason = forms.CharField(
+    reason = TextField(
+        NOTE,
         label=_("reason for closing without an end measurement"),
         required=False,
         max_length=1000,

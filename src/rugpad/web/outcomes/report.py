@@ -10,7 +10,6 @@ Content shape (stored as JSON in `GpReport.content`)::
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone, translation
@@ -25,9 +24,8 @@ from rugpad.web.care.clinical import state_of
 from rugpad.web.care.models import Episode, Examination, Intake, TestResult
 from rugpad.web.care.templatetags.clinical import vocab
 from rugpad.web.outcomes.clinical import Evaluation, evaluate
+from rugpad.web.pdf_fonts import add_unicode_fonts
 from rugpad.web.practice.models import User
-
-FONTS = Path(__file__).resolve().parent / "static" / "outcomes" / "fonts"
 
 
 def _source(source_id: str) -> str:
@@ -260,8 +258,7 @@ def render_pdf(content: dict[str, Any]) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    add_unicode_fonts(pdf)
     pdf.set_title(content["title"])
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 15)

@@ -10,9 +10,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rugpad.core.bounds import NOTE, SEARCH
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import Dose, DoseKind, Purpose
 from rugpad.web.care.models import REGION_CHOICES
+from rugpad.web.fields import DateField, DateTimeField, TextField, WholeNumberField
 from rugpad.web.plans.models import Effort, ItemKind
 from rugpad.web.plans.specs import DOSE_FIELDS
 
@@ -37,13 +39,7 @@ DOSE_LABELS = {
 
 
 def _number(label: Any) -> forms.IntegerField:
-    return forms.IntegerField(
-        label=label,
-        required=False,
-        min_value=1,
-        max_value=999,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )
+    return WholeNumberField(label=label, required=False, min_value=1, max_value=999)
 
 
 class DoseForm(forms.Form):
@@ -69,7 +65,7 @@ class DoseForm(forms.Form):
 
 
 class AddExerciseForm(forms.Form):
-    exercise = forms.CharField(max_length=80, widget=forms.HiddenInput)
+    exercise = TextField(SEARCH, widget=forms.HiddenInput)
     confirm_caution = forms.BooleanField(
         label=_("I have checked the caution and prescribe this exercise."), required=False
     )
@@ -80,13 +76,13 @@ class TextItemForm(forms.Form):
         label=_("Kind"),
         choices=[(k.value, k.label) for k in (ItemKind.GOAL, ItemKind.EVALUATION)],
     )
-    text = forms.CharField(label=_("Text"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    text = TextField(NOTE, label=_("Text"), max_length=500)
 
 
 class PlanMetaForm(forms.Form):
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    weeks = forms.IntegerField(label=_("Duration in weeks"), min_value=1, max_value=52)
-    sessions_per_week = forms.IntegerField(
+    starts_on = DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    weeks = WholeNumberField(label=_("Duration in weeks"), min_value=1, max_value=52)
+    sessions_per_week = WholeNumberField(
         label=_("Supervised sessions per week"), min_value=0, max_value=7, required=False
     )
 
@@ -94,7 +90,7 @@ class PlanMetaForm(forms.Form):
 class LibrarySearchForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), choices=[("", _("All")), *REGION_CHOICES], required=False)
     purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", _("All")), *PURPOSE_LABELS.items()], required=False)
-    q = forms.CharField(label=_("Search"), max_length=80, required=False)
+    q = TextField(SEARCH, label=_("Search"), required=False)
 
 
 ENTRY_PAST_LIMIT = dt.timedelta(days=7)
@@ -107,21 +103,21 @@ ENTRY_FUTURE_LIMIT = dt.timedelta(minutes=10)
 class EntryForm(forms.Form):
     """One exercise result posted by the guided session (JSON); every field is checked before anything is kept."""
 
-    owner = forms.IntegerField(required=False)
+    owner = WholeNumberField(required=False)
     key = forms.UUIDField()
     session_key = forms.UUIDField()
-    item_id = forms.IntegerField(required=False)
+    item_id = WholeNumberField(required=False)
     exercise_id = forms.SlugField(max_length=80)
     skipped = forms.BooleanField(required=False)
-    sets_done = forms.IntegerField(min_value=0, max_value=99, required=False)
-    reps_done = forms.IntegerField(min_value=0, max_value=999, required=False)
-    hold_seconds = forms.IntegerField(min_value=0, max_value=3600, required=False)
-    minutes = forms.IntegerField(min_value=0, max_value=600, required=False)
-    pain_during = forms.IntegerField(label=_("Pain during the exercise"), min_value=0, max_value=10, required=False)
+    sets_done = WholeNumberField(min_value=0, max_value=99, required=False)
+    reps_done = WholeNumberField(min_value=0, max_value=999, required=False)
+    hold_seconds = WholeNumberField(min_value=0, max_value=3600, required=False)
+    minutes = WholeNumberField(min_value=0, max_value=600, required=False)
+    pain_during = WholeNumberField(label=_("Pain during the exercise"), min_value=0, max_value=10, required=False)
     effort = forms.ChoiceField(choices=[("", "-"), *Effort.choices], required=False)
     settled_since_last = forms.NullBooleanField(required=False)
-    started_at = forms.DateTimeField(required=False)
-    done_at = forms.DateTimeField(required=False)
+    started_at = DateTimeField(required=False)
+    done_at = DateTimeField(required=False)
 
     def _recent(self, name: str) -> dt.datetime | None:
         value: dt.datetime | None = self.cleaned_data.get(name)
@@ -146,10 +142,10 @@ class EntryForm(forms.Form):
 
 
 class PlanSettingsForm(forms.Form):
-    sessions_per_week = forms.IntegerField(
+    sessions_per_week = WholeNumberField(
         label=_("Supervised sessions per week"), min_value=0, max_value=7, required=False
     )
-    weeks = forms.IntegerField(label=_("Plan duration in weeks"), min_value=1, max_value=52, required=False)
-    max_exercise_pain = forms.IntegerField(
+    weeks = WholeNumberField(label=_("Plan duration in weeks"), min_value=1, max_value=52, required=False)
+    max_exercise_pain = WholeNumberField(
         label=_("Highest acceptable pain during an exercise (0-10)"), min_value=0, max_value=10, required=False
     )

@@ -24,6 +24,15 @@ def training_days(dose: Dose | None) -> tuple[int, ...]:
     return tuple(sorted({round(index * 7 / count) % 7 for index in range(count)}))
 
 
+def _days_after(day: dt.date, days: int) -> dt.date:
+    """`day` plus `days`, stopping at the calendar's last day: a start stored as 9999-12-31 (before the plan form
+    refused it) still gives a calendar rather than an OverflowError."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
+
+
 def programme_calendar(
     entries: Iterable[tuple[str, str, Dose | None]], starts_on: dt.date, weeks: int, title: str
 ) -> bytes:
@@ -36,9 +45,9 @@ def programme_calendar(
     calendar = Calendar()
     calendar.add("prodid", "-//rugpad//home exercise programme//NL")
     calendar.add("version", "2.0")
-    until = starts_on + dt.timedelta(weeks=weeks)
+    until = _days_after(starts_on, weeks * 7)
     for days, exercises in sorted(groups.items()):
-        first = next(starts_on + dt.timedelta(days=n) for n in range(7) if (starts_on.weekday() + n) % 7 in days)
+        first = next(_days_after(starts_on, n) for n in range(7) if (starts_on.weekday() + n) % 7 in days)
         event = Event()
         event.add("uid", f"rugpad-{starts_on:%Y%m%d}-{'-'.join(WEEKDAY_CODES[d] for d in days)}@rugpad")
         event.add("summary", f"{title}: {', '.join(name for name, _ in exercises)}")

@@ -10,8 +10,10 @@ from django.contrib.auth import password_validation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rugpad.core.bounds import NOTE
 from rugpad.core.trends import PAIN_MAX
 from rugpad.web.care.models import Patient
+from rugpad.web.fields import DateField, TextField, WholeNumberField
 from rugpad.web.i18n import reader_lang
 from rugpad.web.portal import clinical
 from rugpad.web.portal.models import DiaryEntry, ExercisesChoice, MedicationChoice
@@ -68,7 +70,7 @@ def _scale(label: Any, required: bool = False, help_text: Any = "") -> forms.Typ
 
 
 class DiaryForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     pain_now = _scale(_("Pain now"), required=True, help_text=_("0 = no pain, 10 = worst pain imaginable"))
     pain_exercise = _scale(_("Pain during or just after the exercises"))
     pain_next_morning = _scale(_("Pain this morning, after yesterday's exercises"))
@@ -78,12 +80,8 @@ class DiaryForm(forms.Form):
         required=False,
         widget=forms.RadioSelect(attrs={"class": "choice"}),
     )
-    minutes_walked = forms.IntegerField(
-        label=_("Minutes walked"),
-        required=False,
-        min_value=0,
-        max_value=MINUTES_IN_A_DAY,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    minutes_walked = WholeNumberField(
+        label=_("Minutes walked"), required=False, min_value=0, max_value=MINUTES_IN_A_DAY
     )
     sleep_quality = _scale(_("How well did you sleep?"), help_text=_("0 = very badly, 10 = very well"))
     medication = forms.ChoiceField(
@@ -92,9 +90,7 @@ class DiaryForm(forms.Form):
         required=False,
         widget=forms.RadioSelect(attrs={"class": "choice"}),
     )
-    note = forms.CharField(
-        label=_("Anything else?"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = TextField(NOTE, label=_("Anything else?"), required=False)
     alarms = forms.MultipleChoiceField(
         label=_("Is any of this NEW since your last entry? Tick what applies."),
         required=False,
@@ -127,9 +123,4 @@ class DiaryForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    message = forms.CharField(
-        label=_("Message to the patient (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    message = TextField(NOTE, label=_("Message to the patient (optional)"), required=False)
