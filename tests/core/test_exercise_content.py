@@ -243,6 +243,8 @@ def test_loader_rejects_a_duplicate_id(monkeypatch: pytest.MonkeyPatch) -> None:
         '<svg onload="x()"></svg>',
         '<svg><a href="javascript:x()"/></svg>',
         "<svg><foreignObject><div/></foreignObject></svg>",
+        '<svg><circle r="4" style="fill:red"/></svg>',
+        "<svg><style>circle { fill: red }</style></svg>",
     ],
 )
 def test_an_illustration_that_could_run_code_is_refused(markup: str) -> None:

@@ -21,9 +21,11 @@ from rugpad.core.vocab import Evidence
 
 __all__ = ["ContentError", "list_files", "load_sources", "read_text", "read_yaml", "text", "unsafe_markup"]
 
-# Content is reviewed as text, but pages inline its SVG and link its URLs: refuse anything that could run.
+# Content is reviewed as text, but pages inline its SVG and link its URLs: refuse anything that could run, and
+# inline CSS (a style attribute or element), which the pages' Content-Security-Policy would block.
 _UNSAFE_MARKUP = re.compile(
-    r"<\s*(script|foreignObject|iframe|object|embed)\b|\son\w+\s*=|javascript:|data:text/html", re.IGNORECASE
+    r"<\s*(script|foreignObject|iframe|object|embed|style)\b|\s(on\w+|style)\s*=|javascript:|data:text/html",
+    re.IGNORECASE,
 )
 
 
@@ -61,7 +63,8 @@ def text(raw: object, where: str) -> Text:
 
 
 def unsafe_markup(markup: str) -> str | None:
-    """What makes `markup` unsafe to inline in a page (a script, an event handler, a javascript: link), or None."""
+    """What makes `markup` unsafe to inline in a page (a script, an event handler, a javascript: link, inline CSS),
+    or None."""
     found = _UNSAFE_MARKUP.search(markup)
     return f"contains {found.group(0).strip()!r}" if found else None
 

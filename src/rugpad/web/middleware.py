@@ -1,5 +1,5 @@
-"""What every request and response of rugpad passes through: no page is stored by a browser or proxy, and no
-sign-in lasts longer than the absolute session lifetime."""
+"""What every request and response of rugpad passes through: no page is stored by a browser or proxy, no sign-in
+lasts longer than the absolute session lifetime, and every response carries a strict Content-Security-Policy."""
 
 from __future__ import annotations
 
@@ -47,3 +47,35 @@ class AbsoluteSessionLifetimeMiddleware:
                 logout(request)  # flushes the session, so the next sign-in starts a new lifetime
                 return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
         return self.get_response(request)
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",  # data: for the small inline images of stylesheets (e.g. the admin's icons)
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+    )
+)
+"""Only files served by rugpad itself may run or style a page: no inline script, no event-handler attribute, no
+`style="…"` attribute and no `<style>` element (behaviour lives in static JS files, looks in static CSS files).
+Injected markup, should any ever slip past the escaping, can then neither run nor restyle a page to mislead."""
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends `CONTENT_SECURITY_POLICY` with every response: pages, the JSON API, redirects, error pages and (placed
+    before WhiteNoise) static files alike — a JSON body or an SVG opened directly in a browser tab is a page too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response
