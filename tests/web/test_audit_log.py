@@ -86,6 +86,69 @@ def test_patient_searches_and_api_tokens_are_logged(world: World) -> None:
     from rugpad.web.practice.tokens import do_create_token
 
     client_for(world.clinician).get(reverse("patient_list"), {"q": "Ient"})
-    assert AuditEvent.objects.filter(actor=world.clinician, summary="patient list or search").exists()
+    assert AuditEvent.objects.filter(
+        actor=world.clinician, action=AuditAction.LIST, summary="patient list or search: 1 patients"
+    ).exists()
     do_create_token(world.clinician, "laptop")
     assert AuditEvent.objects.filter(object_type="apitoken", action=AuditAction.CREATE).exists()
+
+
+def _events_of(client_call: object) -> list[AuditEvent]:
+    """The events one request wrote (ids above the last one before it)."""
+    assert callable(client_call)
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    client_call()
+    return list(AuditEvent.objects.filter(id__gt=last).order_by("id"))
+
+
+def test_the_dashboard_writes_one_list_event_with_how_many_patients_it_shows(world: World) -> None:
+    client = client_for(world.clinician)
+    events = _events_of(lambda: client.get(reverse("home")))
+    assert [(e.action, e.summary, e.actor_id) for e in events] == [
+        (AuditAction.LIST, "dashboard: 1 patients", world.clinician.pk)
+    ]
+
+
+def test_the_patient_list_and_each_search_write_one_list_event(world: World) -> None:
+    client = client_for(world.clinician)
+    for query, found in (({}, 1), ({"q": "nobody"}, 0)):
+        events = _events_of(lambda q=query: client.get(reverse("patient_list"), q))  # type: ignore[misc]
+        assert [(e.action, e.summary) for e in events] == [
+            (AuditAction.LIST, f"patient list or search: {found} patients")
+        ]
+    htmx = _events_of(lambda: client.get(reverse("patient_list"), {"q": "Ient"}, HTTP_HX_REQUEST="true"))
+    assert [e.summary for e in htmx] == ["patient list or search: 1 patients"]
+
+
+def test_a_patients_diary_list_writes_one_event_naming_the_patient_and_the_list(world: World) -> None:
+    client = client_for(world.clinician)
+    events = _events_of(lambda: client.get(reverse("portal_patient_diary", args=[world.patient.pk])))
+    assert [(e.action, e.patient_id, e.summary) for e in events] == [
+        (AuditAction.VIEW, world.patient.pk, "diary entries and alerts")
+    ]
+
+
+def test_assigning_education_is_logged_as_such_not_as_creating_an_episode(world: World) -> None:
+    client = client_for(world.clinician)
+    events = _events_of(lambda: client.post(reverse("outcomes_assign_education", args=[world.episode.pk])))
+    assigned = [e for e in events if e.action == AuditAction.ASSIGN]
+    assert assigned and all(e.object_type == "educationassignment" for e in assigned)
+    assert all(e.summary.startswith("education assigned: ") and e.patient_id == world.patient.pk for e in assigned)
+    assert not [e for e in events if e.action == AuditAction.CREATE and e.object_type == "episode"]
+
+
+def test_a_password_change_is_logged(world: World) -> None:
+    client = client_for(world.clinician)
+    new = "Lang-en-sterk-wachtwoord-2026"
+    answer = client.post(
+        reverse("password_change"),
+        {"old_password": "pw-123456789", "new_password1": new, "new_password2": new},
+    )
+    assert answer.status_code == 302
+    event = AuditEvent.objects.filter(action=AuditAction.PASSWORD_CHANGE).get()
+    assert (event.actor_id, event.object_type, event.object_id) == (
+        world.clinician.pk,
+        "user",
+        str(world.clinician.pk),
+    )
+    assert event.practice_id == world.practice.pk

@@ -110,3 +110,13 @@ def test_server_drawn_charts_use_presentation_attributes_only() -> None:
     bars = bar_chart([("wk 1", 50.0), ("wk 2", 100.0)], title="Exercises", desc="Done per week")
     for svg in (line, bars):
         assert "<svg" in svg and not INLINE["a style attribute"].search(svg) and "<style" not in svg
+
+
+def test_the_api_docs_load_their_pinned_assets_from_this_server(db: None) -> None:
+    """Swagger UI comes from django-ninja's own static files (its installed version), never from a CDN, and the
+    page has no inline script the policy would refuse."""
+    from django.test import Client
+
+    page = Client().get("/api/docs").content.decode()
+    assert "/static/ninja/" in page and "cdn." not in page and "jsdelivr" not in page
+    assert "<script>" not in page

@@ -14,7 +14,7 @@ from importlib import import_module
 from rugpad.cli._io import fail
 from rugpad.core.errors import InvalidInput
 
-COMMAND_MODULES = ("score", "triage", "evaluate", "instruments", "explain", "serve", "backup", "restore")
+COMMAND_MODULES = ("score", "triage", "evaluate", "instruments", "explain", "serve", "audit", "backup", "restore")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # the API docs page from its own pinned static files (no CDN, no inline script: see the CSP)
     "rugpad.web.practice",
     "rugpad.web.audit",
     "rugpad.web.care",

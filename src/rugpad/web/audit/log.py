@@ -1,4 +1,7 @@
-"""Writing audit events. Called by the access helpers (reads) and the actions (writes), never by views."""
+"""Writing audit events. Called by the access helpers (reads of one record), the actions (writes) and the pages
+that list patients (`record_list`: one cheap event per page, naming the list and how many it showed).
+
+Each event is linked into the hash chain inside the caller's transaction (`AuditEvent.save`, `chain.py`)."""
 
 from __future__ import annotations
 
@@ -51,3 +54,10 @@ def record(
         ip_address=client_address(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
     )
+
+
+def record_list(request: HttpRequest, listing: str, count: int) -> AuditEvent:
+    """One `list` event for a page that shows several patients' data: which list, how many patients on it. The
+    patients are not named one by one (a page stays one insert); the search words are not stored (they may be
+    names)."""
+    return record(request, AuditAction.LIST, summary=f"{listing}: {count} patients")

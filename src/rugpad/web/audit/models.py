@@ -1,7 +1,12 @@
 """The audit log (NEN 7510 / NEN 7513 style): who did what to which record, when and from where.
 
-Append-only: an event can be created, never changed or deleted through the ORM. Events keep the actor's name and
-the patient's id as plain values, so the trail survives when an account or record is later removed.
+Append-only, at three levels: the model and its queryset refuse to change or delete an event; below the ORM,
+database triggers refuse `UPDATE` and `DELETE` (migration 0005, which explains the one exception: `flush`, the
+wiping of the whole database); and every event carries a hash chain (`chain.py`), so an event changed, removed or
+forged by somebody who bypasses both is found by `rugpad audit verify`.
+
+Events keep the actor's name and the patient's id as plain values, so the trail survives when a record is later
+removed. An account with events cannot be deleted (deactivate it): its id is part of the chained content.
 """
 
 from __future__ import annotations
@@ -9,8 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rugpad.web.audit import chain
 
 
 class AuditAction(models.TextChoices):
@@ -21,6 +29,9 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
     LOGIN_FAILED = "login_failed", _("failed login")
     LOGOUT = "logout", _("logged out")
+    LIST = "list", _("listed")
+    ASSIGN = "assign", _("assigned")
+    PASSWORD_CHANGE = "password_change", _("changed password")
 
 
 class AppendOnlyError(RuntimeError):
@@ -34,10 +45,14 @@ class AuditEventQuerySet(models.QuerySet):  # type: ignore[type-arg]
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events cannot be deleted")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        raise AppendOnlyError("audit events are written one at a time (each links to the one before)")
+
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
+    """Set before the event is chained (an `auto_now_add` value would only be known after the hash)."""
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_name = models.CharField(_("who"), max_length=150)
     actor_role = models.CharField(max_length=20, blank=True)
     practice = models.ForeignKey("practice.Practice", on_delete=models.PROTECT, null=True, related_name="+")
@@ -48,6 +63,8 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
+    """SHA-256 over the previous event's `chain_hash` and this event's content (`chain.link`)."""
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -57,7 +74,18 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit events cannot be changed")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        address = self._meta.get_field("ip_address")
+        assert isinstance(address, models.GenericIPAddressField)
+        self.ip_address = address.get_prep_value(self.ip_address)  # hashed as it will be stored (IPv6 normalised)
+        with transaction.atomic(using=using):
+            # Read the head and write the new link in one transaction, with other writers held off until it ends;
+            # the time is taken once the lock is held, so the log's times follow its order.
+            chain.lock_head(transaction.get_connection(using))
+            self.at = timezone.now()
+            head = AuditEvent.objects.using(using).order_by("-id").values_list("chain_hash", flat=True).first()
+            self.chain_hash = chain.link(head if head is not None else chain.GENESIS, self)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events cannot be deleted")

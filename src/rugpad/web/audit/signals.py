@@ -1,4 +1,4 @@
-"""Logins, logouts and failed logins go into the audit log too."""
+"""Logins, logouts, failed logins and password changes go into the audit log too."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
+from rugpad.web.practice.signals import password_changed
 
 
 @receiver(user_logged_in)
@@ -40,3 +41,11 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest
             summary=f"failed login for {tried.get_username()}",
             practice=tried.practice,
         )
+
+
+@receiver(password_changed)
+def _password_changed(sender: Any, user: Any, **kwargs: Any) -> None:
+    """Every way a password changes sends this (the password page, the admin, `changepassword`); none hands over
+    its request, so the event has no address. Attributed to the account itself: on the password page that is who
+    acted; an administrator's change shows in Django's admin history as well."""
+    record(None, AuditAction.PASSWORD_CHANGE, user, actor=user, summary="password changed")

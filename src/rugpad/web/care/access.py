@@ -34,12 +34,13 @@ def episodes_visible_to(user: User) -> QuerySet[Episode]:
     return Episode.objects.filter(patient__in=patients_visible_to(user))
 
 
-def access_patient(request: HttpRequest, patient_id: int) -> Patient:
+def access_patient(request: HttpRequest, patient_id: int, *, summary: str = "") -> Patient:
+    """The patient, if the user may see them; `summary` names what the page shows of them (e.g. "diary")."""
     try:
         patient = patients_visible_to(request_user(request)).get(pk=patient_id)
     except Patient.DoesNotExist:
         raise Http404("No such patient") from None
-    record(request, AuditAction.VIEW, patient, patient_id=patient.pk)
+    record(request, AuditAction.VIEW, patient, patient_id=patient.pk, summary=summary)
     return patient
 
 

@@ -86,7 +86,15 @@ def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
     due.sort(key=lambda e: e.next_evaluation_on)
     overdue = {e.pk for e in due if _has_overdue_moment(e, today)}
     rest = [e for e in episodes if e.pk not in flagged and e not in due]
-    return {"alarms": alarms, "due": due, "overdue": overdue, "caseload": rest, "today": today}
+    shown = {row.flag.episode.patient_id for row in alarms} | {e.patient_id for e in due + rest}
+    return {
+        "alarms": alarms,
+        "due": due,
+        "overdue": overdue,
+        "caseload": rest,
+        "today": today,
+        "patient_count": len(shown),  # for the page's audit event
+    }
 
 
 def _has_overdue_moment(episode: Episode, today: dt.date) -> bool:

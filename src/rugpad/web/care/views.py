@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 
 from rugpad import engine
 from rugpad.core.errors import InvalidInput
-from rugpad.web.audit.log import record
-from rugpad.web.audit.models import AuditAction
+from rugpad.web.audit.log import record_list
 from rugpad.web.care import actions, queries
 from rugpad.web.care.access import (
     access_episode,
@@ -50,15 +49,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.is_practice_admin:  # type: ignore[union-attr]
         return redirect("audit_log")
     clinician = require_clinician(request)
-    return render(request, "care/dashboard.html", queries.dashboard(clinician, timezone.localdate()))
+    context = queries.dashboard(clinician, timezone.localdate())
+    record_list(request, "dashboard", context["patient_count"])
+    return render(request, "care/dashboard.html", context)
 
 
 @login_required
 def patient_list(request: HttpRequest) -> HttpResponse:
     clinician = require_clinician(request)
     form = SearchForm(request.GET or None)
-    patients = queries.search_patients(clinician, form.cleaned_data if form.is_valid() else {})
-    record(request, AuditAction.VIEW, summary="patient list or search")
+    patients = list(queries.search_patients(clinician, form.cleaned_data if form.is_valid() else {}))
+    record_list(request, "patient list or search", len(patients))
     template = "care/_patient_rows.html" if request.headers.get("HX-Request") else "care/patient_list.html"
     return render(request, template, {"form": form, "patients": patients})
 

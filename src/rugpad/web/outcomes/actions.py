@@ -64,13 +64,12 @@ def do_assign_education(request: HttpRequest, episode: Episode) -> list[Educatio
             episode=episode, module_id=module.id, order=order, assigned_by=request_user(request)
         )
         created.append(assignment)
-    if created:
         record(
             request,
-            AuditAction.CREATE,
-            episode,
+            AuditAction.ASSIGN,
+            assignment,
             patient_id=episode.patient_id,
-            summary=f"education assigned: {', '.join(a.module_id for a in created)}",
+            summary=f"education assigned: {module.id}",
         )
     return created
 

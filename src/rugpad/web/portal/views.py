@@ -108,7 +108,7 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 def patient_diary(request: HttpRequest, patient_id: int) -> HttpResponse:
     require_clinician(request)
-    patient = access_patient(request, patient_id)
+    patient = access_patient(request, patient_id, summary="diary entries and alerts")  # this page's one event
     alerts = [queries.alert_view(a) for a in patient.portal_alerts.select_related("patient")]
     context = {
         "patient": patient,
