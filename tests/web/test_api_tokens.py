@@ -333,7 +333,9 @@ def test_every_page_of_the_patient_list_is_one_audit_event_naming_how_many(world
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.order_by("-id").first()
     assert event is not None and event.actor == world.clinician and event.practice == world.practice
-    assert event.summary.startswith("API patient list") and "3 of 5 patients" in event.summary
+    assert (
+        event.action == "list" and event.summary.startswith("API patient list") and "3 of 5 patients" in event.summary
+    )
 
 
 # --- the OpenAPI schema documents the refusals ---

@@ -175,7 +175,7 @@ def list_patients(request: HttpRequest, response: HttpResponse, limit: Limit = D
     patients = _page(patients_visible_to(clinician).order_by("last_name", "first_name", "pk"), limit, offset, response)
     record(
         request,
-        AuditAction.VIEW,
+        AuditAction.LIST,
         summary=f"API patient list: {len(patients)} of {response['X-Total-Count']} patients (offset {offset})",
     )
     return patients
