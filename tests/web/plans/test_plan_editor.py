@@ -168,5 +168,5 @@ def test_a_text_item_is_added_as_added_by_clinician(planned: World, kind: str) -
     client_for(planned.clinician).post(
         reverse("plans_add_text", args=[planned.episode.pk]), {"kind": kind, "text": "Weer fietsen naar het werk"}
     )
-    item = PlanItem.objects.get(version=current(planned), kind=kind)
+    item = PlanItem.objects.get(versions=current(planned), kind=kind)
     assert item.origin == "clinician" and item.text_nl == "Weer fietsen naar het werk"

@@ -18,6 +18,7 @@ CLINICIAN_ROUTES: dict[str, Route] = {
     "plans_generate": lambda w: reverse("plans_generate", args=[w.episode.pk]),
     "plans_library": lambda w: reverse("plans_library", args=[w.episode.pk]),
     "plans_versions": lambda w: reverse("plans_versions", args=[w.episode.pk]),
+    "plans_version": lambda w: reverse("plans_version", args=[w.episode.pk, 1]),
     "plans_entries": lambda w: reverse("plans_entries", args=[w.episode.pk]),
     "plans_episode_pdf": lambda w: reverse("plans_episode_pdf", args=[w.episode.pk]),
     "plans_episode_ics": lambda w: reverse("plans_episode_ics", args=[w.episode.pk]),

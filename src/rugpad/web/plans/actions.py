@@ -29,8 +29,9 @@ from rugpad.web.plans.models import (
     PlanSettings,
     PlanVersion,
     TreatmentPlan,
+    VersionItem,
 )
-from rugpad.web.plans.specs import ItemSpec, row_fields
+from rugpad.web.plans.specs import ItemSpec, row_fields, spec_of
 from rugpad.web.practice.models import Practice, request_user
 
 DEFAULT_WEEKS = 6
@@ -84,7 +85,8 @@ def do_save_version(
     sessions_per_week: int | None = None,
     recheck: bool = True,
 ) -> PlanVersion:
-    """Stores the items as the plan's next version (the first one creates the plan); earlier versions stay.
+    """Stores the items as the plan's next version (the first one creates the plan); earlier versions stay. An item
+    the previous version already holds unchanged is listed again, not copied (see `_place_items`).
 
     `recheck=False` is for a removal only: the remaining items were checked when they were stored, and taking one
     away can only make the plan safer, so it is allowed even while a red flag is open (when the core refuses every
@@ -104,9 +106,7 @@ def do_save_version(
         or (previous.sessions_per_week if previous else None)
         or (own.sessions_per_week if own else None),
     )
-    PlanItem.objects.bulk_create(
-        PlanItem(version=version, position=index, **row_fields(spec)) for index, spec in enumerate(specs)
-    )
+    _place_items(plan, previous, version, specs)
     record(
         request,
         AuditAction.CREATE if created else AuditAction.UPDATE,
@@ -123,6 +123,36 @@ def do_save_version(
             summary=f"caution confirmed for exercise {spec.ref} (plan version {version.number})",
         )
     return version
+
+
+def _place_items(
+    plan: TreatmentPlan, previous: PlanVersion | None, version: PlanVersion, specs: Sequence[ItemSpec]
+) -> None:
+    """Lists the specs as the version's items: a spec equal in every stored field to an item of the previous
+    version reuses that row (each row once), any other spec is a new row. So a plan's item rows grow with what its
+    changes add or change, never with changes × items, and a set log's item stays the row the patient saw."""
+    unused: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+    for item in previous.ordered_items() if previous else ():
+        unused.setdefault(_identity(row_fields(spec_of(item))), []).append(item.pk)
+    item_ids: list[int | None] = []
+    new_items: list[PlanItem] = []
+    for spec in specs:
+        fields = row_fields(spec)
+        same = unused.get(_identity(fields))
+        if same:
+            item_ids.append(same.pop(0))
+        else:
+            item_ids.append(None)
+            new_items.append(PlanItem(plan=plan, **fields))
+    created = iter(PlanItem.objects.bulk_create(new_items))
+    VersionItem.objects.bulk_create(
+        VersionItem(version=version, item_id=item_id if item_id is not None else next(created).pk, position=index)
+        for index, item_id in enumerate(item_ids)
+    )
+
+
+def _identity(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(fields.items()))
 
 
 @transaction.atomic
@@ -176,7 +206,7 @@ def _create_entry(request: HttpRequest, patient: Patient, plan: TreatmentPlan, e
     if session.patient_id != patient.pk:
         raise InvalidInput("session_key", "already used")
     item_id = entry.get("item_id")
-    item = PlanItem.objects.filter(pk=item_id, version__plan=plan).first() if item_id is not None else None
+    item = PlanItem.objects.filter(pk=item_id, plan=plan).first() if item_id is not None else None
     row = ExerciseSetLog.objects.create(
         key=entry["key"],
         session=session,

@@ -55,7 +55,7 @@ def _sessions(episode: Episode, today: dt.date) -> None:
     version = plan.current()
     assert version is not None
     request = as_user(episode.patient.user)  # type: ignore[arg-type]
-    exercises = list(version.items.filter(kind=ItemKind.EXERCISE))
+    exercises = list(version.ordered_items().filter(kind=ItemKind.EXERCISE))
     for days_ago, pain, settled in DEMO_SESSIONS:
         moment = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(18, 30)))
         session_key = uuid.uuid4()

@@ -1,9 +1,12 @@
 """Treatment plans and what the patient did with them.
 
-A plan is versioned: every save is a new `PlanVersion` with its items, the earlier versions stay as history and the
-latest one counts. Each item keeps where it came from (rule, source, evidence, why proposed, or "added by
-clinician"), and a caution item keeps who confirmed it and when. The session logs carry a client-made key (UUID)
-with a unique constraint, so a request the phone retries never creates a second row.
+A plan is versioned: every save is a new `PlanVersion`, the earlier versions stay as history and the latest one
+counts. A version lists its items through `VersionItem` (item + position): an item a save leaves unchanged is the
+same `PlanItem` row in the next version, so a change stores only its new or changed items and a plan's rows grow
+with its changes, not with changes × items. Item rows are never edited (a changed dose is a new row). Each item
+keeps where it came from (rule, source, evidence, why proposed, or "added by clinician"), and a caution item keeps
+who confirmed it and when. The session logs carry a client-made key (UUID) with a unique constraint, so a request
+the phone retries never creates a second row.
 """
 
 from __future__ import annotations
@@ -43,10 +46,17 @@ class PlanVersion(models.Model):
     starts_on = models.DateField(_("starts on"))
     weeks = models.PositiveSmallIntegerField(_("duration in weeks"))
     sessions_per_week = models.PositiveSmallIntegerField(_("supervised sessions per week"), null=True, blank=True)
+    items: models.ManyToManyField[PlanItem, VersionItem] = models.ManyToManyField(
+        "PlanItem", through="VersionItem", related_name="versions"
+    )
 
     class Meta:
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plans_version_number_unique")]
+
+    def ordered_items(self) -> models.QuerySet[PlanItem]:
+        """The version's items in their plan order."""
+        return self.items.order_by("placements__position")
 
 
 class ItemKind(models.TextChoices):
@@ -65,10 +75,10 @@ class Origin(models.TextChoices):
 
 
 class PlanItem(models.Model):
-    """One line of a plan version. Exercise items carry a dose in the core's `Dose` fields."""
+    """One line of a plan, listed by every version that has it unchanged (`versions`). Exercise items carry a dose
+    in the core's `Dose` fields."""
 
-    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField()
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
     ref = models.CharField(max_length=80, blank=True, help_text="exercise or education module id")
     text_nl = models.TextField(blank=True)
@@ -94,8 +104,20 @@ class PlanItem(models.Model):
     )
     caution_confirmed_at = models.DateTimeField(null=True, blank=True)
 
+
+class VersionItem(models.Model):
+    """An item's place in a version: the link that lets consecutive versions share an unchanged item."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="placements")
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="placements")
+    position = models.PositiveSmallIntegerField()
+
     class Meta:
-        ordering = ["position"]
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "position"], name="plans_versionitem_position_unique"),
+            models.UniqueConstraint(fields=["version", "item"], name="plans_versionitem_item_unique"),
+        ]
 
 
 class Effort(models.TextChoices):

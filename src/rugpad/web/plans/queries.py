@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -17,7 +20,7 @@ from rugpad.core.vocab import Lang
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
 from rugpad.web.plans.clinical import exercise_library, patient_wait, progression_advice, progression_model
-from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan
+from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan, VersionItem
 from rugpad.web.plans.schedule import training_days
 from rugpad.web.plans.specs import ItemSpec, spec_of
 
@@ -39,9 +42,14 @@ class ItemView:
 def item_views(version: PlanVersion | None, lang: Lang) -> list[ItemView]:
     if version is None:
         return []
+    return views_of(version.ordered_items(), lang)
+
+
+def views_of(items: Iterable[PlanItem], lang: Lang, *, svg: bool = True) -> list[ItemView]:
+    """The items as the pages show them; `svg=False` leaves out the illustrations (lists that show none)."""
     library = exercise_library()
     views = []
-    for item in version.items.all():
+    for item in items:
         spec = spec_of(item)
         exercise = library.get(item.ref) if item.kind == ItemKind.EXERCISE else None
         views.append(
@@ -52,11 +60,92 @@ def item_views(version: PlanVersion | None, lang: Lang) -> list[ItemView]:
                 why=spec.why.get(lang),
                 dose_text=spec.dose.describe(lang) if spec.dose else "",
                 exercise=exercise,
-                svg=engine.illustration_svg(exercise.id) if exercise else "",
+                svg=engine.illustration_svg(exercise.id) if exercise and svg else "",
                 days=training_days(spec.dose) if exercise else (),
             )
         )
     return views
+
+
+VERSIONS_PER_PAGE = 20
+"""Versions on one page of the history: the page reads only these versions' item links (and the one version
+before them), so it answers as fast after 1,000 changes as after 3."""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionChanges:
+    """One version as the history shows it: what it added, removed and changed against the version before."""
+
+    version: PlanVersion
+    item_count: int
+    added: list[ItemView]
+    removed: list[ItemView]
+    changed: list[tuple[ItemView, ItemView]]  # (before, after): the same exercise or item kind + ref, new values
+
+
+def version_history(
+    plan: TreatmentPlan, page_number: str | int | None, lang: Lang
+) -> tuple[Page[Any], list[VersionChanges]]:
+    """One page of the plan's versions, newest first, each with its changes. Consecutive versions share the rows
+    of unchanged items, so the diff is which item ids one version lists and its neighbour does not; the database
+    answers it (through the version/item index), so the page reads only the changed items, however many the plan
+    holds."""
+    ordered = plan.versions.select_related("created_by").order_by("-number")
+    page = Paginator(ordered, VERSIONS_PER_PAGE).get_page(page_number)
+    versions: list[PlanVersion] = list(page.object_list)
+    if not versions:
+        return page, []
+    links = VersionItem.objects.filter(version__plan=plan).order_by("version__number", "position")
+    lowest, highest = versions[-1].number, versions[0].number
+
+    def listed_in(offset: int) -> Exists:
+        return Exists(
+            VersionItem.objects.filter(
+                version__plan=plan, version__number=OuterRef("version__number") + offset, item_id=OuterRef("item_id")
+            )
+        )
+
+    new_in: dict[int, list[int]] = {}
+    for number, item_id in (
+        links.filter(version__number__gte=lowest, version__number__lte=highest)
+        .exclude(listed_in(-1))
+        .values_list("version__number", "item_id")
+    ):
+        new_in.setdefault(number, []).append(item_id)
+    gone_in: dict[int, list[int]] = {}  # by the number of the version that no longer lists them
+    for number, item_id in (
+        links.filter(version__number__gte=lowest - 1, version__number__lt=highest)
+        .exclude(listed_in(+1))
+        .values_list("version__number", "item_id")
+    ):
+        gone_in.setdefault(number + 1, []).append(item_id)
+    diffs = [(v, new_in.get(v.number, []), gone_in.get(v.number, [])) for v in versions]
+    # counted for this page's versions only: an annotation on the paged query would count every version's links
+    counts = dict(
+        VersionItem.objects.filter(version__in=versions)
+        .values("version")
+        .annotate(n=Count("pk"))
+        .values_list("version", "n")
+    )
+    shown = {i for _version, added, removed in diffs for i in (*added, *removed)}
+    items = PlanItem.objects.filter(pk__in=shown).select_related("caution_confirmed_by")
+    views = {view.item.pk: view for view in views_of(items, lang, svg=False)}
+    history = []
+    for version, added_ids, removed_ids in diffs:
+        added = [views[i] for i in added_ids]
+        removed = [views[i] for i in removed_ids]
+        changed = []
+        for new in list(added):
+            old = next(
+                (o for o in removed if new.item.ref and (o.item.kind, o.item.ref) == (new.item.kind, new.item.ref)),
+                None,
+            )
+            if old is not None:
+                changed.append((old, new))
+                added.remove(new)
+                removed.remove(old)
+        history.append(VersionChanges(version, counts.get(version.pk, 0), added, removed, changed))
+    return page, history
 
 
 def grouped(views: list[ItemView]) -> OrderedDict[str, list[ItemView]]:
@@ -114,24 +203,29 @@ def contact_now(lang: Lang) -> tuple[str, list[tuple[str, list[str]]]]:
 @dataclass(frozen=True, slots=True)
 class ExerciseProgress:
     view: ItemView
-    entries: list[ExerciseSetLog]
+    latest: ExerciseSetLog | None
     advice: ProgressionAdvice | None
     settled: bool | None
     reason: str = ""
     next_dose: str = ""
 
 
-def entries_overview(plan: TreatmentPlan, lang: Lang) -> tuple[list[ExerciseSetLog], list[ExerciseProgress]]:
-    """All session entries, newest first, and per current exercise the core's progression advice after its
-    latest done entry."""
-    entries = list(
-        ExerciseSetLog.objects.filter(session__plan=plan).select_related("session").order_by("-done_at", "-id")
-    )
+ENTRIES_PER_PAGE = 50
+"""Session entries on one page of the exercise log (newest first)."""
+
+
+def entries_overview(
+    plan: TreatmentPlan, lang: Lang, page_number: str | int | None = None
+) -> tuple[Page[ExerciseSetLog], list[ExerciseProgress]]:
+    """One page of the session entries, newest first, and per current exercise the core's progression advice after
+    its latest done entry with a pain score (one one-row query per exercise, however long the log)."""
+    entries = ExerciseSetLog.objects.filter(session__plan=plan).order_by("-done_at", "-id")
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(page_number)
     model = progression_model(plan.episode.patient.practice)
     progress = []
     for view in exercises_of(plan, lang):
-        mine = [e for e in entries if e.exercise_id == view.spec.ref]
-        latest = next((e for e in mine if not e.skipped and e.pain_during is not None), None)
+        done = entries.filter(exercise_id=view.spec.ref, skipped=False, pain_during__isnull=False)
+        latest = done.select_related("session").first()
         advice = None
         settled = latest.session.settled_since_last if latest else None
         if latest is not None and latest.pain_during is not None:
@@ -139,14 +233,14 @@ def entries_overview(plan: TreatmentPlan, lang: Lang) -> tuple[list[ExerciseSetL
         progress.append(
             ExerciseProgress(
                 view,
-                mine,
+                latest,
                 advice,
                 settled,
                 advice.reason.get(lang) if advice else "",
                 advice.dose.describe(lang) if advice and advice.dose else "",
             )
         )
-    return entries, progress
+    return page, progress
 
 
 def todays_programme(patient: Patient, today: dt.date) -> str | None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("episodes/<int:episode_id>/items/<int:item_id>/dose/", views.edit_dose, name="plans_edit_dose"),
     path("episodes/<int:episode_id>/schedule/", views.edit_meta, name="plans_edit_meta"),
     path("episodes/<int:episode_id>/versions/", views.versions, name="plans_versions"),
+    path("episodes/<int:episode_id>/versions/<int:number>/", views.version_detail, name="plans_version"),
     path("episodes/<int:episode_id>/entries/", views.entries, name="plans_entries"),
     path("episodes/<int:episode_id>/programme.pdf", views.episode_pdf, name="plans_episode_pdf"),
     path("episodes/<int:episode_id>/programme.ics", views.episode_ics, name="plans_episode_ics"),

@@ -113,7 +113,7 @@ def _save(
 
 def _current_specs(plan: TreatmentPlan | None) -> list[ItemSpec]:
     version = plan.current() if plan else None
-    return [spec_of(item) for item in version.items.all()] if version else []
+    return [spec_of(item) for item in version.ordered_items()] if version else []
 
 
 @login_required
@@ -226,7 +226,7 @@ def add_text(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 def _current_item_index(plan: TreatmentPlan | None, item_id: int) -> tuple[PlanVersion, int]:
     version = plan.current() if plan else None
-    ids = list(version.items.values_list("pk", flat=True)) if version else []
+    ids = list(version.ordered_items().values_list("pk", flat=True)) if version else []
     if version is None or item_id not in ids:
         raise Http404("No such item in the current plan")
     return version, ids.index(item_id)
@@ -273,21 +273,33 @@ def edit_meta(request: HttpRequest, episode_id: int) -> HttpResponse:
 
 @login_required
 def versions(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """One page of the version history, newest first; per version what it added, removed and changed."""
     episode, plan = access_episode_for_plan(request, episode_id)
-    lang = reader_lang()
-    history = [(v, queries.item_views(v, lang)) for v in plan.versions.order_by("-number")] if plan else []
-    return render(request, "plans/versions.html", {"episode": episode, "patient": episode.patient, "history": history})
+    page, history = queries.version_history(plan, request.GET.get("page"), reader_lang()) if plan else (None, [])
+    context = {"episode": episode, "patient": episode.patient, "history": history, "page": page}
+    return render(request, "plans/versions.html", context)
+
+
+@login_required
+def version_detail(request: HttpRequest, episode_id: int, number: int) -> HttpResponse:
+    """Every item of one version, as the plan stood then."""
+    episode, plan = access_episode_for_plan(request, episode_id)
+    version = plan.versions.filter(number=number).first() if plan else None
+    if version is None:
+        raise Http404("No such version")
+    views = queries.views_of(version.ordered_items().select_related("caution_confirmed_by"), reader_lang(), svg=False)
+    context = {"episode": episode, "patient": episode.patient, "version": version, "items": views}
+    return render(request, "plans/version.html", context)
 
 
 @login_required
 def entries(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """The exercise log: progression advice per current exercise and one page of session entries, newest first."""
     episode, plan = access_episode_for_plan(request, episode_id)
-    rows, progress = queries.entries_overview(plan, reader_lang()) if plan else ([], [])
-    return render(
-        request,
-        "plans/entries.html",
-        {"episode": episode, "patient": episode.patient, "plan": plan, "rows": rows, "progress": progress},
-    )
+    page, progress = queries.entries_overview(plan, reader_lang(), request.GET.get("page")) if plan else (None, [])
+    rows = page.object_list if page else []
+    context = {"episode": episode, "patient": episode.patient, "plan": plan, "rows": rows, "page": page}
+    return render(request, "plans/entries.html", context | {"progress": progress})
 
 
 def _pdf_response(request: HttpRequest, plan: TreatmentPlan) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -52,8 +53,27 @@ def open_alerts(clinician: User) -> list[dict[str, Any]]:
     return [alert_view(a) for a in ordered]
 
 
+RECENT_LIMIT = 30
+"""At most this many of the recent entries on the patient's diary page (a few a day for two weeks)."""
+DIARY_PAGE_SIZE = 50
+"""Entries on one page of the clinician's diary page, newest first."""
+ACKNOWLEDGED_SHOWN = 20
+"""Acknowledged alerts on the clinician's diary page, newest first (open alerts are all shown: one per rule)."""
+
+
 def recent_entries(patient: Patient, today: dt.date) -> QuerySet[DiaryEntry]:
     return patient.diary_entries.filter(current=True, day__gte=today - dt.timedelta(days=RECENT_DAYS))
+
+
+def patient_diary(patient: Patient, page_number: str | int | None) -> dict[str, Any]:
+    """The clinician's diary page: every open alert, the latest acknowledged ones, one page of current entries."""
+    alerts = patient.portal_alerts.select_related("patient__practice", "acknowledged_by")
+    shown = [
+        *alerts.filter(acknowledged_at__isnull=True),
+        *alerts.filter(acknowledged_at__isnull=False)[:ACKNOWLEDGED_SHOWN],
+    ]
+    page = Paginator(patient.diary_entries.filter(current=True), DIARY_PAGE_SIZE).get_page(page_number)
+    return {"patient": patient, "alerts": [alert_view(a) for a in shown], "entries": page.object_list, "page": page}
 
 
 def entry_view(entry: DiaryEntry) -> dict[str, Any]:

@@ -68,7 +68,11 @@ def diary(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/diary.html",
-        {"form": form, "entries": queries.recent_entries(patient, today), "now": timezone.now()},
+        {
+            "form": form,
+            "entries": queries.recent_entries(patient, today)[: queries.RECENT_LIMIT],
+            "now": timezone.now(),
+        },
     )
 
 
@@ -109,13 +113,7 @@ def entry(request: HttpRequest, entry_id: int) -> HttpResponse:
 def patient_diary(request: HttpRequest, patient_id: int) -> HttpResponse:
     require_clinician(request)
     patient = access_patient(request, patient_id, summary="diary entries and alerts")  # this page's one event
-    alerts = [queries.alert_view(a) for a in patient.portal_alerts.select_related("patient")]
-    context = {
-        "patient": patient,
-        "entries": patient.diary_entries.filter(current=True)[:60],
-        "alerts": alerts,
-        "ack_form": AcknowledgeForm(),
-    }
+    context = queries.patient_diary(patient, request.GET.get("page")) | {"ack_form": AcknowledgeForm()}
     return render(request, "portal/patient_diary.html", context)
 
 
