@@ -4,6 +4,7 @@ dropped request is retried without a duplicate, and the entries appear in the cl
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from typing import Any
 
@@ -74,7 +75,7 @@ def test_plan_to_guided_session_to_clinician_view(browser: Any, demo: str) -> No
         screenshot(phone, "plans-04-rate-phone")
         phone.click("#btn-save")
     phone.wait_for_selector("#step-done", state="visible")
-    phone.wait_for_function("window.rugpadSession.queue().length === 0", timeout=20_000)
+    _wait_until(phone, "() => window.rugpadSession.queue().length === 0", 20.0)
     assert aborted, "the first POST was dropped"
     entries = ExerciseSetLog.objects.filter(session__patient=episode.patient).exclude(pk__in=known)
     assert set(entries.values_list("pain_during", flat=True)) == {2}
@@ -92,6 +93,15 @@ def test_plan_to_guided_session_to_clinician_view(browser: Any, demo: str) -> No
     patient.close()
 
 
+def _wait_until(page: Any, predicate: str, seconds: float = 15.0) -> None:
+    """Polls a JS predicate from Python: Playwright's `wait_for_function` evaluates a string in the page, which the
+    Content-Security-Policy (no 'unsafe-eval') rightly refuses."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(predicate):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {predicate}"
+        page.wait_for_timeout(100)
+
+
 def _queue_of(page: Any, user_id: int) -> list[dict[str, Any]]:
     raw = page.evaluate(f"localStorage.getItem('rugpad.session.queue.{user_id}')")
     return json.loads(raw) if raw else []
@@ -104,7 +114,7 @@ def _skip_one_offline(phone: Any, demo: str) -> str:
     phone.check("input[name=settled][value=true]")
     phone.click("#btn-begin")
     phone.click("#btn-skip")
-    phone.wait_for_function("window.rugpadSession.queue().length === 1")
+    _wait_until(phone, "() => window.rugpadSession.queue().length === 1")
     phone.unroute("**/plans/session/log/")
     return str(phone.evaluate("window.rugpadSession.queue()[0].key"))
 
@@ -162,7 +172,7 @@ def test_the_offline_queue_belongs_to_one_login_and_survives_an_expired_session(
     phone.wait_for_url("**/")
     log_in(phone, demo, "sanne")
     phone.goto(f"{demo}/plans/me/")
-    phone.wait_for_function("window.rugpadSession.queue().length === 0")
+    _wait_until(phone, "() => window.rugpadSession.queue().length === 0")
     assert ExerciseSetLog.objects.get(key=key).session.patient.user_id == sanne.pk
 
     # logging out with a result still waiting asks first; accepted, the result is deleted from this phone
@@ -176,7 +186,7 @@ def test_the_offline_queue_belongs_to_one_login_and_survives_an_expired_session(
 
     phone.on("dialog", accept)
     phone.click("header form[action='/logout/'] button")
-    phone.wait_for_function("!document.getElementById('offline-status')")
+    _wait_until(phone, "() => !document.getElementById('offline-status')")
     assert dialogs and "uitlogt" in dialogs[0]
     assert _queue_of(phone, sanne.pk) == [] and not ExerciseSetLog.objects.filter(key=second).exists()
     context.close()
