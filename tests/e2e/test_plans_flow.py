@@ -96,8 +96,15 @@ def test_plan_to_guided_session_to_clinician_view(browser: Any, demo: str) -> No
 def _wait_until(page: Any, predicate: str, seconds: float = 15.0) -> None:
     """Polls a JS predicate from Python: Playwright's `wait_for_function` evaluates a string in the page, which the
     Content-Security-Policy (no 'unsafe-eval') rightly refuses."""
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + seconds
-    while not page.evaluate(predicate):
+    while True:
+        try:
+            if page.evaluate(predicate):
+                return
+        except PlaywrightError:  # the page navigated while we asked (the script reloads after sending): ask again
+            pass
         assert time.monotonic() < deadline, f"still false after {seconds} s: {predicate}"
         page.wait_for_timeout(100)
 
