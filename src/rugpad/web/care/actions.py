@@ -196,17 +196,20 @@ def do_refresh_triage(request: HttpRequest, episode: Episode) -> TriageRecord:
     return triage
 
 
-@transaction.atomic
 def do_store_pending_flags(request: HttpRequest, episode: Episode, today: dt.date | None = None) -> list[RedFlag]:
     """Stores the red flags that fire now without any record having changed (an age or a duration passed a rule's
-    threshold), so that they reach the dashboard and can be acted on. Nothing is written when there are none."""
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    state = state_of(episode, today)
-    if not state.new_flags:
+    threshold), so that they reach the dashboard and can be acted on. Nothing is written, and no write lock taken,
+    when there are none (the common case on every episode page)."""
+    if not state_of(episode, today).new_flags:
         return []
-    stored = store_new_flags(request, episode, state.new_flags)
-    do_refresh_triage(request, episode)
-    return stored
+    with transaction.atomic():  # looked at again under the lock: another request may have stored them meanwhile
+        episode = Episode.objects.select_for_update().get(pk=episode.pk)
+        state = state_of(episode, today)
+        if not state.new_flags:
+            return []
+        stored = store_new_flags(request, episode, state.new_flags)
+        do_refresh_triage(request, episode)
+        return stored
 
 
 def store_new_flags(
