@@ -72,6 +72,20 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
+PHONE = {"width": 390, "height": 844}
+"""A 390 px phone, as a patient holds it."""
+
+
+@pytest.fixture
+def phone(browser: object) -> Iterator[object]:
+    """A page on a touch phone in Dutch, as the patients' pages are tried."""
+    context = browser.new_context(locale="nl-NL", viewport=PHONE, is_mobile=True, has_touch=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
 def screenshot(page: object, name: str) -> None:
     """Keeps a full-page screenshot in screenshots/ (git-ignored) for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)

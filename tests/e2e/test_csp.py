@@ -12,11 +12,10 @@ import pytest
 
 from rugpad.web.care.models import Episode
 from rugpad.web.outcomes.models import GpReport
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 DESK = {"width": 1200, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 class Console:

@@ -12,10 +12,9 @@ import pytest
 
 from rugpad.web.care.models import Episode
 from rugpad.web.plans.models import ExerciseSetLog
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
 
 
 def test_plan_to_guided_session_to_clinician_view(browser: Any, demo: str) -> None:

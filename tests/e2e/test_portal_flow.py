@@ -4,7 +4,6 @@ alert the clinician acknowledges with a message the patient reads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,11 +13,10 @@ from rugpad import engine
 from rugpad.web import demo
 from rugpad.web.care.models import FlagStage, RedFlag
 from rugpad.web.portal.models import Alert
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import PHONE, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "wandelen-in-het-bos-42"
 
 
@@ -27,15 +25,6 @@ def base(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(demo, "DEMO_EXTENSIONS", ("portal",))  # only this app's stage of care
     demo.load_demo(timezone.localdate())
     return str(live_server.url)
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="nl-NL", viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def _log_in(page: Any, base: str, username: str, password: str = demo.DEMO_PASSWORD) -> None:

@@ -6,7 +6,6 @@ offers exercises again."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1200, "height": 900}
 SESSION = "/plans/session/?all=1&timescale=0.005"  # every exercise of the plan, whatever today's schedule
 RAW = re.compile(r"\brf\.|\b(raised|acted|excluded|closed|diary|emergency|unverified|low|medium|high|source)\b|\(bron:")
@@ -31,15 +29,6 @@ def base(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(demo, "DEMO_EXTENSIONS", ("plans",))  # Sanne's plan is all this story needs
     demo.load_demo(timezone.localdate())
     return str(live_server.url)
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="nl-NL", viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 def _plain(page: Any, selector: str = "main") -> str:
