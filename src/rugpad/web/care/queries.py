@@ -143,10 +143,11 @@ class FlagRow:
     forms: dict[str, FlagEventForm]
 
 
-def episode_overview(episode: Episode) -> dict[str, Any]:
-    """Everything the episode page shows, read from the episode's one clinical state."""
+def episode_overview(episode: Episode, state: EpisodeState | None = None) -> dict[str, Any]:
+    """Everything the episode page shows, read from the episode's one clinical state (`state` when the caller has
+    just computed it)."""
     lang = reader_lang()
-    state = state_of(episode)
+    state = state or state_of(episode)
     triage = episode.latest("triages")
     stored = {str(flag.pk): flag for flag in episode.red_flags.prefetch_related("events__recorded_by")}
     flags = [

@@ -26,6 +26,7 @@ from rugpad.web.care.access import (
     access_response,
     require_clinician,
 )
+from rugpad.web.care.clinical import state_of
 from rugpad.web.care.forms import (
     EpisodeForm,
     ExaminationForm,
@@ -91,8 +92,11 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 def episode_detail(request: HttpRequest, episode_id: int) -> HttpResponse:
     require_clinician(request)
     episode = access_episode(request, episode_id)
-    actions.do_store_pending_flags(request, episode)  # a flag that time alone raised is kept before it is shown
-    return render(request, "care/episode_detail.html", queries.episode_overview(episode))
+    state = state_of(episode)
+    if state.new_flags:  # a flag that time alone raised is kept before it is shown
+        actions.do_store_pending_flags(request, episode)
+        state = state_of(episode)
+    return render(request, "care/episode_detail.html", queries.episode_overview(episode, state))
 
 
 @login_required
