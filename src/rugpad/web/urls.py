@@ -4,9 +4,11 @@ from django.urls import include, path
 
 from rugpad.web.api import api
 from rugpad.web.audit.views import audit_log
+from rugpad.web.health import health
 from rugpad.web.login import ThrottledLoginView
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
