@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 SIGNED_IN_AT = "rugpad_signed_in_at"
+RENEWED_AT = "rugpad_renewed_at"
 
 
 class NoStoreMiddleware:
@@ -33,7 +34,12 @@ class NoStoreMiddleware:
 class AbsoluteSessionLifetimeMiddleware:
     """A session ends `RUGPAD_SESSION_MAX_HOURS` after sign-in however active it is (the idle timeout alone would let
     a session on a shared computer live for ever while somebody keeps using it). The first request after sign-in
-    stamps the time; a later request past the limit signs the user out and sends them to the login page."""
+    stamps the time; a later request past the limit signs the user out and sends them to the login page.
+
+    It also keeps the idle timeout (`SESSION_COOKIE_AGE`) running from the latest request: the session is saved
+    again once `RUGPAD_SESSION_RENEW_SECONDS` have passed since it was last renewed, so a session ends between
+    `SESSION_COOKIE_AGE` minus that and `SESSION_COOKIE_AGE` after the last request, at one write per few minutes
+    instead of one per request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -46,6 +52,8 @@ class AbsoluteSessionLifetimeMiddleware:
             if now - float(signed_in_at) > settings.RUGPAD_SESSION_MAX_HOURS * 3600:
                 logout(request)  # flushes the session, so the next sign-in starts a new lifetime
                 return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+            if now - float(request.session.get(RENEWED_AT, 0)) >= settings.RUGPAD_SESSION_RENEW_SECONDS:
+                request.session[RENEWED_AT] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)
 
 

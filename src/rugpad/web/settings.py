@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rugpad.web.audit.log.AuditReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -147,8 +148,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 2 * 60 * 60  # two hours without a request ends the session (renewed on every request)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = 2 * 60 * 60  # two hours without a request ends the session
+# The idle timeout is renewed by `AbsoluteSessionLifetimeMiddleware` at most once per this many seconds, not by a
+# write on every request (SESSION_SAVE_EVERY_REQUEST): a page read then writes only its audit event.
+RUGPAD_SESSION_RENEW_SECONDS = 300
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared computers and phones: closing the browser logs out
 # However active, a sign-in ends after this many hours (`AbsoluteSessionLifetimeMiddleware`).
 RUGPAD_SESSION_MAX_HOURS = float(os.environ.get("RUGPAD_SESSION_MAX_HOURS", "12"))

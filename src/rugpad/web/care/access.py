@@ -11,27 +11,37 @@ Who sees what:
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from rugpad.web.audit.log import record
-from rugpad.web.audit.models import AuditAction
+from rugpad.web.audit.log import record_read
 from rugpad.web.care.models import Episode, InstrumentResponse, Patient, RedFlag
 from rugpad.web.practice.models import User, request_user
 
+NOBODY = Q(pk__in=[])
+"""A condition no row meets (Django answers it without asking the database)."""
+
+
+def reach(user: User, patient: str = "") -> Q:
+    """The condition a record must meet for `user` to see it, where `patient` is the path from the record to its
+    patient ("" for a patient, "patient__" for an episode, "episode__patient__" for a plan). A join on the
+    patient's own columns, which the indexes on (practice, …) and (user) answer — not a list of the practice's
+    patients built for every request."""
+    if not user.is_authenticated:
+        return NOBODY
+    if user.is_clinician and user.practice_id is not None:
+        return Q(**{f"{patient}practice_id": user.practice_id})
+    if user.is_patient:
+        return Q(**{f"{patient}user_id": user.pk})
+    return NOBODY
+
 
 def patients_visible_to(user: User) -> QuerySet[Patient]:
-    if not user.is_authenticated:
-        return Patient.objects.none()
-    if user.is_clinician and user.practice_id is not None:
-        return Patient.objects.filter(practice_id=user.practice_id)
-    if user.is_patient:
-        return Patient.objects.filter(user_id=user.pk)
-    return Patient.objects.none()
+    return Patient.objects.filter(reach(user))
 
 
 def episodes_visible_to(user: User) -> QuerySet[Episode]:
-    return Episode.objects.filter(patient__in=patients_visible_to(user))
+    return Episode.objects.filter(reach(user, "patient__"))
 
 
 def access_patient(request: HttpRequest, patient_id: int, *, summary: str = "") -> Patient:
@@ -40,17 +50,30 @@ def access_patient(request: HttpRequest, patient_id: int, *, summary: str = "") 
         patient = patients_visible_to(request_user(request)).get(pk=patient_id)
     except Patient.DoesNotExist:
         raise Http404("No such patient") from None
-    record(request, AuditAction.VIEW, patient, patient_id=patient.pk, summary=summary)
+    record_read(request, patient, patient_id=patient.pk, summary=summary)
     return patient
 
 
+OWN_PATIENT = "rugpad_own_patient"
+
+
 def access_own_patient(request: HttpRequest) -> Patient:
-    """The logged-in patient's own record; anybody else (clinicians and admins included) gets a 404."""
+    """The logged-in patient's own record (with their practice); anybody else (clinicians and admins included) gets
+    a 404. Loaded once per request however many parts of a page ask for it."""
+    own: Patient | None = getattr(request, OWN_PATIENT, None)
+    if own is not None:
+        return own
     user = request_user(request)
-    patient = getattr(user, "patient_profile", None) if user.is_authenticated and user.is_patient else None
+    patient = (
+        Patient.objects.select_related("practice").filter(user_id=user.pk).first()
+        if user.is_authenticated and user.is_patient
+        else None
+    )
     if patient is None:
         raise Http404("Not found")
-    return access_patient(request, patient.pk)
+    record_read(request, patient, patient_id=patient.pk)
+    setattr(request, OWN_PATIENT, patient)
+    return patient
 
 
 def access_episode(request: HttpRequest, episode_id: int) -> Episode:
@@ -58,7 +81,7 @@ def access_episode(request: HttpRequest, episode_id: int) -> Episode:
         episode = episodes_visible_to(request_user(request)).select_related("patient").get(pk=episode_id)
     except Episode.DoesNotExist:
         raise Http404("No such episode") from None
-    record(request, AuditAction.VIEW, episode, patient_id=episode.patient_id)
+    record_read(request, episode, patient_id=episode.patient_id)
     return episode
 
 
@@ -66,22 +89,22 @@ def access_red_flag(request: HttpRequest, flag_id: int) -> RedFlag:
     """A red flag of an episode the user may see; its view is logged like the episode's."""
     try:
         flag = RedFlag.objects.select_related("episode__patient").get(
-            pk=flag_id, episode__in=episodes_visible_to(request_user(request))
+            reach(request_user(request), "episode__patient__"), pk=flag_id
         )
     except RedFlag.DoesNotExist:
         raise Http404("No such red flag") from None
-    record(request, AuditAction.VIEW, flag, patient_id=flag.episode.patient_id)
+    record_read(request, flag, patient_id=flag.episode.patient_id)
     return flag
 
 
 def access_response(request: HttpRequest, response_id: int) -> InstrumentResponse:
     try:
         response = InstrumentResponse.objects.select_related("episode__patient").get(
-            pk=response_id, episode__in=episodes_visible_to(request_user(request))
+            reach(request_user(request), "episode__patient__"), pk=response_id
         )
     except InstrumentResponse.DoesNotExist:
         raise Http404("No such questionnaire") from None
-    record(request, AuditAction.VIEW, response, patient_id=response.episode.patient_id)
+    record_read(request, response, patient_id=response.episode.patient_id)
     return response
 
 

@@ -5,8 +5,10 @@ answer every page, gate, letter and API route reads (`state_of`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from rugpad import engine
@@ -18,9 +20,11 @@ from rugpad.web.care.models import (
     Episode,
     EpisodeStatus,
     Examination,
+    InstrumentResponse,
     Intake,
     ProfileOverride,
     RedFlag,
+    RedFlagEvent,
     ResponseStatus,
     Screening,
 )
@@ -69,21 +73,70 @@ def flag_record(flag: RedFlag) -> FlagRecord:
     )
 
 
-def episode_facts(episode: Episode, today: dt.date) -> EpisodeFacts:
-    """Everything recorded about the episode, as the core's plain facts."""
+HISTORIES = ("screenings", "examinations", "intakes", "overrides")
+"""The versioned records of an episode whose newest version is a fact."""
+COMPLETED = "completed_responses"
+
+
+def _fact_lookups() -> list[str | Prefetch[Any]]:
+    return [
+        "patient",
+        *HISTORIES,
+        Prefetch(
+            "responses",
+            queryset=InstrumentResponse.objects.filter(status=ResponseStatus.COMPLETED).order_by("completed_at", "id"),
+            to_attr=COMPLETED,
+        ),
+        Prefetch(
+            "red_flags",
+            queryset=RedFlag.objects.prefetch_related(
+                Prefetch("events", queryset=RedFlagEvent.objects.select_related("recorded_by"))
+            ),
+        ),
+    ]
+
+
+def load_facts(episodes: Sequence[Episode]) -> None:
+    """Loads every record the episodes' facts are made of, afresh, in one query per kind of record whatever the
+    number of episodes (a list of due episodes costs what one episode costs). `forget_facts` drops them again."""
+    forget_facts(episodes)  # after a write the old rows are stale
+    prefetch_related_objects(list(episodes), *_fact_lookups())
+
+
+def forget_facts(episodes: Sequence[Episode]) -> None:
+    """Drops the loaded records, so that later reads of `episode.screenings` and the like ask the database."""
+    for episode in episodes:
+        getattr(episode, "_prefetched_objects_cache", {}).clear()
+        episode.__dict__.pop(COMPLETED, None)
+
+
+def _newest(episode: Episode, history: str) -> Any:
+    rows = list(getattr(episode, history).all())
+    return max(rows, key=lambda row: (row.recorded_at, row.pk)) if rows else None
+
+
+def episode_facts(episode: Episode, today: dt.date, *, loaded: bool = False) -> EpisodeFacts:
+    """Everything recorded about the episode, as the core's plain facts (`loaded`: `load_facts` has just run and the
+    caller forgets them; otherwise they are loaded and forgotten here)."""
+    if not loaded:
+        load_facts([episode])
+        try:
+            return episode_facts(episode, today, loaded=True)
+        finally:
+            forget_facts([episode])
     patient = episode.patient
-    screening = episode.latest("screenings")
-    examination = episode.latest("examinations")
-    intake = episode.latest("intakes")
+    screening = _newest(episode, "screenings")
+    examination = _newest(episode, "examinations")
+    intake = _newest(episode, "intakes")
     intake_signs: set[str] = set()
     if isinstance(intake, Intake):
         if intake.corticosteroids:
             intake_signs.add("long_term_corticosteroids")
         if intake.anticoagulants:
             intake_signs.add("anticoagulants")
-    override = episode.latest("overrides")
-    completed = episode.responses.filter(status=ResponseStatus.COMPLETED, completed_at__isnull=False)
-    flags = episode.red_flags.prefetch_related("events__recorded_by")
+    override = _newest(episode, "overrides")
+    completed: list[InstrumentResponse] = getattr(episode, COMPLETED)
+    startback = [r for r in completed if r.instrument == "startback"]
     return EpisodeFacts(
         region=Region(episode.region),
         today=today,
@@ -106,19 +159,32 @@ def episode_facts(episode: Episode, today: dt.date) -> EpisodeFacts:
         intake_signs=frozenset(intake_signs),
         course=Course(intake.course) if isinstance(intake, Intake) and intake.course else None,
         psychosocial_dominant=intake.psychosocial_dominant if isinstance(intake, Intake) else None,
-        startback=latest_answers(episode, "startback"),
+        startback=dict(max(startback, key=_completion_order).answers) if startback else None,
         profile_override={"profile": override.profile, "reason": override.reason}
         if isinstance(override, ProfileOverride)
         else None,
         measurements=tuple(
             Measurement(r.instrument, timezone.localdate(r.completed_at), r.score, r.moment)
-            for r in completed.order_by("completed_at", "id")
+            for r in completed
             if r.completed_at is not None
         ),
-        flags=tuple(flag_record(flag) for flag in flags),
+        flags=tuple(flag_record(flag) for flag in episode.red_flags.all()),
     )
 
 
+def _completion_order(response: InstrumentResponse) -> tuple[dt.datetime, int]:
+    return (response.completed_at or dt.datetime.min.replace(tzinfo=dt.UTC), response.pk)
+
+
 def state_of(episode: Episode, today: dt.date | None = None) -> EpisodeState:
-    """The episode's one clinical state, computed by the engine from its records."""
-    return engine.episode_state(episode_facts(episode, today or timezone.localdate()))
+    """The episode's one clinical state, computed by the engine from its records (read afresh)."""
+    return states_of([episode], today or timezone.localdate())[episode.pk]
+
+
+def states_of(episodes: Sequence[Episode], today: dt.date) -> dict[int, EpisodeState]:
+    """The states of several episodes by id, their records read in a fixed number of queries."""
+    load_facts(episodes)
+    try:
+        return {e.pk: engine.episode_state(episode_facts(e, today, loaded=True)) for e in episodes}
+    finally:
+        forget_facts(episodes)

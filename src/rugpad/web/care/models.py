@@ -11,10 +11,11 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.vocab import Course, Region, Sex
+from rugpad.web.care.names import TOKEN_MAX_LENGTH, name_tokens
 
 REGION_CHOICES = [(Region.LOW_BACK.value, _("Low back")), (Region.NECK.value, _("Neck"))]
 SEX_CHOICES = [(Sex.FEMALE.value, _("Female")), (Sex.MALE.value, _("Male")), (Sex.OTHER.value, _("Other"))]
@@ -50,9 +51,15 @@ class Patient(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["practice", "last_name", "first_name", "id"], name="care_patient_by_name")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            index_names([self])
 
     def age_on(self, day: dt.date) -> int:
         born = self.date_of_birth
@@ -62,6 +69,29 @@ class Patient(models.Model):
 class EpisodeStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class PatientNameToken(models.Model):
+    """One word of a patient's name, for the name search (`names.py`); kept in step by `Patient.save` and, for
+    rows made in bulk, by `index_names`."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="name_tokens")
+    practice = models.ForeignKey("practice.Practice", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=TOKEN_MAX_LENGTH)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "token"], name="care_name_token_search")]
+        constraints = [models.UniqueConstraint(fields=["patient", "token"], name="care_name_token_unique")]
+
+
+def index_names(patients: list[Patient]) -> None:
+    """Replaces the name words of `patients` (saved rows) with those of their current names."""
+    PatientNameToken.objects.filter(patient__in=[p.pk for p in patients]).delete()
+    PatientNameToken.objects.bulk_create(
+        PatientNameToken(patient_id=p.pk, practice_id=p.practice_id, token=token)
+        for p in patients
+        for token in sorted(name_tokens(p.first_name, p.last_name))
+    )
 
 
 class Episode(models.Model):
@@ -78,6 +108,11 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-started_on", "-id"]
+        indexes = [
+            # the dashboard walks a clinician's open episodes in these orders and stops after a page
+            models.Index(fields=["status", "next_evaluation_on"], name="care_episode_due"),
+            models.Index(fields=["status", "started_on"], name="care_episode_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_region_display()} {self.started_on:%d-%m-%Y}"

@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from rugpad import engine
 from rugpad.core.episode import EpisodeState, FlagView, MomentStatus
 from rugpad.core.vocab import Urgency
 from rugpad.web.care.access import patients_visible_to
-from rugpad.web.care.clinical import state_of
+from rugpad.web.care.clinical import state_of, states_of
 from rugpad.web.care.forms import FlagEventForm, OverrideForm
 from rugpad.web.care.models import (
     Episode,
@@ -21,10 +21,12 @@ from rugpad.web.care.models import (
     FlagStage,
     InstrumentResponse,
     Patient,
+    PatientNameToken,
     RedFlag,
     ResponseStatus,
     TriageRecord,
 )
+from rugpad.web.care.names import prefix_end, words
 from rugpad.web.i18n import reader_lang
 from rugpad.web.practice.models import User
 
@@ -44,6 +46,10 @@ class AlarmRow:
 
     flag: RedFlag
     name: str
+
+
+DASHBOARD_ROWS = 25
+"""Rows per dashboard list: what a clinician acts on today, not the whole caseload (the patient list has that)."""
 
 
 def alarm_rows(clinician: User) -> list[AlarmRow]:
@@ -68,47 +74,82 @@ def open_red_flags(clinician: User) -> list[RedFlag]:
 
 
 def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
-    """The clinician's caseload: open red flags first, then who is due for re-evaluation, then the rest."""
-    open_episodes = _with_latest_triage(
-        Episode.objects.filter(
-            patient__in=patients_visible_to(clinician), patient__clinician=clinician, status=EpisodeStatus.OPEN
-        ).select_related("patient")
-    )
-    episodes: list[Any] = list(open_episodes)  # annotated with the profile
+    """What the clinician acts on today: open red flags first, then their patients due for re-evaluation (soonest
+    first), then their most recently started open episodes. Each list is cut at `DASHBOARD_ROWS` (the page says
+    so and links to the patient list), so the page costs the same in a practice of a hundred or of a hundred
+    thousand patients."""
     alarms = alarm_rows(clinician)
     flagged = {row.flag.episode_id for row in alarms}
     horizon = today + dt.timedelta(days=REVIEW_HORIZON_DAYS)
-    due = [
-        e
-        for e in episodes
-        if e.pk not in flagged and e.next_evaluation_on is not None and e.next_evaluation_on <= horizon
-    ]
-    due.sort(key=lambda e: e.next_evaluation_on)
-    overdue = {e.pk for e in due if _has_overdue_moment(e, today)}
-    rest = [e for e in episodes if e.pk not in flagged and e not in due]
-    shown = {row.flag.episode.patient_id for row in alarms} | {e.patient_id for e in due + rest}
+    mine = (
+        Episode.objects.filter(
+            patient__practice_id=clinician.practice_id or 0, patient__clinician=clinician, status=EpisodeStatus.OPEN
+        )
+        .exclude(pk__in=flagged)
+        .select_related("patient")
+    )
+    due: list[Any] = list(
+        _with_latest_triage(mine.filter(next_evaluation_on__lte=horizon)).order_by("next_evaluation_on", "pk")[
+            : DASHBOARD_ROWS + 1
+        ]
+    )
+    states = states_of(due[:DASHBOARD_ROWS], today)
+    overdue = {
+        pk
+        for pk, state in states.items()
+        if any(m.status is MomentStatus.OVERDUE and m.moment.key != "intake" for m in state.moments)
+    }
+    recent: list[Any] = list(
+        _with_latest_triage(mine.exclude(next_evaluation_on__lte=horizon)).order_by("-started_on", "-pk")[
+            : DASHBOARD_ROWS + 1
+        ]
+    )
+    shown = {row.flag.episode.patient_id for row in alarms} | {
+        e.patient_id for e in due[:DASHBOARD_ROWS] + recent[:DASHBOARD_ROWS]
+    }
     return {
         "alarms": alarms,
-        "due": due,
+        "due": due[:DASHBOARD_ROWS],
+        "more_due": len(due) > DASHBOARD_ROWS,
         "overdue": overdue,
-        "caseload": rest,
+        "caseload": recent[:DASHBOARD_ROWS],
+        "more_caseload": len(recent) > DASHBOARD_ROWS,
+        "rows": DASHBOARD_ROWS,
         "today": today,
         "patient_count": len(shown),  # for the page's audit event
     }
 
 
-def _has_overdue_moment(episode: Episode, today: dt.date) -> bool:
-    """Whether a measurement moment is past its window (the episode state's word, not the due date alone)."""
-    return any(m.status is MomentStatus.OVERDUE and m.moment.key != "intake" for m in state_of(episode, today).moments)
+PATIENT_PAGE = 50
+"""Patients on one page of the patient list."""
+MAX_PATIENT_PAGE = 10_000
 
 
-def search_patients(clinician: User, criteria: dict[str, Any]) -> QuerySet[Patient]:
+@dataclass(frozen=True, slots=True)
+class PatientPage:
+    patients: list[Patient]
+    number: int
+    has_next: bool
+
+
+def search_patients(clinician: User, criteria: dict[str, Any], page: int = 1) -> PatientPage:
+    """One page of the practice's patients by name, each typed word matching the start of a word of their name
+    (through the name index, `names.py`), optionally born on a given day."""
     patients = patients_visible_to(clinician)
-    for word in (criteria.get("q") or "").split():
-        patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    for word in words(criteria.get("q") or ""):
+        end = prefix_end(word)
+        matching = PatientNameToken.objects.filter(
+            practice_id=clinician.practice_id or 0, token__gte=word, **({"token__lt": end} if end else {})
+        )
+        patients = patients.filter(pk__in=matching.values("patient_id"))
     if criteria.get("born"):
         patients = patients.filter(date_of_birth=criteria["born"])
-    return patients.order_by("last_name", "first_name")[:100]
+    number = min(max(page, 1), MAX_PATIENT_PAGE)
+    start = (number - 1) * PATIENT_PAGE
+    rows = list(
+        patients.select_related("clinician").order_by("last_name", "first_name", "pk")[start : start + PATIENT_PAGE + 1]
+    )
+    return PatientPage(rows[:PATIENT_PAGE], number, has_next=len(rows) > PATIENT_PAGE)
 
 
 def triage_view(state: EpisodeState, record: TriageRecord | None) -> dict[str, Any]:

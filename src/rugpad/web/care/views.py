@@ -59,10 +59,19 @@ def home(request: HttpRequest) -> HttpResponse:
 def patient_list(request: HttpRequest) -> HttpResponse:
     clinician = require_clinician(request)
     form = SearchForm(request.GET or None)
-    patients = list(queries.search_patients(clinician, form.cleaned_data if form.is_valid() else {}))
-    record_list(request, "patient list or search", len(patients))
+    page = queries.search_patients(clinician, form.cleaned_data if form.is_valid() else {}, _page_number(request))
+    record_list(request, "patient list or search", len(page.patients))
     template = "care/_patient_rows.html" if request.headers.get("HX-Request") else "care/patient_list.html"
-    return render(request, template, {"form": form, "patients": patients})
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "patients": page.patients, "page": page, "query": query.urlencode()}
+    return render(request, template, context)
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The `page` query parameter; anything that is not a whole number is the first page."""
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and len(value) <= 6 else 1
 
 
 @login_required

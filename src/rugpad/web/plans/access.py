@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from rugpad.web.audit.log import record
-from rugpad.web.audit.models import AuditAction
+from rugpad.web.audit.log import record_read
 from rugpad.web.care.access import access_episode, access_own_patient, require_clinician
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.plans.models import TreatmentPlan
@@ -22,13 +21,22 @@ def access_episode_for_plan(request: HttpRequest, episode_id: int) -> tuple[Epis
 def access_own_plan(request: HttpRequest) -> tuple[Patient, TreatmentPlan]:
     """The logged-in patient's newest plan; a patient without one (or anyone else) gets a 404."""
     patient = access_own_patient(request)
+    plan = newest_plan(patient)
+    if plan is None:
+        raise Http404("No plan yet")
+    record_read(request, plan, patient_id=patient.pk)
+    return patient, plan
+
+
+def newest_plan(patient: Patient) -> TreatmentPlan | None:
+    """The patient's plan of their most recent episode that has a version yet, with its episode (and the patient
+    the caller already holds) attached. Callers have authorised the access."""
     plan = (
         TreatmentPlan.objects.filter(episode__patient=patient, versions__isnull=False)
         .select_related("episode")
         .order_by("-episode__started_on", "-id")
         .first()
     )
-    if plan is None:
-        raise Http404("No plan yet")
-    record(request, AuditAction.VIEW, plan, patient_id=patient.pk)
-    return patient, plan
+    if plan is not None:
+        plan.episode.patient = patient  # the same row, already loaded
+    return plan

@@ -170,13 +170,13 @@ def do_log_entry(
     request: HttpRequest, patient: Patient, plan: TreatmentPlan, entry: dict[str, Any]
 ) -> tuple[ExerciseSetLog, bool]:
     """Stores one exercise result of a guided session; the same key twice returns the first row (created=False).
-    A key (or session key) of another patient raises InvalidInput; the caller answers it like any invalid key."""
-    existing = _stored(patient, entry["key"])
-    if existing is not None:
-        return existing, False
+    A key (or session key) of another patient raises InvalidInput; the caller answers it like any invalid key.
+
+    The insert is tried first (a new result is the common case, one query less); a key already stored fails the
+    unique constraint, the transaction rolls back, and the stored row is answered instead."""
     try:
         return _create_entry(request, patient, plan, entry), True
-    except IntegrityError:  # the same key arrived twice at the same moment: the other request stored it
+    except IntegrityError:  # the key was stored before, or by a twin request at the same moment
         existing = _stored(patient, entry["key"])
         if existing is None:
             raise InvalidInput("key", "could not be stored") from None
@@ -197,7 +197,7 @@ def _create_entry(request: HttpRequest, patient: Patient, plan: TreatmentPlan, e
         key=entry["session_key"],
         defaults={
             "plan": plan,
-            "version": plan.current(),
+            "version": plan.current,  # called only when the session is new
             "patient": patient,
             "started_at": entry.get("started_at") or timezone.now(),
             "settled_since_last": entry.get("settled_since_last"),

@@ -19,6 +19,7 @@ from rugpad.core.progression import ProgressionAdvice
 from rugpad.core.vocab import Lang
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
+from rugpad.web.plans.access import newest_plan
 from rugpad.web.plans.clinical import exercise_library, patient_wait, progression_advice, progression_model
 from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan, VersionItem
 from rugpad.web.plans.schedule import training_days
@@ -245,11 +246,7 @@ def entries_overview(
 
 def todays_programme(patient: Patient, today: dt.date) -> str | None:
     """The patient's exercises for today as a small HTML block for their home page; None without a plan."""
-    plan = (
-        TreatmentPlan.objects.filter(episode__patient=patient, versions__isnull=False)
-        .order_by("-episode__started_on", "-id")
-        .first()
-    )
+    plan = newest_plan(patient)
     if plan is None:
         return None
     red_flag = patient_wait(plan.episode)

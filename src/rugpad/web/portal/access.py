@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from rugpad.web.audit.log import record
-from rugpad.web.audit.models import AuditAction
-from rugpad.web.care.access import patients_visible_to, require_clinician
+from rugpad.web.audit.log import record_read
+from rugpad.web.care.access import reach, require_clinician
 from rugpad.web.portal.models import Alert, DiaryEntry
 from rugpad.web.practice.models import request_user
 
@@ -14,12 +13,10 @@ from rugpad.web.practice.models import request_user
 def access_entry(request: HttpRequest, entry_id: int) -> DiaryEntry:
     """A diary entry of a visible patient: the patient themselves or a clinician of their practice."""
     try:
-        entry = DiaryEntry.objects.select_related("patient").get(
-            pk=entry_id, patient__in=patients_visible_to(request_user(request))
-        )
+        entry = DiaryEntry.objects.select_related("patient").get(reach(request_user(request), "patient__"), pk=entry_id)
     except DiaryEntry.DoesNotExist:
         raise Http404("No such diary entry") from None
-    record(request, AuditAction.VIEW, entry, patient_id=entry.patient_id)
+    record_read(request, entry, patient_id=entry.patient_id)
     return entry
 
 
@@ -34,10 +31,8 @@ def access_own_entry(request: HttpRequest, entry_id: int) -> DiaryEntry:
 def access_alert(request: HttpRequest, alert_id: int) -> Alert:
     require_clinician(request)
     try:
-        alert = Alert.objects.select_related("patient").get(
-            pk=alert_id, patient__in=patients_visible_to(request_user(request))
-        )
+        alert = Alert.objects.select_related("patient").get(reach(request_user(request), "patient__"), pk=alert_id)
     except Alert.DoesNotExist:
         raise Http404("No such alert") from None
-    record(request, AuditAction.VIEW, alert, patient_id=alert.patient_id)
+    record_read(request, alert, patient_id=alert.patient_id)
     return alert

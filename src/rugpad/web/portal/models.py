@@ -104,6 +104,7 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["acknowledged_at", "-created_at", "-id"]
+        indexes = [models.Index(fields=["acknowledged_at", "created_at"], name="portal_alert_open")]
 
 
 class Message(models.Model):

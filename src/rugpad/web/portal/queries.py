@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from rugpad.web.care.access import patients_visible_to
+from rugpad.web.care.access import reach
 from rugpad.web.care.models import Patient
 from rugpad.web.care.queries import pending_questionnaires
 from rugpad.web.i18n import reader_lang
@@ -36,21 +36,24 @@ def alert_view(alert: Alert) -> dict[str, Any]:
     return {"alert": alert, "patient": alert.patient, **about}
 
 
+OPEN_ALERTS_SHOWN = 50
+"""Open alerts on the dashboard, most urgent first; the patient's diary page lists all of theirs."""
+
+
 def open_alerts(clinician: User) -> list[dict[str, Any]]:
     """Open alerts for the dashboard: every alarm in the practice (so none waits for an absent colleague),
     trends only for the clinician's own and unassigned patients. Most urgent first, then newest."""
-    visible = patients_visible_to(clinician)
-    alerts = Alert.objects.filter(patient__in=visible, acknowledged_at__isnull=True).filter(
-        Q(kind=AlertKind.ALARM) | Q(patient__clinician=clinician) | Q(patient__clinician__isnull=True)
+    rank = Case(
+        *(When(urgency=urgency, then=Value(i)) for i, urgency in enumerate(ALARM_URGENCIES)),
+        default=Value(len(ALARM_URGENCIES)),
     )
-    ordered = sorted(
-        alerts.select_related("patient__practice"),
-        key=lambda a: (
-            ALARM_URGENCIES.index(a.urgency) if a.urgency in ALARM_URGENCIES else 9,
-            -a.created_at.timestamp(),
-        ),
+    alerts = (
+        Alert.objects.filter(reach(clinician, "patient__"), acknowledged_at__isnull=True)
+        .filter(Q(kind=AlertKind.ALARM) | Q(patient__clinician=clinician) | Q(patient__clinician__isnull=True))
+        .select_related("patient__practice")
+        .order_by(rank, "-created_at", "-id")
     )
-    return [alert_view(a) for a in ordered]
+    return [alert_view(a) for a in alerts[:OPEN_ALERTS_SHOWN]]
 
 
 RECENT_LIMIT = 30
