@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from rugpad.content import ContentError, list_files, load_sources, read_text, text
+from rugpad.content import ContentError, list_files, load_sources, parse_yaml, read_text, text
 from rugpad.core.education import (
     EVERY_PATIENT,
     PROFILES,
@@ -49,7 +49,7 @@ def _split_front_matter(raw: str, path: str) -> tuple[dict[str, Any], str]:
     if not separator:
         raise ContentError(f"{path}: front matter is not closed with a '---' line")
     try:
-        front = yaml.safe_load(head)
+        front = parse_yaml(head)
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(front, dict):
