@@ -9,50 +9,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from rugpad.content import load_sources
-from rugpad.content.education import load_education
-from rugpad.content.evaluation import (
-    load_change_rules,
-    load_decision_rules,
-    load_global_rating,
-    load_progression_model,
-    load_schedule,
-)
-from rugpad.content.exercises import illustration_svg as _illustration_svg
-from rugpad.content.exercises import load_exercises
-from rugpad.content.instruments import load_instruments
-from rugpad.content.patient_actions import load_patient_actions
-from rugpad.content.plans import load_plan_rules
-from rugpad.content.portal import load_alarm_questions, load_trend_rules, load_trend_settings
+from rugpad.content.instruments import instrument_codes, load_instrument, load_instruments
 from rugpad.content.rules import load_rulebook
-from rugpad.content.sign_groups import load_sign_groups
-from rugpad.core.diary import AlarmQuestion, triage_payloads
-from rugpad.core.education import EducationModule, modules_for
-from rugpad.core.episode import EpisodeContent, EpisodeFacts, EpisodeState, Measurement
-from rugpad.core.episode import counts_for as _counts_for
-from rugpad.core.episode import episode_state as _episode_state
-from rugpad.core.episode_input import parse_facts
 from rugpad.core.errors import InvalidInput
-from rugpad.core.evaluation import ChangeRule
-from rugpad.core.exercises import Dose, Exercise
-from rugpad.core.explain import Explanation
-from rugpad.core.flags import Firing, FlagEvent, FlagOrigin, FlagRecord, FlagStage
-from rugpad.core.flags import check_event as _check_event
-from rugpad.core.flags import flags_to_raise as _flags_to_raise
-from rugpad.core.instruments import InstrumentDefinition
-from rugpad.core.plan import PlanContent, PlanContext, ProposedPlan, Verdict, check_addition, condition_tags
-from rugpad.core.plan import propose_plan as _propose_plan
-from rugpad.core.plan_rules import Cause, PlanSettings
-from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, Reactivity, advise
 from rugpad.core.rules import PatientInstruction, RedFlag, Rulebook, Sign
-from rugpad.core.schedule import Moment, Schedule
 from rugpad.core.scoring import InstrumentScore, score_answers
-from rugpad.core.text import Source, Text
-from rugpad.core.trends import DiaryPoint, TrendAlert, TrendRule, TrendSettings
-from rugpad.core.trends import detect_trends as _detect_trends
 from rugpad.core.triage import TriageResult, parse_case, run_triage
 from rugpad.core.vocab import Region, Urgency
+
+# Only the triage, scoring and explanation are imported up front: a CLI command starts in a fraction of the time
+# when the plan, episode, portal and evaluation modules (and pydantic, which the episode's facts use) load only
+# when a function below first needs them.
+if TYPE_CHECKING:
+    from rugpad.core.diary import AlarmQuestion
+    from rugpad.core.education import EducationModule
+    from rugpad.core.episode import EpisodeContent, EpisodeFacts, EpisodeState, Measurement
+    from rugpad.core.evaluation import ChangeRule
+    from rugpad.core.exercises import Dose, Exercise
+    from rugpad.core.explain import Explanation
+    from rugpad.core.flags import Firing, FlagEvent, FlagRecord, FlagStage
+    from rugpad.core.instruments import InstrumentDefinition
+    from rugpad.core.plan import PlanContent, PlanContext, ProposedPlan, Verdict
+    from rugpad.core.plan_rules import Cause, PlanSettings
+    from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, Reactivity
+    from rugpad.core.schedule import Moment, Schedule
+    from rugpad.core.text import Source, Text
+    from rugpad.core.trends import DiaryPoint, TrendAlert, TrendRule, TrendSettings
 
 __all__ = [
     "calls_112",
@@ -74,11 +58,10 @@ def instruments() -> Mapping[str, InstrumentDefinition]:
 
 
 def instrument(code: str) -> InstrumentDefinition:
-    try:
-        return load_instruments()[code]
-    except KeyError:
-        known = ", ".join(sorted(load_instruments()))
-        raise InvalidInput("instrument", f"unknown instrument {code!r}; known: {known}") from None
+    if code in instrument_codes():
+        return load_instrument(code)
+    known = ", ".join(sorted(load_instruments()))
+    raise InvalidInput("instrument", f"unknown instrument {code!r}; known: {known}")
 
 
 def score(code: str, answers: Mapping[str, object]) -> InstrumentScore:
@@ -92,7 +75,8 @@ def rulebook() -> Rulebook:
 
 def triage(payload: Mapping[str, object]) -> TriageResult:
     """Red flags, stratification and care-pathway recommendations for one case (CLI contract format)."""
-    return run_triage(parse_case(payload, load_rulebook()), load_rulebook(), load_instruments()["startback"])
+    rulebook = load_rulebook()
+    return run_triage(parse_case(payload, rulebook), rulebook, load_instrument("startback"))
 
 
 def red_flag(rule_id: str) -> RedFlag | None:
@@ -106,6 +90,8 @@ def explain(rule_id: str) -> Explanation:
 
 def sign_groups(region: Region | str) -> list[tuple[Text, list[Sign]]]:
     """The screening checklist for a region: headings in display order, each with its signs."""
+    from rugpad.content.sign_groups import load_sign_groups
+
     wanted = Region(region)
     headings = load_sign_groups()
     signs = [sign for sign in load_rulebook().signs.values() if wanted in sign.regions]
@@ -126,26 +112,40 @@ __all__ += ["check_plan_addition", "exercise_library", "plan_content", "plan_set
 
 def exercise_library() -> Mapping[str, Exercise]:
     """Every exercise in the library by id."""
+    from rugpad.content.exercises import load_exercises
+
     return load_exercises()
 
 
 def plan_content() -> PlanContent:
     """The rules, exercise library, education modules and measurement schedule a plan is built from."""
+    from rugpad.content.education import load_education
+    from rugpad.content.evaluation import load_schedule
+    from rugpad.content.exercises import load_exercises
+    from rugpad.content.plans import load_plan_rules
+    from rugpad.core.plan import PlanContent
+
     return PlanContent(load_plan_rules(), load_exercises(), load_education(), load_schedule())
 
 
 def plan_settings() -> PlanSettings:
     """The default practice settings for plans (from ``plans/settings.yaml``); the admin's own values replace them."""
+    from rugpad.content.plans import load_plan_rules
+
     return load_plan_rules().settings
 
 
 def propose_plan(context: PlanContext) -> ProposedPlan:
     """A treatment-plan proposal; raises InvalidInput for bad input or while a red flag is open."""
+    from rugpad.core.plan import propose_plan as _propose_plan
+
     return _propose_plan(context, plan_content())
 
 
 def check_plan_addition(item_id: str, context: PlanContext) -> Verdict:
     """Whether the clinician may add this exercise or technique: refused, needs confirmation, or allowed."""
+    from rugpad.core.plan import check_addition
+
     return check_addition(item_id, context, plan_content())
 
 
@@ -192,6 +192,8 @@ def _red_flag_rule(rule: RedFlag | str) -> RedFlag:
 
 
 def _patient_text(level: PatientInstruction, country: str) -> Text:
+    from rugpad.content.patient_actions import load_patient_actions
+
     actions = load_patient_actions()
     if country not in actions:
         raise InvalidInput("country", f"unknown country {country!r}; known: {', '.join(sorted(actions))}")
@@ -213,9 +215,12 @@ __all__ += [
 
 def episode_content() -> EpisodeContent:
     """The content the episode state is computed with."""
+    from rugpad.content.evaluation import load_change_rules, load_decision_rules, load_global_rating, load_schedule
+    from rugpad.core.episode import EpisodeContent
+
     return EpisodeContent(
         rulebook=load_rulebook(),
-        startback=load_instruments()["startback"],
+        startback=load_instrument("startback"),
         schedule=load_schedule(),
         change_rules=load_change_rules(),
         decision_rules=load_decision_rules(),
@@ -226,21 +231,29 @@ def episode_content() -> EpisodeContent:
 def episode_state(facts: EpisodeFacts) -> EpisodeState:
     """The one clinical state of an episode: screening, red flags and their life cycle, triage, the gate for plan,
     session and manipulation, measurement moments, change and the decision (see `rugpad.core.episode`)."""
+    from rugpad.core.episode import episode_state as _episode_state
+
     return _episode_state(facts, episode_content())
 
 
 def parse_episode_facts(payload: Mapping[str, object]) -> EpisodeFacts:
     """An episode's facts from JSON (`rugpad evaluate`); InvalidInput names the first bad field."""
+    from rugpad.core.episode_input import parse_facts
+
     return parse_facts(payload, load_rulebook())
 
 
 def check_flag_event(flag: FlagRecord, event: FlagEvent, now: dt.datetime) -> FlagStage:
     """Whether this step of a red flag's life cycle is allowed now (note, order, who assessed); the new stage."""
+    from rugpad.core.flags import check_event as _check_event
+
     return _check_event(flag, event, now)
 
 
 def flags_to_raise(firing: Iterable[Firing], recorded: Sequence[FlagRecord]) -> tuple[Firing, ...]:
     """The red flags that fire and that no stored flag covers yet: each must be stored as a new flag."""
+    from rugpad.core.flags import flags_to_raise as _flags_to_raise
+
     return _flags_to_raise(firing, recorded)
 
 
@@ -257,6 +270,8 @@ def alarm_firings(
     The answers are judged together with what the episode already knows (its recorded signs, age and sex): "a leg
     getting weaker" in a patient with a history of cancer is suspected cord compression. Only rules that the answers
     themselves help to fire count; what the records alone raise is the records' flag, not a diary report."""
+    from rugpad.core.flags import Firing, FlagOrigin
+
     known = frozenset(known_signs)
     firings: list[Firing] = []
     for payload in alarm_payloads(answered, region):
@@ -276,6 +291,8 @@ def alarm_firings(
 
 def measurement_counts_for(measurement: Measurement, moment: Moment) -> bool:
     """Whether a completed questionnaire counts for a measurement moment."""
+    from rugpad.core.episode import counts_for as _counts_for
+
     return _counts_for(measurement, moment)
 
 
@@ -302,21 +319,30 @@ __all__ += [
 
 def education_library() -> Mapping[str, EducationModule]:
     """Every education module by id."""
+    from rugpad.content.education import load_education
+
     return load_education()
 
 
 def education_for(region: Region | str, profile: str | None, radicular: bool) -> tuple[EducationModule, ...]:
     """The education modules for one patient, in reading order; InvalidInput for a profile unknown to the region."""
+    from rugpad.content.education import load_education
+    from rugpad.core.education import modules_for
+
     return modules_for(load_education(), Region(region), profile, radicular)
 
 
 def illustration_svg(exercise_id: str) -> str:
     """The SVG markup of an exercise's illustration (checked at load time); InvalidInput for an unknown id."""
+    from rugpad.content.exercises import illustration_svg as _illustration_svg
+
     return _illustration_svg(exercise_id)
 
 
 def plan_causes() -> Mapping[Cause, Text]:
     """The causes a clinician may judge for a plan, with their labels, in the content's order."""
+    from rugpad.content.plans import load_plan_rules
+
     return load_plan_rules().causes
 
 
@@ -324,54 +350,77 @@ def plan_condition_tags(
     signs: Iterable[str], radicular: bool | None, reactivity: Reactivity | str | None = None
 ) -> frozenset[str]:
     """The exercise library's condition tags for a patient (an undecided radicular outcome counts as radicular)."""
+    from rugpad.core.plan import condition_tags
+
     return condition_tags(signs, radicular, reactivity)
 
 
 def progression_model() -> ProgressionModel:
     """The packaged progression model; a practice's own pain limit is laid over it with `with_settings`."""
+    from rugpad.content.evaluation import load_progression_model
+
     return load_progression_model()
 
 
 def progression_advice(dose: Dose, report: ExerciseReport, model: ProgressionModel | None = None) -> ProgressionAdvice:
     """The next dose of one exercise after a session (keep, step up or step down), by `model` or the packaged one."""
-    return advise(model if model is not None else load_progression_model(), dose, report)
+    from rugpad.core.progression import advise
+
+    return advise(model if model is not None else progression_model(), dose, report)
 
 
 def alarm_questions(region: Region | str | None = None) -> tuple[AlarmQuestion, ...]:
     """The portal's alarm questions in the order the patient sees them; only those for `region` when it is given."""
+    from rugpad.content.portal import load_alarm_questions
+
     return tuple(q for q in load_alarm_questions().values() if region is None or Region(region) in q.regions)
 
 
 def alarm_payloads(answered: Iterable[str], region: Region | str) -> list[dict[str, object]]:
     """The triage payloads of a patient's "yes" answers, one per judging region; InvalidInput for an unknown id."""
+    from rugpad.content.portal import load_alarm_questions
+    from rugpad.core.diary import triage_payloads
+
     return triage_payloads(load_alarm_questions(), answered, Region(region))
 
 
 def trend_settings() -> TrendSettings:
     """The numbers of the diary's trend rules (window, thresholds)."""
+    from rugpad.content.portal import load_trend_settings
+
     return load_trend_settings()
 
 
 def trend_rules() -> Mapping[str, TrendRule]:
     """The clinician's name, text, source and evidence of each trend rule, by rule id."""
+    from rugpad.content.portal import load_trend_rules
+
     return load_trend_rules()
 
 
 def detect_trends(points: Iterable[DiaryPoint], today: dt.date) -> tuple[TrendAlert, ...]:
     """The trend rules that fire on `today` for these diary points, with the packaged settings."""
-    return _detect_trends(points, today, load_trend_settings())
+    from rugpad.core.trends import detect_trends as _detect_trends
+
+    return _detect_trends(points, today, trend_settings())
 
 
 def change_rules() -> Mapping[str, ChangeRule]:
     """Per instrument: its range, direction and minimal clinically important change, by instrument code."""
+    from rugpad.content.evaluation import load_change_rules
+
     return load_change_rules()
 
 
 def schedule() -> Schedule:
     """The measurement schedule: moments per region and profile, and each region's function instruments."""
+    from rugpad.content.evaluation import load_schedule
+
     return load_schedule()
 
 
 def sources() -> Mapping[str, Source]:
     """Every citation by source id, with its evidence marker."""
+    from rugpad.content import load_sources
+
     return load_sources()

@@ -29,7 +29,7 @@ from rugpad.core.scoring import score_range
 from rugpad.core.text import Text
 from rugpad.core.vocab import Evidence, Region, Risk
 
-__all__ = ["load_instruments"]
+__all__ = ["instrument_codes", "load_instrument", "load_instruments"]
 
 E = TypeVar("E", Part, Region, Evidence, ScoringRule)
 
@@ -40,10 +40,26 @@ _ALWAYS_DOCUMENTED = (Part.WORDING_EN, Part.WORDING_NL, Part.SCORING, Part.MISSI
 def load_instruments() -> Mapping[str, InstrumentDefinition]:
     """Every instrument definition by code, validated; raises ContentError naming file and field."""
     definitions: dict[str, InstrumentDefinition] = {}
-    for path in list_files("instruments", ".yaml"):
-        definition = _parse(path, read_yaml(path))
+    for code in instrument_codes():
+        definition = load_instrument(code)
         definitions[definition.code] = definition
     return definitions
+
+
+@cache
+def instrument_codes() -> tuple[str, ...]:
+    """The codes of the packaged instruments (their file names), sorted."""
+    return tuple(path.removeprefix("instruments/").removesuffix(".yaml") for path in list_files("instruments", ".yaml"))
+
+
+@cache
+def load_instrument(code: str) -> InstrumentDefinition:
+    """One instrument definition, reading only its own file (the triage needs STarT Back alone): the same object
+    `load_instruments()[code]` gives. KeyError for a code that is not packaged."""
+    if code not in instrument_codes():
+        raise KeyError(code)
+    path = f"instruments/{code}.yaml"
+    return _parse(path, read_yaml(path))
 
 
 def _parse(path: str, raw: Any) -> InstrumentDefinition:
