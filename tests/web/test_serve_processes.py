@@ -194,3 +194,16 @@ def test_a_burst_from_five_users_at_once_gets_every_answer_right_and_for_its_own
     for username, opener in openers.items():
         assert _whose_page(opener, server.base) == (200, username)
     assert _open_database_handles(server.master_pid, server.sqlite_file) == []
+
+
+def test_static_files_are_served_compressed_under_hashed_names_and_cached_for_ever(server: Server) -> None:
+    """Issue 10, item 4: the production storage (collected at start by `rugpad serve`), not the finders."""
+    with urllib.request.urlopen(f"{server.base}/login/", timeout=10) as page:
+        html = page.read().decode()
+    stylesheet = re.search(r'href="(/static/rugpad/rugpad\.[0-9a-f]{12}\.css)"', html)
+    assert stylesheet, "the page links the stylesheet by its content-hashed name"
+    request = urllib.request.Request(server.base + stylesheet.group(1), headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as css:
+        assert css.headers["Content-Encoding"] == "gzip"
+        cache = css.headers["Cache-Control"]
+    assert "immutable" in cache and int(re.search(r"max-age=(\d+)", cache).group(1)) >= 365 * 24 * 3600  # type: ignore[union-attr]

@@ -172,11 +172,15 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # collectstatic fills it; WhiteNoise wants it to exist before that
+# `rugpad serve` collects the static files once at start: compressed (gzip, and Brotli when installed) copies
+# under content-hashed names, which WhiteNoise serves with a cache lifetime of a year ("immutable": a changed file
+# gets a new name). Development with RUGPAD_DEBUG=1 serves them straight from the source folders instead.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Mail (patient invitations): printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = os.environ.get("RUGPAD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
