@@ -118,14 +118,25 @@ Limit = Annotated[int, QueryParam(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description=f
 Offset = Annotated[int, QueryParam(0, ge=0, le=MAX_OFFSET)]
 
 
-def _page(items: QuerySet[Any], limit: int, offset: int, response: HttpResponse) -> list[Any]:
-    """One page of `items` (ordered), with the full count in `X-Total-Count` so a client knows when to stop."""
-    response["X-Total-Count"] = str(items.count())
-    return list(items[offset : offset + limit])
+def _page(request: HttpRequest, items: QuerySet[Any], limit: int, offset: int, response: HttpResponse) -> list[Any]:
+    """One page of `items` (ordered). When more follow, a `Link: <…>; rel="next"` header (RFC 8288) gives the next
+    page's address. No total count: counting a practice's whole list would make every page cost as much as the
+    list is long."""
+    rows = list(items[offset : offset + limit + 1])
+    if len(rows) > limit:
+        following = request.GET.copy()
+        following["limit"], following["offset"] = str(limit), str(offset + limit)
+        response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
+    return rows[:limit]
 
 
 PAGED = {
-    "headers": {"X-Total-Count": {"description": "How many items the whole list holds.", "schema": {"type": "integer"}}}
+    "headers": {
+        "Link": {
+            "description": 'The next page\'s address as `<url>; rel="next"`, present while more items follow.',
+            "schema": {"type": "string"},
+        }
+    }
 }
 
 
@@ -172,12 +183,10 @@ class AnswersIn(Schema):
 def list_patients(request: HttpRequest, response: HttpResponse, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> Any:
     """The practice's patients by name, one page at a time; every page read is an audit event naming its size."""
     clinician = require_clinician(request)
-    patients = _page(patients_visible_to(clinician).order_by("last_name", "first_name", "pk"), limit, offset, response)
-    record(
-        request,
-        AuditAction.LIST,
-        summary=f"API patient list: {len(patients)} of {response['X-Total-Count']} patients (offset {offset})",
+    patients = _page(
+        request, patients_visible_to(clinician).order_by("last_name", "first_name", "pk"), limit, offset, response
     )
+    record(request, AuditAction.LIST, summary=f"API patient list: {len(patients)} patients (offset {offset})")
     return patients
 
 
@@ -198,7 +207,7 @@ def list_episodes(
 ) -> Any:
     require_clinician(request)
     episodes = access_patient(request, patient_id).episodes.order_by("-started_on", "-pk")  # the model's order
-    return _page(episodes, limit, offset, response)
+    return _page(request, episodes, limit, offset, response)
 
 
 @api.get("/episodes/{episode_id}", response={200: EpisodeOut, **RECORD_ERRORS}, tags=["records"])
@@ -218,7 +227,7 @@ def list_responses(
 ) -> Any:
     require_clinician(request)
     responses = access_episode(request, episode_id).responses.order_by("-completed_at", "-pk")  # the model's
-    return _page(responses, limit, offset, response)
+    return _page(request, responses, limit, offset, response)
 
 
 @api.post(
