@@ -20,7 +20,7 @@ from rugpad.core.plan_rules import PlanSettings as CorePlanSettings
 from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel
 from rugpad.core.text import Text
 from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
-from rugpad.web.care.clinical import state_of
+from rugpad.web.care.clinical import state_of, states_of
 from rugpad.web.care.models import Episode, EpisodeStatus, Intake, ResponseStatus
 from rugpad.web.i18n import reader_lang
 from rugpad.web.plans.models import ItemKind, Origin, PlanSettings
@@ -111,14 +111,19 @@ def patient_wait(episode: Episode) -> str | None:
     """Why the patient is offered no exercises now, in plain words in the reader's language; None when they are.
 
     A red flag open in any other open episode of the same patient stops these exercises too: an alarm from the
-    diary is kept with the patient's newest episode, whichever plan they exercise from."""
-    gate = pathway_gate(episode)
+    diary is kept with the patient's newest episode, whichever plan they exercise from. The states of all these
+    episodes are computed together (their records read in one query per kind)."""
+    others = list(
+        Episode.objects.filter(patient_id=episode.patient_id, status=EpisodeStatus.OPEN).exclude(pk=episode.pk)
+    )
+    for other in others:
+        other.patient = episode.patient  # the same row, already loaded
+    states = states_of([episode, *others], timezone.localdate())
+    gate = states[episode.pk].gate
     if not gate.may_proceed:
         return (gate.for_patient or gate.reasons[0]).get(reader_lang())
-    for other in Episode.objects.filter(patient_id=episode.patient_id, status=EpisodeStatus.OPEN).exclude(
-        pk=episode.pk
-    ):
-        state = state_of(other)
+    for other in others:
+        state = states[other.pk]
         if any(flag.stops for flag in state.flags) and state.gate.for_patient is not None:
             return state.gate.for_patient.get(reader_lang())
     return None
