@@ -155,6 +155,15 @@ class NumberBound:
     def check(self, field: str, raw: object) -> int | float:
         """The number `raw` (as JSON gives it), or InvalidInput naming `field`: a text or a boolean, NaN, an
         infinity, a fraction where a whole number is asked for, or a number out of range."""
+        # The common case first: exactly an int or a float (a bool, an int subclass, takes the careful path below)
+        # within range (NaN and the infinities fail the comparison), so valid input never builds an error text.
+        if (type(raw) is int or type(raw) is float) and self.low <= raw <= self.high:
+            if not self.whole:
+                return float(raw)
+            if isinstance(raw, int):
+                return raw
+            if raw.is_integer():
+                return int(raw)
         kind = "a whole number" if self.whole else "a number"
         if isinstance(raw, bool) or not isinstance(raw, int | float):
             raise InvalidInput(field, f"{raw!r} is not {kind}")

@@ -19,17 +19,22 @@ undecided, naming the facts that are missing. Signs are never unknown — a sign
 `compile_condition` validates the structure strictly (unknown keys or signs raise `ConditionError`) and returns a
 `Condition`: a closure for the hot path, the facts it reads, the signs it names, and a readable description in
 Dutch and English generated from the same structure, so the explanation cannot drift from the rule.
+
+Compiled for speed, with the same three-valued answers: the sign tests under one `any`, `all` or `at_least` become a
+single set operation (``any: [a, b, c]`` is one `isdisjoint`), and each condition knows its `gate` — signs of which
+at least one must be present for it to hold at all — so the rulebook indexes its rules by sign and a triage never
+evaluates a rule whose signs are all absent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rugpad.core.text import Text
 from rugpad.core.vocab import Course, Region, Risk, Sex
 
-__all__ = ["Condition", "ConditionError", "Facts", "Truth", "compile_condition"]
+__all__ = ["ALWAYS", "NEVER", "Condition", "ConditionError", "Facts", "Truth", "compile_condition"]
 
 Truth = bool | None
 """True, False, or None for "cannot be decided from what is known"."""
@@ -76,13 +81,46 @@ class Condition:
     regions: frozenset[Region] | None = None
     """The regions outside which the condition is certainly False (None: any region); lets the rulebook
     pre-select the rules per region at load time, so a triage skips the rest."""
+    gate: frozenset[str] | None = field(default=None, compare=False)
+    """Signs of which at least one must be present for the condition to hold: with none of them it is certainly
+    False, never unknown (None: no such set, e.g. an age test or a `not`). Lets the rulebook index rules by sign."""
+    needs_red_flag: bool = field(default=False, compare=False)
+    """True when the condition is certainly False while no red flag is raised (a `red_flag:` test)."""
+    profiles: frozenset[str] | None = field(default=None, compare=False)
+    """The condition can be True only when the profile is one of these (None: whatever the profile). While the
+    profile is unknown it is then False or unknown, never True, which is all the recommendations ask."""
+    any_sign: frozenset[str] | None = field(default=None, compare=False)
+    """Set when the condition is exactly "one of these signs is present" (a sign, or `any` of signs): an enclosing
+    `any`, `all` or `at_least` tests them with one set operation instead of one call each."""
+    constant: bool | None = field(default=None, compare=False)
+    """True or False when the condition has that value whatever the case (None: it depends on the case)."""
+    region_test: Region | None = field(default=None, compare=False, repr=False)
+    parts: tuple[Condition, ...] = field(default=(), compare=False, repr=False)
+    rebuild: Callable[[Sequence[Condition]], Condition] | None = field(default=None, compare=False, repr=False)
+
+    def within(self, region: Region) -> Condition:
+        """The condition as it reads inside `region`, for evaluation only: its region tests decided and the parts
+        that became constant folded away (``all: [{region: neck}, {profile: D}]`` is just the profile test in the
+        neck and never in the low back). It gives the same value as this condition for every case in `region`."""
+        if self.region_test is not None:
+            return ALWAYS if self.region_test is region else NEVER
+        if self.rebuild is None:
+            return self
+        return self.rebuild([part.within(region) for part in self.parts])
 
 
 def _always(_: Facts) -> Truth:
     return True
 
 
-ALWAYS = Condition(_always, Text("altijd", "always"), frozenset(), frozenset())
+def _never(_: Facts) -> Truth:
+    return False
+
+
+ALWAYS = Condition(_always, Text("altijd", "always"), frozenset(), frozenset(), constant=True)
+NEVER = Condition(
+    _never, Text("nooit", "never"), frozenset(), frozenset(), gate=frozenset(), profiles=frozenset(), constant=False
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +172,8 @@ def _sign(sign: str, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return sign in facts.signs
 
-    return Condition(evaluate, label, frozenset({sign}), frozenset())
+    only = frozenset({sign})
+    return Condition(evaluate, label, only, frozenset(), gate=only, any_sign=only)
 
 
 def _parts(value: object, ctx: _Context, key: str) -> list[Condition]:
@@ -154,13 +193,142 @@ def _joined(parts: Sequence[Condition], head_nl: str, head_en: str) -> Text:
     )
 
 
+def _union(sets: Iterable[Iterable[str]]) -> frozenset[str]:
+    joined: frozenset[str] = frozenset()
+    return joined.union(*sets)
+
+
+def _intersection(sets: Iterable[frozenset[str]]) -> frozenset[str] | None:
+    """What all the sets share; None when there are none (no constraint)."""
+    shared: frozenset[str] | None = None
+    for each in sets:
+        shared = each if shared is None else shared & each
+    return shared
+
+
 def _any(value: object, ctx: _Context) -> Condition:
-    parts = _parts(value, ctx, "any")
+    return _any_of(_parts(value, ctx, "any"))
+
+
+def _any_of(given: Sequence[Condition]) -> Condition:
+    if any(p.constant is True for p in given):
+        return ALWAYS
+    parts = [p for p in given if p.constant is not False] or [NEVER]
     if len(parts) == 1:
         return parts[0]
-    evaluators = tuple(p.evaluate for p in parts)
+    # Kleene "any" does not depend on the order of its parts, so the sign tests go first, as one set test.
+    wanted = _union(p.any_sign for p in parts if p.any_sign is not None)
+    evaluators = tuple(p.evaluate for p in parts if p.any_sign is None)
+    evaluate: Evaluator
+    if not evaluators:
 
-    def evaluate(facts: Facts) -> Truth:
+        def evaluate(facts: Facts) -> Truth:
+            return not wanted.isdisjoint(facts.signs)
+
+    elif wanted:
+
+        def evaluate(facts: Facts) -> Truth:
+            if not wanted.isdisjoint(facts.signs):
+                return True
+            return check_rest(facts)
+
+        check_rest = _any_evaluator(evaluators)
+    else:
+        evaluate = _any_evaluator(evaluators)
+
+    signs, used = _merge(parts)
+    regions: frozenset[Region] | None = frozenset()
+    for part in parts:
+        if part.regions is None or regions is None:
+            regions = None
+        else:
+            regions |= part.regions
+    gates = [p.gate for p in parts]
+    return Condition(
+        evaluate,
+        _joined(parts, "een van", "any of"),
+        signs,
+        used,
+        regions,
+        gate=None if None in gates else _union(g for g in gates if g is not None),
+        needs_red_flag=all(p.needs_red_flag for p in parts),
+        profiles=None if any(p.profiles is None for p in parts) else _union(p.profiles or () for p in parts),
+        any_sign=None if evaluators else wanted,
+        parts=tuple(parts),
+        rebuild=_any_of,
+    )
+
+
+def _all(value: object, ctx: _Context) -> Condition:
+    return _all_of(_parts(value, ctx, "all"))
+
+
+def _all_of(given: Sequence[Condition]) -> Condition:
+    if any(p.constant is False for p in given):
+        return NEVER
+    parts = [p for p in given if p.constant is not True] or [ALWAYS]
+    if len(parts) == 1:
+        return parts[0]
+    # Kleene "all" does not depend on the order of its parts: the sign tests go first (every single sign at once,
+    # then each `any` of signs), so a case without the signs is answered before any other test runs.
+    required = _union(p.any_sign for p in parts if p.any_sign is not None and len(p.any_sign) == 1)
+    choices = tuple(p.any_sign for p in parts if p.any_sign is not None and len(p.any_sign) > 1)
+    evaluators = tuple(p.evaluate for p in parts if p.any_sign is None)
+    evaluate: Evaluator
+    if required or choices:
+
+        def evaluate(facts: Facts) -> Truth:
+            present = facts.signs
+            if not required.issubset(present):
+                return False
+            for choice in choices:
+                if choice.isdisjoint(present):
+                    return False
+            return check_rest(facts)
+
+        check_rest = _all_evaluator(evaluators)
+    else:
+        evaluate = _all_evaluator(evaluators)
+
+    signs, used = _merge(parts)
+    regions: frozenset[Region] | None = None
+    for part in parts:
+        if part.regions is not None:
+            regions = part.regions if regions is None else regions & part.regions
+    gates = [p.gate for p in parts if p.gate is not None]
+    return Condition(
+        evaluate,
+        _joined(parts, "alle", "all of"),
+        signs,
+        used,
+        regions,
+        gate=min(gates, key=len) if gates else None,  # any one part's gate will do; the narrowest skips most often
+        needs_red_flag=any(p.needs_red_flag for p in parts),
+        profiles=_intersection(p.profiles for p in parts if p.profiles is not None),
+        parts=tuple(parts),
+        rebuild=_all_of,
+    )
+
+
+def _any_evaluator(evaluators: tuple[Evaluator, ...]) -> Evaluator:
+    """Kleene "any" of the evaluators: True as soon as one is True, else unknown if one is unknown."""
+    if len(evaluators) == 1:
+        return evaluators[0]
+    if len(evaluators) == 2:  # the usual shape, unrolled
+        first, second = evaluators
+
+        def either(facts: Facts) -> Truth:
+            one = first(facts)
+            if one:
+                return True
+            other = second(facts)
+            if other:
+                return True
+            return None if one is None or other is None else False
+
+        return either
+
+    def some(facts: Facts) -> Truth:
         unknown = False
         for check in evaluators:
             result = check(facts)
@@ -170,23 +338,30 @@ def _any(value: object, ctx: _Context) -> Condition:
                 unknown = True
         return None if unknown else False
 
-    signs, used = _merge(parts)
-    regions: frozenset[Region] | None = frozenset()
-    for part in parts:
-        if part.regions is None or regions is None:
-            regions = None
-        else:
-            regions |= part.regions
-    return Condition(evaluate, _joined(parts, "een van", "any of"), signs, used, regions)
+    return some
 
 
-def _all(value: object, ctx: _Context) -> Condition:
-    parts = _parts(value, ctx, "all")
-    if len(parts) == 1:
-        return parts[0]
-    evaluators = tuple(p.evaluate for p in parts)
+def _all_evaluator(evaluators: tuple[Evaluator, ...]) -> Evaluator:
+    """Kleene "all" of the evaluators: False as soon as one is False, else unknown if one is unknown."""
+    if not evaluators:
+        return _always
+    if len(evaluators) == 1:
+        return evaluators[0]
+    if len(evaluators) == 2:  # the usual shape (`all: [a test, another]`), unrolled: no loop to set up
+        first, second = evaluators
 
-    def evaluate(facts: Facts) -> Truth:
+        def both(facts: Facts) -> Truth:
+            one = first(facts)
+            if one is False:
+                return False
+            other = second(facts)
+            if other is False:
+                return False
+            return None if one is None or other is None else True
+
+        return both
+
+    def every(facts: Facts) -> Truth:
         unknown = False
         for check in evaluators:
             result = check(facts)
@@ -196,16 +371,16 @@ def _all(value: object, ctx: _Context) -> Condition:
                 unknown = True
         return None if unknown else True
 
-    signs, used = _merge(parts)
-    regions: frozenset[Region] | None = None
-    for part in parts:
-        if part.regions is not None:
-            regions = part.regions if regions is None else regions & part.regions
-    return Condition(evaluate, _joined(parts, "alle", "all of"), signs, used, regions)
+    return every
 
 
 def _not(value: object, ctx: _Context) -> Condition:
-    inner = _compile(value, ctx)
+    return _not_of(_compile(value, ctx))
+
+
+def _not_of(inner: Condition) -> Condition:
+    if inner.constant is not None:
+        return NEVER if inner.constant else ALWAYS
     check = inner.evaluate
 
     def evaluate(facts: Facts) -> Truth:
@@ -213,7 +388,11 @@ def _not(value: object, ctx: _Context) -> Condition:
         return None if result is None else not result
 
     text = Text(f"niet ({inner.description.nl})", f"not ({inner.description.en})")
-    return Condition(evaluate, text, inner.signs, inner.facts)
+    return Condition(evaluate, text, inner.signs, inner.facts, parts=(inner,), rebuild=_rebuild_not)
+
+
+def _rebuild_not(parts: Sequence[Condition]) -> Condition:
+    return _not_of(parts[0])
 
 
 def _at_least(raw: Mapping[object, object], ctx: _Context) -> Condition:
@@ -223,10 +402,29 @@ def _at_least(raw: Mapping[object, object], ctx: _Context) -> Condition:
     parts = _parts(raw["of"], ctx, "of")
     if not isinstance(needed, int) or isinstance(needed, bool) or not 1 <= needed <= len(parts):
         raise ConditionError(f"{ctx.where}: 'at_least' must be a whole number from 1 to {len(parts)}")
-    evaluators = tuple(p.evaluate for p in parts)
+    return _at_least_of(needed, parts)
+
+
+def _at_least_of(wanted: int, given: Sequence[Condition]) -> Condition:
+    needed = wanted - sum(p.constant is True for p in given)
+    parts = [p for p in given if p.constant is None]
+    if needed <= 0:
+        return ALWAYS
+    if needed > len(parts):
+        return NEVER
+    # Each single sign counts once, so they are counted together with one intersection; the order of the parts does
+    # not change the count.
+    singles = [p.any_sign for p in parts if p.any_sign is not None and len(p.any_sign) == 1]
+    single = _union(singles)
+    if len(single) < len(singles):  # a sign listed twice counts twice: leave such a list to the slow loop
+        single = frozenset()
+    evaluators = tuple(p.evaluate for p in parts if p.any_sign is None or len(p.any_sign) > 1 or not single)
 
     def evaluate(facts: Facts) -> Truth:
-        present = unknown = 0
+        present = len(single.intersection(facts.signs))
+        if present >= needed:
+            return True
+        unknown = 0
         for check in evaluators:
             result = check(facts)
             if result:
@@ -239,7 +437,18 @@ def _at_least(raw: Mapping[object, object], ctx: _Context) -> Condition:
 
     signs, used = _merge(parts)
     text = _joined(parts, f"minstens {needed} van", f"at least {needed} of")
-    return Condition(evaluate, text, signs, used)
+    # With none of the gated parts' signs present, only the ungated parts can count: fewer than needed means False.
+    gated = [p.gate for p in parts if p.gate is not None]
+    return Condition(
+        evaluate,
+        text,
+        signs,
+        used,
+        gate=_union(gated) if len(parts) - len(gated) < needed else None,
+        needs_red_flag=sum(not p.needs_red_flag for p in parts) < needed,
+        parts=tuple(parts),
+        rebuild=lambda folded: _at_least_of(needed, folded),
+    )
 
 
 def _number(value: object, ctx: _Context, key: str) -> float:
@@ -295,9 +504,10 @@ def _over(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition
 
     def build(value: object, ctx: _Context) -> Condition:
         limit = _number(value, ctx, f"{name}_over_weeks")
+        attribute = f"{name}_weeks"
 
         def evaluate(facts: Facts) -> Truth:
-            known: float | None = getattr(facts, f"{name}_weeks")
+            known: float | None = getattr(facts, attribute)
             return None if known is None else known > limit
 
         text = Text(f"{nl} langer dan {limit:g} weken", f"{en} longer than {limit:g} weeks")
@@ -324,7 +534,9 @@ def _choices(name: str, kind: Callable[[str], object], nl: str, en: str) -> Call
             known = getattr(facts, name)
             return None if known is None else known in allowed
 
-        return Condition(evaluate, Text(f"{nl}: {shown.nl}", f"{en}: {shown.en}"), frozenset(), frozenset({name}))
+        text = Text(f"{nl}: {shown.nl}", f"{en}: {shown.en}")
+        profiles = frozenset(map(str, allowed)) if name == "profile" else None
+        return Condition(evaluate, text, frozenset(), frozenset({name}), profiles=profiles)
 
     return build
 
@@ -372,7 +584,7 @@ def _region(value: object, ctx: _Context) -> Condition:
 
     names = {Region.LOW_BACK: Text("lage rug", "low back"), Region.NECK: Text("nek", "neck")}[region]
     text = Text(f"regio: {names.nl}", f"region: {names.en}")
-    return Condition(evaluate, text, frozenset(), frozenset(), frozenset({region}))
+    return Condition(evaluate, text, frozenset(), frozenset(), frozenset({region}), region_test=region)
 
 
 def _any_red_flag(facts: Facts) -> Truth:
@@ -381,7 +593,8 @@ def _any_red_flag(facts: Facts) -> Truth:
 
 def _red_flag(value: object, ctx: _Context) -> Condition:
     if value == "*":
-        return Condition(_any_red_flag, Text("een rode vlag", "any red flag raised"), frozenset(), frozenset())
+        text = Text("een rode vlag", "any red flag raised")
+        return Condition(_any_red_flag, text, frozenset(), frozenset(), needs_red_flag=True)
     ids = [value] if isinstance(value, str) else value
     if not isinstance(ids, Sequence) or not ids:
         raise ConditionError(f"{ctx.where}: 'red_flag' needs a red-flag id or a list of them")
@@ -395,7 +608,7 @@ def _red_flag(value: object, ctx: _Context) -> Condition:
 
     names = [ctx.red_flag_names[i] for i in sorted(wanted)]
     text = Text("rode vlag: " + " / ".join(n.nl for n in names), "red flag raised: " + " / ".join(n.en for n in names))
-    return Condition(evaluate, text, frozenset(), frozenset())
+    return Condition(evaluate, text, frozenset(), frozenset(), needs_red_flag=True)
 
 
 def _use(value: object, ctx: _Context) -> Condition:

@@ -90,6 +90,13 @@ class Item:
     anchors: tuple[Option, ...] = ()
     optional: bool = False
 
+    @property
+    def allowed(self) -> frozenset[int]:
+        """Every valid answer: the options' values within minimum..maximum, or the whole range for a rating scale."""
+        if self.options:
+            return frozenset(o.value for o in self.options if self.minimum <= o.value <= self.maximum)
+        return frozenset(range(self.minimum, self.maximum + 1))
+
 
 @dataclass(frozen=True, slots=True)
 class Band:
@@ -163,11 +170,49 @@ class InstrumentDefinition:
     provenance: tuple[Provenance, ...] = ()
     _items_by_number: dict[int, Item] = field(init=False, repr=False, compare=False)
     _recode_by_item: dict[int, Recode] = field(init=False, repr=False, compare=False)
+    _answers: dict[str, tuple[int, frozenset[int]]] = field(init=False, repr=False, compare=False)
+    _required: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _required_set: frozenset[int] = field(init=False, repr=False, compare=False)
+    _subscale: frozenset[int] = field(init=False, repr=False, compare=False)
+    _bands_by_key: dict[str, Band] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Look-ups built once: scoring runs in the triage's hot path (thousands of times a second).
         object.__setattr__(self, "_items_by_number", {item.number: item for item in self.items})
         object.__setattr__(self, "_recode_by_item", {entry.item: entry for entry in self.scoring.recode})
+        object.__setattr__(self, "_answers", {str(item.number): (item.number, item.allowed) for item in self.items})
+        object.__setattr__(self, "_required", tuple(item.number for item in self.items if not item.optional))
+        object.__setattr__(self, "_required_set", frozenset(self._required))
+        object.__setattr__(self, "_subscale", frozenset(self.scoring.subscale))
+        bands: dict[str, Band] = {}
+        for band in self.bands:
+            bands.setdefault(band.key, band)
+        object.__setattr__(self, "_bands_by_key", bands)
+
+    @property
+    def answers(self) -> dict[str, tuple[int, frozenset[int]]]:
+        """Item number as written in JSON (``"1"``) -> (item number, every valid answer): validation's fast path."""
+        return self._answers
+
+    @property
+    def required(self) -> tuple[int, ...]:
+        """The numbers of the items that count as missing when unanswered (every item but the optional ones)."""
+        return self._required
+
+    @property
+    def required_set(self) -> frozenset[int]:
+        """`required` as a set, for the test "is anything missing?"."""
+        return self._required_set
+
+    @property
+    def subscale(self) -> frozenset[int]:
+        """The items of the scoring's subscale (STarT Back's psychosocial items), as a set."""
+        return self._subscale
+
+    @property
+    def recodes(self) -> dict[int, Recode]:
+        """The recoded items by number (STarT Back item 9)."""
+        return self._recode_by_item
 
     def item(self, number: int) -> Item | None:
         return self._items_by_number.get(number)
@@ -180,7 +225,7 @@ class InstrumentDefinition:
         return next((entry for entry in self.provenance if entry.part is part), None)
 
     def band(self, key: str) -> Band | None:
-        return next((band for band in self.bands if band.key == key), None)
+        return self._bands_by_key.get(key)
 
     @property
     def unverified_parts(self) -> tuple[Part, ...]:

@@ -7,15 +7,16 @@ touches YAML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Generic, TypeVar
 
-from rugpad.core.conditions import Condition
+from rugpad.core.conditions import Condition, Evaluator
 from rugpad.core.errors import InvalidInput
 from rugpad.core.explain import Explanation, RuleKind
 from rugpad.core.text import Source, Text
-from rugpad.core.vocab import Evidence, ManipulationVerdict, Region, Strength, Urgency
+from rugpad.core.vocab import Evidence, Lang, ManipulationVerdict, Region, Strength, Urgency
 
 __all__ = [
     "PROFILES",
@@ -26,6 +27,7 @@ __all__ = [
     "Recommendation",
     "RedFlag",
     "RegionRules",
+    "RuleIndex",
     "Rulebook",
     "Sign",
 ]
@@ -103,12 +105,29 @@ class RedFlag:
     stops_pathway: bool = True
     """False for a flag that is reported (and sets the urgency) but leaves the care pathway open, e.g. suspected
     axial spondyloarthritis, where exercise is first-line care."""
+    _json: dict[Lang, dict[str, object]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.patient_instruction not in PatientInstruction.allowed_for(self.urgency):
             raise InvalidInput(
                 "patient_instruction", f"{self.patient_instruction} does not fit a red flag of urgency {self.urgency}"
             )
+        object.__setattr__(self, "_json", {})
+
+    def as_json(self, lang: Lang) -> dict[str, object]:
+        """The flag as the triage's JSON shows it: a new dict each call, built once per language."""
+        shown = self._json.get(lang)
+        if shown is None:
+            shown = self._json[lang] = {
+                "id": self.id,
+                "urgency": str(self.urgency),
+                "action": self.action.get(lang),
+                "source": self.source,
+                "name": self.name.get(lang),
+                "evidence": str(self.evidence),
+                "stops_pathway": self.stops_pathway,
+            }
+        return shown.copy()
 
     @property
     def calls_112(self) -> bool:
@@ -129,6 +148,23 @@ class Recommendation:
     note: Text | None = None
     reevaluate_after_weeks: float | None = None
     on_red_flag: bool = False
+    _json: dict[Lang, dict[str, object]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_json", {})
+
+    def as_json(self, lang: Lang) -> dict[str, object]:
+        """The recommendation as the triage's JSON shows it: a new dict each call, built once per language."""
+        shown = self._json.get(lang)
+        if shown is None:
+            shown = self._json[lang] = {
+                "id": self.id,
+                "strength": str(self.strength),
+                "text": self.text.get(lang),
+                "source": self.source,
+                "evidence": str(self.evidence),
+            }
+        return shown.copy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +178,23 @@ class ManipulationRule:
     source: str
     evidence: Evidence
     note: Text | None = None
+    _json: dict[Lang, dict[str, object]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_json", {})
+
+    def as_json(self, lang: Lang) -> dict[str, object]:
+        """The rule as the triage's JSON shows it: a new dict each call, built once per language."""
+        shown = self._json.get(lang)
+        if shown is None:
+            shown = self._json[lang] = {
+                "id": self.id,
+                "verdict": str(self.verdict),
+                "reason": self.name.get(lang),
+                "source": self.source,
+                "evidence": str(self.evidence),
+            }
+        return shown.copy()
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,9 +224,106 @@ class RadicularRule:
     note: Text | None = None
 
 
+_Rule = TypeVar("_Rule", RedFlag, Recommendation, ManipulationRule)
+
+Check = tuple[_Rule, Evaluator | None]
+"""A rule and how to evaluate it in one region (`Condition.within`); None when it holds for every case there."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleIndex(Generic[_Rule]):
+    """One region's rules of one kind, compiled for that region and indexed, built once per rulebook.
+
+    Each condition is read as it stands inside the region (`Condition.within`: ``{region: low_back}`` alone holds
+    for every low back case and is not evaluated at all). A rule whose `gate` holds none of the case's signs, or
+    that needs a red flag while none is raised, is certainly False: `pick` leaves it out, so a triage evaluates a
+    handful of rules instead of some thirty.
+    """
+
+    checks: tuple[Check[_Rule], ...]
+    ungated: frozenset[int]
+    by_sign: Mapping[str, tuple[int, ...]]
+    needing_red_flag: frozenset[int]
+    profiles: tuple[frozenset[str] | None, ...] | None = None
+    """Per rule, the profiles it can hold for (`Condition.profiles`), when the list is filtered by profile: only
+    for lists whose rules count when True (recommendations, manipulation), never for red flags, where an unknown
+    answer is reported."""
+    _picked: dict[tuple[frozenset[str], bool, str | None], Sequence[Check[_Rule]]] = field(
+        default_factory=dict, compare=False
+    )
+    """`pick`'s answers so far (a pure function of its arguments), bounded."""
+
+    @classmethod
+    def of(cls, rules: Sequence[_Rule], region: Region, *, by_profile: bool = False) -> RuleIndex[_Rule]:
+        checks: list[Check[_Rule]] = []
+        ungated: set[int] = set()
+        by_sign: dict[str, list[int]] = {}
+        needing_red_flag: set[int] = set()
+        profiles: list[frozenset[str] | None] = []
+        for position, rule in enumerate(rules):
+            condition = rule.condition.within(region)
+            profiles.append(condition.profiles)
+            checks.append((rule, None if condition.constant is True else condition.evaluate))
+            if condition.gate is not None:
+                for sign in condition.gate:
+                    by_sign.setdefault(sign, []).append(position)
+            elif condition.needs_red_flag:
+                needing_red_flag.add(position)
+            else:
+                ungated.add(position)
+        return cls(
+            checks=tuple(checks),
+            ungated=frozenset(ungated),
+            by_sign={sign: tuple(found) for sign, found in by_sign.items()},
+            needing_red_flag=frozenset(needing_red_flag),
+            profiles=tuple(profiles) if by_profile else None,
+        )
+
+    def pick(
+        self, signs: frozenset[str], red_flag_raised: bool = False, profile: str | None = None
+    ) -> Sequence[Check[_Rule]]:
+        """The rules (with their checks) that may hold when exactly `signs` are present, whether a red flag is
+        raised and with this profile (when the list is filtered by profile), in their list order."""
+        key = (signs, red_flag_raised, profile)
+        known = self._picked.get(key)
+        if known is not None:
+            return known
+        if len(self._picked) >= _PICKS_KEPT:
+            self._picked.clear()
+        picked = self._picked[key] = self._pick(signs, red_flag_raised, profile)
+        return picked
+
+    def _pick(self, signs: frozenset[str], red_flag_raised: bool, profile: str | None) -> Sequence[Check[_Rule]]:
+        positions = self._positions(signs, red_flag_raised)
+        if self.profiles is not None:
+            gates = self.profiles
+            positions = [p for p in positions if (gate := gates[p]) is None or profile in gate]
+        checks = self.checks
+        return tuple(checks[position] for position in positions)
+
+    def _positions(self, signs: frozenset[str], red_flag_raised: bool) -> list[int]:
+        added: list[int] = []
+        by_sign = self.by_sign
+        for sign in signs:
+            found = by_sign.get(sign)
+            if found is not None:
+                added += found
+        if red_flag_raised:
+            added += self.needing_red_flag
+        return sorted(self.ungated.union(added))
+
+
+_PICKS_KEPT = 4096
+"""How many sign combinations each `RuleIndex` remembers (a few hundred kilobytes at most)."""
+
+
 @dataclass(frozen=True, slots=True)
 class RegionRules:
-    """The rules that can apply in one region, in rulebook order (pre-selected once, for speed)."""
+    """The rules that can apply in one region, in rulebook order (pre-selected once, for speed).
+
+    The `*_index` fields are the same lists compiled for the region and indexed by sign (see `RuleIndex`);
+    `profile_checks` and `radicular_checks` are the stratification rules' conditions compiled for the region.
+    """
 
     red_flags: tuple[RedFlag, ...]
     profile_rules: tuple[ProfileRule, ...]
@@ -181,6 +331,29 @@ class RegionRules:
     pathway: tuple[Recommendation, ...]
     on_red_flag: tuple[Recommendation, ...]
     manipulation_rules: tuple[ManipulationRule, ...]
+    region: Region
+    red_flag_index: RuleIndex[RedFlag] = field(init=False, repr=False, compare=False)
+    pathway_index: RuleIndex[Recommendation] = field(init=False, repr=False, compare=False)
+    on_red_flag_index: RuleIndex[Recommendation] = field(init=False, repr=False, compare=False)
+    manipulation_index: RuleIndex[ManipulationRule] = field(init=False, repr=False, compare=False)
+    profile_checks: tuple[Evaluator, ...] = field(init=False, repr=False, compare=False)
+    radicular_checks: tuple[Evaluator, ...] = field(init=False, repr=False, compare=False)
+    radicular_gate: frozenset[str] | None = field(init=False, repr=False, compare=False)
+    """Signs of which one must be present for any radicular rule of the region to hold (None: no such set)."""
+
+    def __post_init__(self) -> None:
+        region = self.region
+        object.__setattr__(self, "red_flag_index", RuleIndex.of(self.red_flags, region))
+        object.__setattr__(self, "pathway_index", RuleIndex.of(self.pathway, region, by_profile=True))
+        object.__setattr__(self, "on_red_flag_index", RuleIndex.of(self.on_red_flag, region, by_profile=True))
+        object.__setattr__(self, "manipulation_index", RuleIndex.of(self.manipulation_rules, region, by_profile=True))
+        profiles = tuple(r.condition.within(region).evaluate for r in self.profile_rules)
+        object.__setattr__(self, "profile_checks", profiles)
+        radicular = tuple(r.condition.within(region) for r in self.radicular_rules)
+        object.__setattr__(self, "radicular_checks", tuple(condition.evaluate for condition in radicular))
+        gates = [condition.gate for condition in radicular]
+        gate = None if None in gates else frozenset().union(*(g for g in gates if g is not None))
+        object.__setattr__(self, "radicular_gate", gate)
 
 
 def _can_apply(region: Region, condition: Condition) -> bool:
@@ -200,10 +373,17 @@ class Rulebook:
     sources: Mapping[str, Source]
     _explanations: dict[str, Explanation] = field(init=False, repr=False)
     _by_region: dict[Region, RegionRules] = field(init=False, repr=False)
+    _sign_ids: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_explanations", {})
         object.__setattr__(self, "_by_region", {region: self._select(region) for region in Region})
+        object.__setattr__(self, "_sign_ids", frozenset(self.signs))
+
+    @property
+    def sign_ids(self) -> frozenset[str]:
+        """Every known sign id (the case parser's look-up)."""
+        return self._sign_ids
 
     def for_region(self, region: Region) -> RegionRules:
         """Only the rules that can hold in `region`; the others are certainly False there."""
@@ -211,6 +391,7 @@ class Rulebook:
 
     def _select(self, region: Region) -> RegionRules:
         return RegionRules(
+            region=region,
             red_flags=tuple(f for f in self.red_flags if region in f.regions and _can_apply(region, f.condition)),
             profile_rules=tuple(r for r in self.profile_rules if r.region is region),
             radicular_rules=tuple(r for r in self.radicular_rules if r.region is region),

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from rugpad.core._quick import quick_init
 from rugpad.core.errors import InvalidInput
 from rugpad.core.instruments import Band, InstrumentDefinition, Item, ScoringRule
 from rugpad.core.text import Text
@@ -28,7 +29,8 @@ from rugpad.core.vocab import Lang, Risk
 __all__ = ["InstrumentScore", "score_answers", "score_range"]
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class InstrumentScore:
     """The result of scoring one questionnaire; `to_dict` gives the JSON of the CLI contract.
 
@@ -58,7 +60,10 @@ class InstrumentScore:
 def score_answers(definition: InstrumentDefinition, answers: Mapping[str, object]) -> InstrumentScore:
     """Score `answers` (item number as string -> answer) by the rule the definition names."""
     values = _validated(definition, answers)
-    missing = tuple(item.number for item in definition.items if not item.optional and item.number not in values)
+    if values.keys() >= definition.required_set:
+        missing: tuple[int, ...] = ()
+    else:
+        missing = tuple([number for number in definition.required if number not in values])
     return _RULES[definition.scoring.rule](definition, values, missing)
 
 
@@ -78,6 +83,30 @@ def score_range(definition: InstrumentDefinition) -> tuple[float, float]:
 
 
 def _validated(definition: InstrumentDefinition, answers: Mapping[str, object]) -> dict[int, int]:
+    """The answers by item number, or InvalidInput naming the lowest bad item.
+
+    Valid input costs one dictionary look-up and one set test per answer (the definition's precomputed `answers`
+    table): every key an item number as JSON writes it, every value a valid answer or null. Anything else — an
+    integer key, an unknown item, a bad value — takes the careful path, which builds the error message."""
+    if type(answers) is dict:
+        table = definition.answers
+        values: dict[int, int] = {}
+        for key, value in answers.items():
+            entry = table.get(key)
+            if entry is None:
+                break
+            if value is None:
+                continue
+            if type(value) is not int or value not in entry[1]:
+                break
+            values[entry[0]] = value
+        else:
+            return values
+    return _validated_carefully(definition, answers)
+
+
+def _validated_carefully(definition: InstrumentDefinition, answers: Mapping[str, object]) -> dict[int, int]:
+    """The reference validation: every rule checked in turn, the error text built for the lowest bad item."""
     code = definition.code
     if not isinstance(answers, Mapping):
         raise InvalidInput(f"{code}: answers", "must be an object of item number to answer")
@@ -138,7 +167,12 @@ def _scored(definition: InstrumentDefinition, number: int, value: int) -> int:
 
 
 def _total(definition: InstrumentDefinition, values: Mapping[int, int]) -> int:
-    return sum(_scored(definition, number, value) for number, value in values.items())
+    total = 0
+    recodes = definition.recodes
+    for number, value in values.items():
+        recode = recodes.get(number)
+        total += recode.scored[value] if recode is not None else value
+    return total
 
 
 def _rounded(value: Fraction, decimals: int) -> float | int:
@@ -163,14 +197,14 @@ def _result(
 ) -> InstrumentScore:
     chosen = band if band is not None else _band_for(definition, score)
     return InstrumentScore(
-        instrument=definition.code,
-        score=score,
-        missing=missing,
-        band=chosen.key if chosen else None,
-        band_label=chosen.label if chosen else None,
-        extra=extra or {},
-        banded=bool(definition.bands),
-        rule=definition.scoring.rule,
+        definition.code,
+        score,
+        missing,
+        chosen.key if chosen else None,
+        chosen.label if chosen else None,
+        extra or {},
+        bool(definition.bands),
+        definition.scoring.rule,
     )
 
 
@@ -215,17 +249,30 @@ def _startback(
     scoring = definition.scoring
     if not _enough(definition, values, missing):
         return _result(definition, None, missing, {"total": None, "psychosocial": None, "risk": None})
-    total = _total(definition, values)
-    psychosocial = sum(_scored(definition, number, values[number]) for number in scoring.subscale)
+    if missing:
+        total = _total(definition, values)
+        psychosocial = _total(definition, {number: values[number] for number in scoring.subscale})
+    else:  # every item answered (so every subscale item): one pass for both sums
+        total = psychosocial = 0
+        recodes, subscale = definition.recodes, definition.subscale
+        for number, value in values.items():
+            recode = recodes.get(number)
+            scored = recode.scored[value] if recode is not None else value
+            total += scored
+            if number in subscale:
+                psychosocial += scored
     if total <= (scoring.low_risk_max_total or 0):
-        risk = Risk.LOW
+        risk = _LOW
     elif psychosocial >= (scoring.high_risk_min_subscale or 0):
-        risk = Risk.HIGH
+        risk = _HIGH
     else:
-        risk = Risk.MEDIUM
-    extra = {"total": total, "psychosocial": psychosocial, "risk": risk.value}
-    return _result(definition, total, missing, extra, band=definition.band(risk.value))
+        risk = _MEDIUM
+    extra = {"total": total, "psychosocial": psychosocial, "risk": risk}
+    return _result(definition, total, missing, extra, band=definition.band(risk))
 
+
+_LOW, _MEDIUM, _HIGH = Risk.LOW.value, Risk.MEDIUM.value, Risk.HIGH.value
+"""The risk groups as the JSON writes them (plain strings: an enum's `.value` is slow to read in the hot path)."""
 
 _RULES: Mapping[ScoringRule, _Rule] = {
     ScoringRule.SUM: _sum,

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rugpad.core.conditions import Facts
+from rugpad.core._quick import quick_init
+from rugpad.core.conditions import Evaluator, Facts
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.rules import ProfileRule, RadicularRule
 from rugpad.core.scoring import InstrumentScore, score_answers
@@ -30,7 +31,8 @@ def missing_facts(facts: Facts, used: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted({_INPUT_NAMES.get(name, name) for name in used if getattr(facts, name) is None}))
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class ProfileDecision:
     """The computed profile and the rule that gave it, or None with the facts that would decide it."""
 
@@ -39,15 +41,24 @@ class ProfileDecision:
     needs: tuple[str, ...] = ()
 
 
-def decide_profile(facts: Facts, rules: Sequence[ProfileRule]) -> ProfileDecision:
-    """Walk the region's ordered rules: the first that holds wins, unless an earlier one could not be decided."""
+def decide_profile(
+    facts: Facts, rules: Sequence[ProfileRule], checks: Sequence[Evaluator] | None = None
+) -> ProfileDecision:
+    """Walk the region's ordered rules: the first that holds wins, unless an earlier one could not be decided.
+
+    `checks`, when given, are the rules' conditions compiled for the facts' region (`RegionRules.profile_checks`),
+    in the same order."""
     pending: set[str] = set()
-    for rule in rules:
-        if rule.region is not facts.region:
+    region = facts.region
+    evaluators = checks if checks is not None else [rule.condition.evaluate for rule in rules]
+    for rule, check in zip(rules, evaluators, strict=True):
+        if rule.region is not region:
             continue
-        result = rule.condition.evaluate(facts)
+        result = check(facts)
         if result is None:
-            pending.update(missing_facts(facts, rule.condition.facts))
+            for name in rule.condition.facts:  # as `missing_facts`, without sorting each rule's share
+                if getattr(facts, name) is None:
+                    pending.add(_INPUT_NAMES.get(name, name))
         elif result:
             if pending:
                 return ProfileDecision(None, None, tuple(sorted(pending)))
@@ -55,12 +66,15 @@ def decide_profile(facts: Facts, rules: Sequence[ProfileRule]) -> ProfileDecisio
     return ProfileDecision(None, None, tuple(sorted(pending)))
 
 
-def decide_radicular(facts: Facts, rules: Sequence[RadicularRule]) -> tuple[bool | None, RadicularRule | None]:
-    """Whether a radicular syndrome is suspected in the case's region, and by which rule."""
+def decide_radicular(
+    facts: Facts, rules: Sequence[RadicularRule], checks: Sequence[Evaluator] | None = None
+) -> tuple[bool | None, RadicularRule | None]:
+    """Whether a radicular syndrome is suspected in the case's region, and by which rule (`checks` as for
+    `decide_profile`)."""
     unknown = False
-    for rule in rules:
+    for position, rule in enumerate(rules):
         if rule.region is facts.region:
-            result = rule.condition.evaluate(facts)
+            result = checks[position](facts) if checks is not None else rule.condition.evaluate(facts)
             if result:
                 return True, rule
             unknown = unknown or result is None
@@ -76,4 +90,7 @@ def startback_risk(
     score = score_answers(definition, answers)
     if score.score is None:
         return None, score
-    return Risk(str(score.extra["risk"])), score
+    return _RISKS[str(score.extra["risk"])], score
+
+
+_RISKS: Mapping[str, Risk] = {risk.value: risk for risk in Risk}

@@ -15,6 +15,10 @@ class Text:
     en: str
 
     def get(self, lang: Lang | str = Lang.NL) -> str:
+        if lang is Lang.EN:
+            return self.en
+        if lang is Lang.NL:
+            return self.nl
         return self.en if Lang(lang) is Lang.EN else self.nl
 
 

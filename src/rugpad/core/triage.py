@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
+from rugpad.core._quick import quick_init
 from rugpad.core.bounds import NumberBound
 from rugpad.core.conditions import Facts
 from rugpad.core.errors import InvalidInput
@@ -43,7 +45,8 @@ class ProfileOverride:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class Case:
     """One validated case; None means "not known"."""
 
@@ -59,7 +62,8 @@ class Case:
     profile_override: ProfileOverride | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class Undecided:
     """Something the triage could not decide, and the case fields that would decide it."""
 
@@ -68,7 +72,8 @@ class Undecided:
     reason: Text
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class TriageResult:
     region: Region
     urgency: Urgency
@@ -96,39 +101,20 @@ class TriageResult:
 
     def to_dict(self, lang: Lang = Lang.EN) -> dict[str, object]:
         """The CLI contract's JSON, plus the extra fields that say why."""
-        en = Lang(lang) is Lang.EN
+        lang = lang if type(lang) is Lang else Lang(lang)
+        en = lang is Lang.EN
 
         def say(text: Text) -> str:
             return text.en if en else text.nl
 
         return {
             "urgency": str(self.urgency),
-            "red_flags": [
-                {
-                    "id": flag.id,
-                    "urgency": str(flag.urgency),
-                    "action": say(flag.action),
-                    "source": flag.source,
-                    "name": say(flag.name),
-                    "evidence": str(flag.evidence),
-                    "stops_pathway": flag.stops_pathway,
-                }
-                for flag in self.red_flags
-            ],
+            "red_flags": [flag.as_json(lang) for flag in self.red_flags],
             "risk": None if self.risk is None else str(self.risk),
             "profile": self.profile,
             "radicular": self.radicular,
             "manipulation": str(self.manipulation),
-            "recommendations": [
-                {
-                    "id": rec.id,
-                    "strength": str(rec.strength),
-                    "text": say(rec.text),
-                    "source": rec.source,
-                    "evidence": str(rec.evidence),
-                }
-                for rec in self.recommendations
-            ],
+            "recommendations": [rec.as_json(lang) for rec in self.recommendations],
             "region": str(self.region),
             "pathway_stopped": self.pathway_stopped,
             "profile_computed": self.profile_computed,
@@ -136,16 +122,7 @@ class TriageResult:
             "profile_override": None
             if self.profile_override is None
             else {"profile": self.profile_override.profile, "reason": self.profile_override.reason},
-            "manipulation_rules": [
-                {
-                    "id": rule.id,
-                    "verdict": str(rule.verdict),
-                    "reason": say(rule.name),
-                    "source": rule.source,
-                    "evidence": str(rule.evidence),
-                }
-                for rule in self.manipulation_rules
-            ],
+            "manipulation_rules": [rule.as_json(lang) for rule in self.manipulation_rules],
             "startback": None if self.startback is None else self.startback.to_dict(lang),
             "reevaluate_after_weeks": self.reevaluate_after_weeks,
             "undecided": [
@@ -173,31 +150,60 @@ _FIELDS = frozenset(
 
 
 def parse_case(payload: Mapping[str, object], rulebook: Rulebook) -> Case:
-    """Validate every field; an unknown field is an error too (a misspelt 'signs' must not hide a red flag)."""
-    for key in payload:
-        if key not in _FIELDS:
-            raise InvalidInput(str(key), f"unknown field; known: {', '.join(sorted(_FIELDS))}")
-    if payload.get("region") is None:
+    """Validate every field; an unknown field is an error too (a misspelt 'signs' must not hide a red flag).
+
+    Each check is a look-up or a comparison while the input is valid; the error text is built only on failure."""
+    if not _FIELDS.issuperset(payload):
+        for key in payload:
+            if key not in _FIELDS:
+                raise InvalidInput(str(key), f"unknown field; known: {', '.join(sorted(_FIELDS))}")
+    get = payload.get
+    raw_region = get("region")
+    if raw_region is None:
         raise InvalidInput("region", "is required (low_back or neck)")
-    region = _choice(Region, payload["region"], "region")
-    return Case(
-        region=region,
-        signs=_signs(payload.get("signs"), rulebook),
-        age=_age(payload.get("age")),
-        sex=None if payload.get("sex") is None else _choice(Sex, payload["sex"], "sex"),
-        duration_weeks=_weeks(payload.get("duration_weeks"), "duration_weeks"),
-        course=None if payload.get("course") is None else _choice(Course, payload["course"], "course"),
-        startback=_startback(payload.get("startback")),
-        psychosocial_dominant=_bool(payload.get("psychosocial_dominant"), "psychosocial_dominant"),
-        work_absence_weeks=_weeks(payload.get("work_absence_weeks"), "work_absence_weeks"),
-        profile_override=_override(payload.get("profile_override"), region),
+    region = _choice(Region, raw_region, "region")
+    signs, age, sex, duration, course, startback, psychosocial, absence, override = (
+        get("signs"),
+        get("age"),
+        get("sex"),
+        get("duration_weeks"),
+        get("course"),
+        get("startback"),
+        get("psychosocial_dominant"),
+        get("work_absence_weeks"),
+        get("profile_override"),
     )
+    # An absent field costs one test: the checks (and their error texts) run only for what the case gives.
+    return Case(
+        region,
+        _NO_SIGNS if signs is None else _signs(signs, rulebook),
+        None if age is None else _age(age),
+        None if sex is None else _choice(Sex, sex, "sex"),
+        None if duration is None else _weeks(duration, "duration_weeks"),
+        None if course is None else _choice(Course, course, "course"),
+        None if startback is None else _startback(startback),
+        None if psychosocial is None else _bool(psychosocial, "psychosocial_dominant"),
+        None if absence is None else _weeks(absence, "work_absence_weeks"),
+        None if override is None else _override(override, region),
+    )
+
+
+_NO_SIGNS: frozenset[str] = frozenset()
 
 
 _E = TypeVar("_E", Region, Sex, Course)
 
+_MEMBERS: Mapping[type, Mapping[str, Region | Sex | Course]] = {
+    kind: {member.value: member for member in kind} for kind in (Region, Sex, Course)
+}
+"""Each vocabulary by value: a dictionary look-up instead of the enum's own (slower) constructor."""
+
 
 def _choice(kind: type[_E], raw: object, field: str) -> _E:
+    if type(raw) is str:
+        member = _MEMBERS[kind].get(raw)
+        if member is not None:
+            return member  # type: ignore[return-value]
     try:
         return kind(raw) if isinstance(raw, str) else kind("\0")
     except ValueError:
@@ -210,6 +216,13 @@ def _signs(raw: object, rulebook: Rulebook) -> frozenset[str]:
         return frozenset()
     if not isinstance(raw, list):
         raise InvalidInput("signs", "must be a list of sign ids")
+    try:
+        found = frozenset(raw)
+    except TypeError:  # an unhashable item (a list, an object): the loop below names it
+        pass
+    else:
+        if found.issubset(rulebook.sign_ids):  # only texts are sign ids, so every item is a known sign
+            return found
     for index, sign in enumerate(raw):
         if not isinstance(sign, str) or sign not in rulebook.signs:
             raise InvalidInput(f"signs[{index}]", f"unknown sign {sign!r}")
@@ -219,12 +232,16 @@ def _signs(raw: object, rulebook: Rulebook) -> frozenset[str]:
 def _age(raw: object) -> int | None:
     if raw is None:
         return None
+    if type(raw) is int and 0 <= raw <= MAX_AGE:  # the usual answer, without the bound's own checks
+        return raw
     return int(_AGE.check("age", raw))
 
 
 def _weeks(raw: object, field: str) -> float | None:
     if raw is None:
         return None
+    if (type(raw) is int or type(raw) is float) and 0 <= raw <= MAX_WEEKS:  # NaN and infinity fail this test
+        return float(raw)
     return float(_WEEKS.check(field, raw))
 
 
@@ -237,6 +254,8 @@ def _bool(raw: object, field: str) -> bool | None:
 def _startback(raw: object) -> Mapping[str, object] | None:
     if raw is None:
         return None
+    if type(raw) is dict:
+        return raw.copy()
     if not isinstance(raw, Mapping):
         raise InvalidInput("startback", 'must be an object of item number to answer, e.g. {"1": 0, ...}')
     return dict(raw)
@@ -267,11 +286,20 @@ _NO_PROFILE_RULE = Text(
 )
 
 
+@lru_cache(maxsize=1024)  # the same few items and needs come up again and again; an Undecided is immutable
 def _undecided(item: str, needs: tuple[str, ...]) -> Undecided:
     if not needs:
         return Undecided(item, needs, _NO_PROFILE_RULE)
     shown = ", ".join(needs)
     return Undecided(item, needs, Text(f"{_NOT_DECIDED.nl} {shown}", f"{_NOT_DECIDED.en} {shown}"))
+
+
+_RANK: Mapping[Urgency, int] = {urgency: urgency.rank for urgency in Urgency}
+_STRICTNESS: Mapping[ManipulationVerdict, int] = {verdict: verdict.rank for verdict in ManipulationVerdict}
+
+
+def _urgency_rank(flag: RedFlag) -> int:
+    return _RANK[flag.urgency]
 
 
 def run_triage(
@@ -289,69 +317,98 @@ def run_triage(
     red flags that are open for this episode from outside the case (a diary answer, a message): they count like the
     case's own, so urgency, profile, recommendations and manipulation agree with the episode."""
     rules = rulebook.for_region(case.region)
-    risk, startback = startback_risk(startback_definition, case.startback)
+    signs = case.signs
+    if case.startback is None:
+        risk: Risk | None = None
+        startback: InstrumentScore | None = None
+    else:
+        risk, startback = startback_risk(startback_definition, case.startback)
     facts = Facts(
-        region=case.region,
-        signs=case.signs,
-        age=case.age,
-        sex=case.sex,
-        duration_weeks=case.duration_weeks,
-        course=case.course,
-        psychosocial_dominant=case.psychosocial_dominant,
-        work_absence_weeks=case.work_absence_weeks,
-        risk=risk,
+        case.region,
+        signs,
+        case.age,
+        case.sex,
+        case.duration_weeks,
+        case.course,
+        case.psychosocial_dominant,
+        case.work_absence_weeks,
+        risk,
     )
     undecided: list[Undecided] = []
     if startback is not None and risk is None:
         undecided.append(_undecided("risk", ("startback",)))
 
     raised: list[RedFlag] = []
-    for flag in rules.red_flags:
-        hit = flag.condition.evaluate(facts)
+    for flag, check in rules.red_flag_index.pick(signs):
+        hit = True if check is None else check(facts)
         if hit:
             raised.append(flag)
         elif hit is None:
             undecided.append(_undecided(flag.id, missing_facts(facts, flag.condition.facts)))
-    raised.sort(key=lambda flag: flag.urgency.rank)
-    assessed = tuple(flag for flag in raised if flag.id in cleared)
-    raised = [flag for flag in raised if flag.id not in cleared]
-    raised += [flag for flag in raised_elsewhere if flag.id not in {f.id for f in raised}]
-    raised.sort(key=lambda flag: flag.urgency.rank)
+    if cleared:
+        assessed = tuple(sorted((flag for flag in raised if flag.id in cleared), key=_urgency_rank))
+        raised = [flag for flag in raised if flag.id not in cleared]
+    else:
+        assessed = ()
+    if raised_elsewhere:
+        raised += [flag for flag in raised_elsewhere if flag.id not in {f.id for f in raised}]
+    if len(raised) > 1:
+        raised.sort(key=_urgency_rank)
     urgency = raised[0].urgency if raised else Urgency.NONE
-    stopped = any(flag.stops_pathway for flag in raised)
+    stopped = False
+    for flag in raised:
+        if flag.stops_pathway:
+            stopped = True
+            break
 
-    facts.radicular, _ = decide_radicular(facts, rules.radicular_rules)
-    facts.red_flags = frozenset(flag.id for flag in raised)
+    gate = rules.radicular_gate
+    if gate is not None and gate.isdisjoint(signs):
+        facts.radicular = False  # every radicular rule of the region needs one of these signs
+    else:
+        facts.radicular, _ = decide_radicular(facts, rules.radicular_rules, rules.radicular_checks)
+    if raised:
+        facts.red_flags = frozenset(flag.id for flag in raised)
     profile_computed: str | None = None
     profile_rule: str | None = None
     if not stopped:
-        decision = decide_profile(facts, rules.profile_rules)
+        decision = decide_profile(facts, rules.profile_rules, rules.profile_checks)
         profile_computed = decision.profile
         profile_rule = decision.rule.id if decision.rule else None
         if decision.profile is None and case.profile_override is None:
             undecided.append(_undecided("profile", decision.needs))
         facts.profile = case.profile_override.profile if case.profile_override else profile_computed
 
-    candidates = rules.on_red_flag if stopped else rules.pathway
-    recommendations = tuple(rec for rec in candidates if rec.condition.evaluate(facts))
-    fired = tuple(rule for rule in rules.manipulation_rules if rule.condition.evaluate(facts))
-    verdict = max((rule.verdict for rule in fired), key=lambda v: v.rank, default=ManipulationVerdict.ALLOWED)
-    weeks = [rec.reevaluate_after_weeks for rec in recommendations if rec.reevaluate_after_weeks is not None]
+    # Only rules that hold count here, so the indexes may also leave out the rules of other profiles.
+    index = rules.on_red_flag_index if stopped else rules.pathway_index
+    any_raised = bool(raised)
+    candidates = index.pick(signs, any_raised, facts.profile)
+    recommendations = tuple([rec for rec, check in candidates if check is None or check(facts)])
+    possible = rules.manipulation_index.pick(signs, any_raised, facts.profile)
+    fired = tuple([rule for rule, check in possible if check is None or check(facts)])
+    verdict = ManipulationVerdict.ALLOWED
+    for rule in fired:
+        if _STRICTNESS[rule.verdict] > _STRICTNESS[verdict]:
+            verdict = rule.verdict
+    reevaluate: float | None = None  # the earliest re-evaluation any recommendation asks for
+    for rec in recommendations:
+        weeks = rec.reevaluate_after_weeks
+        if weeks is not None and (reevaluate is None or weeks < reevaluate):
+            reevaluate = weeks
     return TriageResult(
-        region=case.region,
-        urgency=urgency,
-        red_flags=tuple(raised),
-        risk=risk,
-        startback=startback,
-        profile=facts.profile,
-        profile_computed=profile_computed,
-        profile_rule=profile_rule,
-        profile_override=case.profile_override,
-        radicular=facts.radicular,
-        manipulation=verdict,
-        manipulation_rules=fired,
-        recommendations=recommendations,
-        undecided=tuple(undecided),
-        reevaluate_after_weeks=min(weeks, default=None),
-        cleared=assessed,
+        case.region,
+        urgency,
+        tuple(raised),
+        risk,
+        startback,
+        facts.profile,
+        profile_computed,
+        profile_rule,
+        case.profile_override,
+        facts.radicular,
+        verdict,
+        fired,
+        recommendations,
+        tuple(undecided),
+        reevaluate,
+        assessed,
     )
