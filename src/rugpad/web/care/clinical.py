@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from rugpad import engine
@@ -30,35 +30,8 @@ from rugpad.web.care.models import (
 )
 
 
-def episode_signs(episode: Episode) -> list[str]:
-    """The signs from the latest screening and the latest examination, sorted and without duplicates."""
-    screening = episode.latest("screenings")
-    examination = episode.latest("examinations")
-    intake = episode.latest("intakes")
-    signs: set[str] = set()
-    if isinstance(screening, Screening):
-        signs.update(screening.signs)
-    if isinstance(examination, Examination):
-        signs.update(examination.signs())
-    if isinstance(intake, Intake):
-        if intake.corticosteroids:
-            signs.add("long_term_corticosteroids")
-        if intake.anticoagulants:
-            signs.add("anticoagulants")
-    return sorted(signs)
-
-
-def latest_answers(episode: Episode, instrument: str) -> dict[str, Any] | None:
-    response = (
-        episode.responses.filter(instrument=instrument, status=ResponseStatus.COMPLETED)
-        .order_by("-completed_at", "-id")
-        .first()
-    )
-    return dict(response.answers) if response is not None else None
-
-
-def flag_record(flag: RedFlag) -> FlagRecord:
-    """A stored red flag with its events as the core's `FlagRecord` (events prefetched by the caller, or loaded)."""
+def flag_record(flag: RedFlag, events: Sequence[RedFlagEvent] | None = None) -> FlagRecord:
+    """A stored red flag with its events as the core's `FlagRecord` (`events` when the caller loaded them)."""
     return FlagRecord(
         key=str(flag.pk),
         rule_id=flag.rule_id,
@@ -68,74 +41,68 @@ def flag_record(flag: RedFlag) -> FlagRecord:
         raised_at=flag.raised_at,
         events=tuple(
             FlagEvent(FlagEventKind(e.kind), e.at, e.note, e.counterpart, str(e.recorded_by or ""))
-            for e in flag.events.all()
+            for e in (flag.events.select_related("recorded_by") if events is None else events)
         ),
     )
 
 
-HISTORIES = ("screenings", "examinations", "intakes", "overrides")
+@dataclass(slots=True)
+class EpisodeRecords:
+    """The stored records an episode's facts are made of: the newest version of each versioned record, the
+    completed questionnaires in the order they were completed, and the red flags with their events."""
+
+    newest: dict[type[Any], Any] = field(default_factory=dict)
+    completed: list[InstrumentResponse] = field(default_factory=list)
+    flags: list[tuple[RedFlag, list[RedFlagEvent]]] = field(default_factory=list)
+
+
+HISTORIES: tuple[type[Screening | Examination | Intake | ProfileOverride], ...] = (
+    Screening,
+    Examination,
+    Intake,
+    ProfileOverride,
+)
 """The versioned records of an episode whose newest version is a fact."""
-COMPLETED = "completed_responses"
 
 
-def _fact_lookups() -> list[str | Prefetch[Any]]:
-    return [
-        "patient",
-        *HISTORIES,
-        Prefetch(
-            "responses",
-            queryset=InstrumentResponse.objects.filter(status=ResponseStatus.COMPLETED).order_by("completed_at", "id"),
-            to_attr=COMPLETED,
-        ),
-        Prefetch(
-            "red_flags",
-            queryset=RedFlag.objects.prefetch_related(
-                Prefetch("events", queryset=RedFlagEvent.objects.select_related("recorded_by"))
-            ),
-        ),
-    ]
+def load_records(episodes: Sequence[Episode]) -> dict[int, EpisodeRecords]:
+    """The records of several episodes by id, read afresh in one query per kind of record however many episodes
+    there are (a page of due episodes costs what one episode costs). Nothing is kept on the episode objects, so
+    a later read after a write never sees stale rows."""
+    ids = [episode.pk for episode in episodes]
+    records = {pk: EpisodeRecords() for pk in ids}
+    for model in HISTORIES:
+        for row in model.objects.filter(episode_id__in=ids).order_by("episode_id", "-recorded_at", "-id"):
+            records[row.episode_id].newest.setdefault(model, row)  # the first row per episode is the newest
+    completed = InstrumentResponse.objects.filter(episode_id__in=ids, status=ResponseStatus.COMPLETED)
+    for response in completed.order_by("completed_at", "id"):
+        records[response.episode_id].completed.append(response)
+    flags = list(RedFlag.objects.filter(episode_id__in=ids).order_by("raised_at", "id"))
+    events: dict[int, list[RedFlagEvent]] = {flag.pk: [] for flag in flags}
+    if flags:
+        for event in RedFlagEvent.objects.filter(flag_id__in=list(events)).select_related("recorded_by").order_by("id"):
+            events[event.flag_id].append(event)
+    for flag in flags:
+        records[flag.episode_id].flags.append((flag, events[flag.pk]))
+    return records
 
 
-def load_facts(episodes: Sequence[Episode]) -> None:
-    """Loads every record the episodes' facts are made of, afresh, in one query per kind of record whatever the
-    number of episodes (a list of due episodes costs what one episode costs). `forget_facts` drops them again."""
-    forget_facts(episodes)  # after a write the old rows are stale
-    prefetch_related_objects(list(episodes), *_fact_lookups())
-
-
-def forget_facts(episodes: Sequence[Episode]) -> None:
-    """Drops the loaded records, so that later reads of `episode.screenings` and the like ask the database."""
-    for episode in episodes:
-        getattr(episode, "_prefetched_objects_cache", {}).clear()
-        episode.__dict__.pop(COMPLETED, None)
-
-
-def _newest(episode: Episode, history: str) -> Any:
-    rows = list(getattr(episode, history).all())
-    return max(rows, key=lambda row: (row.recorded_at, row.pk)) if rows else None
-
-
-def episode_facts(episode: Episode, today: dt.date, *, loaded: bool = False) -> EpisodeFacts:
-    """Everything recorded about the episode, as the core's plain facts (`loaded`: `load_facts` has just run and the
-    caller forgets them; otherwise they are loaded and forgotten here)."""
-    if not loaded:
-        load_facts([episode])
-        try:
-            return episode_facts(episode, today, loaded=True)
-        finally:
-            forget_facts([episode])
+def episode_facts(episode: Episode, today: dt.date, records: EpisodeRecords | None = None) -> EpisodeFacts:
+    """Everything recorded about the episode, as the core's plain facts (`records`: loaded by the caller)."""
+    if records is None:
+        records = load_records([episode])[episode.pk]
     patient = episode.patient
-    screening = _newest(episode, "screenings")
-    examination = _newest(episode, "examinations")
-    intake = _newest(episode, "intakes")
+    screening = records.newest.get(Screening)
+    examination = records.newest.get(Examination)
+    intake = records.newest.get(Intake)
     intake_signs: set[str] = set()
     if isinstance(intake, Intake):
         if intake.corticosteroids:
             intake_signs.add("long_term_corticosteroids")
         if intake.anticoagulants:
             intake_signs.add("anticoagulants")
-    override = _newest(episode, "overrides")
-    completed: list[InstrumentResponse] = getattr(episode, COMPLETED)
+    override = records.newest.get(ProfileOverride)
+    completed = records.completed
     startback = [r for r in completed if r.instrument == "startback"]
     return EpisodeFacts(
         region=Region(episode.region),
@@ -168,7 +135,7 @@ def episode_facts(episode: Episode, today: dt.date, *, loaded: bool = False) -> 
             for r in completed
             if r.completed_at is not None
         ),
-        flags=tuple(flag_record(flag) for flag in episode.red_flags.all()),
+        flags=tuple(flag_record(flag, flag_events) for flag, flag_events in records.flags),
     )
 
 
@@ -183,8 +150,5 @@ def state_of(episode: Episode, today: dt.date | None = None) -> EpisodeState:
 
 def states_of(episodes: Sequence[Episode], today: dt.date) -> dict[int, EpisodeState]:
     """The states of several episodes by id, their records read in a fixed number of queries."""
-    load_facts(episodes)
-    try:
-        return {e.pk: engine.episode_state(episode_facts(e, today, loaded=True)) for e in episodes}
-    finally:
-        forget_facts(episodes)
+    records = load_records(episodes)
+    return {e.pk: engine.episode_state(episode_facts(e, today, records[e.pk])) for e in episodes}
