@@ -174,6 +174,7 @@ class InstrumentDefinition:
     _required: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _required_set: frozenset[int] = field(init=False, repr=False, compare=False)
     _subscale: frozenset[int] = field(init=False, repr=False, compare=False)
+    _scored_maxima: dict[int, int] = field(init=False, repr=False, compare=False)
     _bands_by_key: dict[str, Band] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -184,6 +185,11 @@ class InstrumentDefinition:
         object.__setattr__(self, "_required", tuple(item.number for item in self.items if not item.optional))
         object.__setattr__(self, "_required_set", frozenset(self._required))
         object.__setattr__(self, "_subscale", frozenset(self.scoring.subscale))
+        maxima = {}
+        for item in self.items:
+            recode = self._recode_by_item.get(item.number)
+            maxima[item.number] = recode.scored[item.maximum] if recode else item.maximum
+        object.__setattr__(self, "_scored_maxima", maxima)
         bands: dict[str, Band] = {}
         for band in self.bands:
             bands.setdefault(band.key, band)
@@ -203,6 +209,11 @@ class InstrumentDefinition:
     def required_set(self) -> frozenset[int]:
         """`required` as a set, for the test "is anything missing?"."""
         return self._required_set
+
+    @property
+    def scored_maxima(self) -> dict[int, int]:
+        """Item number -> the highest score its answers can give (after recoding): the denominators of ODI and NDI."""
+        return self._scored_maxima
 
     @property
     def subscale(self) -> frozenset[int]:

@@ -176,10 +176,18 @@ def _total(definition: InstrumentDefinition, values: Mapping[int, int]) -> int:
 
 
 def _rounded(value: Fraction, decimals: int) -> float | int:
-    """Half-up rounding of an exact fraction; an int when `decimals` is 0."""
+    """Half-up rounding of an exact fraction; an int when `decimals` is 0 (the reference for `_rounded_ratio`)."""
     scale = 10**decimals
     rounded = Fraction(math.floor(value * scale + Fraction(1, 2)), scale)
     return int(rounded) if decimals == 0 else float(rounded)
+
+
+def _rounded_ratio(numerator: int, denominator: int, decimals: int) -> float | int:
+    """`_rounded(Fraction(numerator, denominator), decimals)` in integer arithmetic, exactly: floor(x + 1/2) of
+    x = n·10^d / m is (2·n·10^d + m) // 2m, and int / int is correctly rounded like a Fraction's float."""
+    scale: int = 10**decimals
+    rounded = (2 * numerator * scale + denominator) // (2 * denominator)
+    return rounded if decimals == 0 else rounded / scale
 
 
 def _band_for(definition: InstrumentDefinition, score: float | None) -> Band | None:
@@ -221,24 +229,19 @@ def _sum_with_denominator_reduction(
     percent: float | int | None = None
     score: float | int | None = None
     if values and _enough(definition, values, missing):
-        answered_max = sum(_item_max(definition, number) for number in values)
-        fraction = Fraction(_total(definition, values), answered_max)
-        score = _rounded(fraction * (scoring.scale_max or 100), scoring.decimals)
-        percent = _rounded(fraction * 100, scoring.decimals)
+        maxima = definition.scored_maxima
+        answered_max = sum([maxima[number] for number in values])
+        total = _total(definition, values)
+        score = _rounded_ratio(total * (scoring.scale_max or 100), answered_max, scoring.decimals)
+        percent = _rounded_ratio(total * 100, answered_max, scoring.decimals)
     extra = {"percent": percent} if scoring.report_percent else None
     return _result(definition, score, missing, extra)
-
-
-def _item_max(definition: InstrumentDefinition, number: int) -> int:
-    item = definition.item(number)
-    assert item is not None  # validated before scoring
-    return _scored(definition, number, item.maximum)
 
 
 def _mean(definition: InstrumentDefinition, values: Mapping[int, int], missing: tuple[int, ...]) -> InstrumentScore:
     score = None
     if values and _enough(definition, values, missing):
-        score = _rounded(Fraction(_total(definition, values), len(values)), definition.scoring.decimals)
+        score = _rounded_ratio(_total(definition, values), len(values), definition.scoring.decimals)
     return _result(definition, score, missing)
 
 
