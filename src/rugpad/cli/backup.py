@@ -31,7 +31,7 @@ from typing import Any
 
 from rugpad.core.errors import InvalidInput
 
-SQLITE_ENGINE = "django.db.backends.sqlite3"
+SQLITE_ENGINES = ("django.db.backends.sqlite3", "rugpad.web.sqlite_queue")
 POSTGRES_ENGINE = "django.db.backends.postgresql"
 REQUIRED_TABLE = "django_migrations"
 """Every rugpad database has it; a file without it is not a rugpad backup."""
@@ -67,7 +67,7 @@ class Target:
 
     @property
     def is_sqlite(self) -> bool:
-        return self.engine == SQLITE_ENGINE
+        return self.engine in SQLITE_ENGINES
 
     def describe(self) -> str:
         return f"SQLite database {self.name}" if self.is_sqlite else f"PostgreSQL database {self.name!r}"
@@ -79,7 +79,7 @@ def configured_database() -> Target:
 
     database = dict(settings.DATABASES["default"])
     engine = str(database["ENGINE"])
-    if engine not in (SQLITE_ENGINE, POSTGRES_ENGINE):
+    if engine not in (*SQLITE_ENGINES, POSTGRES_ENGINE):
         raise InvalidInput("database", f"{engine} is not supported (SQLite or PostgreSQL)")
     return Target(engine, str(database["NAME"]), database)
 

@@ -101,11 +101,14 @@ DATABASES = {
         conn_max_age=60,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.sqlite3", "rugpad.web.sqlite_queue"):
     # SQLite under several workers: a write transaction takes the write lock when it begins (IMMEDIATE), so a
     # read-then-write never fails half-way with "database is locked"; waiting writers queue for up to 20 s
     # (busy timeout); WAL lets readers go on while one writes; synchronous=NORMAL is safe with WAL (a power cut
     # may lose the last commits, never corrupt the file).
+    # Writers of all workers queue on an operating-system lock instead of sleeping in SQLite's busy handler
+    # (`rugpad.web.sqlite_queue`).
+    DATABASES["default"]["ENGINE"] = "rugpad.web.sqlite_queue"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
