@@ -25,10 +25,11 @@ from rugpad.core.bounds import NumberBound
 from rugpad.core.conditions import WEEKS_PER_YEAR, Facts, compile_condition
 from rugpad.core.errors import InvalidInput
 from rugpad.core.instruments import InstrumentDefinition
-from rugpad.core.rules import RuleIndex
+from rugpad.core.rules import ProfileRule, RegionRules, RuleIndex
 from rugpad.core.scoring import _rounded, _rounded_ratio, _validated, _validated_carefully
+from rugpad.core.stratify import decide_profile, decide_region_profile
 from rugpad.core.text import Text
-from rugpad.core.vocab import Course, Region, Risk, Sex
+from rugpad.core.vocab import Course, Evidence, Region, Risk, Sex
 
 LABELS = {name: Text(name.upper(), name) for name in ("a", "b", "c", "d")}
 FLAGS = {name: Text(name, name) for name in ("rf.x", "rf.y")}
@@ -203,6 +204,23 @@ def test_the_rule_indexes_leave_out_only_rules_that_cannot_hold(facts: Facts) ->
         assert check(facts) is rule.condition.evaluate(facts)
     if rules.radicular_gate is not None and rules.radicular_gate.isdisjoint(facts.signs):
         assert all(rule.condition.evaluate(facts) is False for rule in rules.radicular_rules)
+
+
+@settings(max_examples=500)
+@given(facts_for(SIGNS, RED_FLAG_IDS))
+def test_a_regions_profile_table_answers_as_its_rules_do(facts: Facts) -> None:
+    rules = RULEBOOK.for_region(facts.region)
+    for _ in range(2):  # filling the table, then reading it
+        assert decide_region_profile(facts, rules) == decide_profile(facts, rules.profile_rules)
+
+
+def test_profile_rules_that_read_a_sign_are_evaluated_not_tabulated() -> None:
+    labels = {"a": Text("A", "a")}
+    rule = ProfileRule("p", Region.NECK, "A", Text("", ""), compile_condition("a", labels, "t"), "s", Evidence.VERIFIED)
+    rules = RegionRules((), (rule,), (), (), (), (), Region.NECK)
+    assert rules.profile_plan is None
+    assert decide_region_profile(Facts(Region.NECK, frozenset({"a"})), rules).profile == "A"
+    assert decide_region_profile(Facts(Region.NECK), rules).profile is None
 
 
 # --- scoring -----------------------------------------------------------------------------------------------------

@@ -94,6 +94,10 @@ class Condition:
     `any`, `all` or `at_least` tests them with one set operation instead of one call each."""
     constant: bool | None = field(default=None, compare=False)
     """True or False when the condition has that value whatever the case (None: it depends on the case)."""
+    thresholds: tuple[tuple[str, float], ...] | None = field(default=(), compare=False)
+    """When the value depends on the `facts` fields alone (no sign, red flag, region or age at onset): each
+    (field, limit) a number is compared with. Then the value is fixed by each categorical field's value and the
+    side of each limit a number falls on, so a decision list can be looked up instead of evaluated. Else None."""
     region_test: Region | None = field(default=None, compare=False, repr=False)
     parts: tuple[Condition, ...] = field(default=(), compare=False, repr=False)
     rebuild: Callable[[Sequence[Condition]], Condition] | None = field(default=None, compare=False, repr=False)
@@ -173,7 +177,7 @@ def _sign(sign: str, ctx: _Context) -> Condition:
         return sign in facts.signs
 
     only = frozenset({sign})
-    return Condition(evaluate, label, only, frozenset(), gate=only, any_sign=only)
+    return Condition(evaluate, label, only, frozenset(), gate=only, any_sign=only, thresholds=None)
 
 
 def _parts(value: object, ctx: _Context, key: str) -> list[Condition]:
@@ -191,6 +195,15 @@ def _joined(parts: Sequence[Condition], head_nl: str, head_en: str) -> Text:
         f"{head_nl}: " + "; ".join(p.description.nl for p in parts),
         f"{head_en}: " + "; ".join(p.description.en for p in parts),
     )
+
+
+def _thresholds(parts: Sequence[Condition]) -> tuple[tuple[str, float], ...] | None:
+    found: list[tuple[str, float]] = []
+    for part in parts:
+        if part.thresholds is None:
+            return None
+        found += part.thresholds
+    return tuple(found)
 
 
 def _union(sets: Iterable[Iterable[str]]) -> frozenset[str]:
@@ -254,6 +267,7 @@ def _any_of(given: Sequence[Condition]) -> Condition:
         needs_red_flag=all(p.needs_red_flag for p in parts),
         profiles=None if any(p.profiles is None for p in parts) else _union(p.profiles or () for p in parts),
         any_sign=None if evaluators else wanted,
+        thresholds=_thresholds(parts),
         parts=tuple(parts),
         rebuild=_any_of,
     )
@@ -305,6 +319,7 @@ def _all_of(given: Sequence[Condition]) -> Condition:
         gate=min(gates, key=len) if gates else None,  # any one part's gate will do; the narrowest skips most often
         needs_red_flag=any(p.needs_red_flag for p in parts),
         profiles=_intersection(p.profiles for p in parts if p.profiles is not None),
+        thresholds=_thresholds(parts),
         parts=tuple(parts),
         rebuild=_all_of,
     )
@@ -388,7 +403,9 @@ def _not_of(inner: Condition) -> Condition:
         return None if result is None else not result
 
     text = Text(f"niet ({inner.description.nl})", f"not ({inner.description.en})")
-    return Condition(evaluate, text, inner.signs, inner.facts, parts=(inner,), rebuild=_rebuild_not)
+    return Condition(
+        evaluate, text, inner.signs, inner.facts, thresholds=inner.thresholds, parts=(inner,), rebuild=_rebuild_not
+    )
 
 
 def _rebuild_not(parts: Sequence[Condition]) -> Condition:
@@ -446,6 +463,7 @@ def _at_least_of(wanted: int, given: Sequence[Condition]) -> Condition:
         used,
         gate=_union(gated) if len(parts) - len(gated) < needed else None,
         needs_red_flag=sum(not p.needs_red_flag for p in parts) < needed,
+        thresholds=_thresholds(parts),
         parts=tuple(parts),
         rebuild=lambda folded: _at_least_of(needed, folded),
     )
@@ -463,9 +481,8 @@ def _age_over(value: object, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return None if facts.age is None else facts.age > limit
 
-    return Condition(
-        evaluate, Text(f"leeftijd boven {limit:g}", f"age over {limit:g}"), frozenset(), frozenset({"age"})
-    )
+    text = Text(f"leeftijd boven {limit:g}", f"age over {limit:g}")
+    return Condition(evaluate, text, frozenset(), frozenset({"age"}), thresholds=(("age", limit),))
 
 
 def _age_under(value: object, ctx: _Context) -> Condition:
@@ -474,9 +491,8 @@ def _age_under(value: object, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return None if facts.age is None else facts.age < limit
 
-    return Condition(
-        evaluate, Text(f"leeftijd onder {limit:g}", f"age under {limit:g}"), frozenset(), frozenset({"age"})
-    )
+    text = Text(f"leeftijd onder {limit:g}", f"age under {limit:g}")
+    return Condition(evaluate, text, frozenset(), frozenset({"age"}), thresholds=(("age", limit),))
 
 
 WEEKS_PER_YEAR = 365.25 / 7
@@ -496,7 +512,7 @@ def _onset_age_under(value: object, ctx: _Context) -> Condition:
         return facts.age - facts.duration_weeks / WEEKS_PER_YEAR < limit
 
     text = Text(f"klachten begonnen voor de leeftijd van {limit:g}", f"complaint began before the age of {limit:g}")
-    return Condition(evaluate, text, frozenset(), frozenset({"age", "duration_weeks"}))
+    return Condition(evaluate, text, frozenset(), frozenset({"age", "duration_weeks"}), thresholds=None)
 
 
 def _over(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition]:
@@ -511,7 +527,7 @@ def _over(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition
             return None if known is None else known > limit
 
         text = Text(f"{nl} langer dan {limit:g} weken", f"{en} longer than {limit:g} weeks")
-        return Condition(evaluate, text, frozenset(), frozenset({f"{name}_weeks"}))
+        return Condition(evaluate, text, frozenset(), frozenset({attribute}), thresholds=((attribute, limit),))
 
     return build
 
@@ -584,7 +600,7 @@ def _region(value: object, ctx: _Context) -> Condition:
 
     names = {Region.LOW_BACK: Text("lage rug", "low back"), Region.NECK: Text("nek", "neck")}[region]
     text = Text(f"regio: {names.nl}", f"region: {names.en}")
-    return Condition(evaluate, text, frozenset(), frozenset(), frozenset({region}), region_test=region)
+    return Condition(evaluate, text, frozenset(), frozenset(), frozenset({region}), region_test=region, thresholds=None)
 
 
 def _any_red_flag(facts: Facts) -> Truth:
@@ -594,7 +610,7 @@ def _any_red_flag(facts: Facts) -> Truth:
 def _red_flag(value: object, ctx: _Context) -> Condition:
     if value == "*":
         text = Text("een rode vlag", "any red flag raised")
-        return Condition(_any_red_flag, text, frozenset(), frozenset(), needs_red_flag=True)
+        return Condition(_any_red_flag, text, frozenset(), frozenset(), needs_red_flag=True, thresholds=None)
     ids = [value] if isinstance(value, str) else value
     if not isinstance(ids, Sequence) or not ids:
         raise ConditionError(f"{ctx.where}: 'red_flag' needs a red-flag id or a list of them")
@@ -608,7 +624,7 @@ def _red_flag(value: object, ctx: _Context) -> Condition:
 
     names = [ctx.red_flag_names[i] for i in sorted(wanted)]
     text = Text("rode vlag: " + " / ".join(n.nl for n in names), "red flag raised: " + " / ".join(n.en for n in names))
-    return Condition(evaluate, text, frozenset(), frozenset(), needs_red_flag=True)
+    return Condition(evaluate, text, frozenset(), frozenset(), needs_red_flag=True, thresholds=None)
 
 
 def _use(value: object, ctx: _Context) -> Condition:

@@ -173,7 +173,6 @@ class InstrumentDefinition:
     _answers: dict[str, tuple[int, frozenset[int]]] = field(init=False, repr=False, compare=False)
     _required: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _required_set: frozenset[int] = field(init=False, repr=False, compare=False)
-    _subscale: frozenset[int] = field(init=False, repr=False, compare=False)
     _scored_maxima: dict[int, int] = field(init=False, repr=False, compare=False)
     _bands_by_key: dict[str, Band] = field(init=False, repr=False, compare=False)
 
@@ -184,7 +183,6 @@ class InstrumentDefinition:
         object.__setattr__(self, "_answers", {str(item.number): (item.number, item.allowed) for item in self.items})
         object.__setattr__(self, "_required", tuple(item.number for item in self.items if not item.optional))
         object.__setattr__(self, "_required_set", frozenset(self._required))
-        object.__setattr__(self, "_subscale", frozenset(self.scoring.subscale))
         maxima = {}
         for item in self.items:
             recode = self._recode_by_item.get(item.number)
@@ -214,11 +212,6 @@ class InstrumentDefinition:
     def scored_maxima(self) -> dict[int, int]:
         """Item number -> the highest score its answers can give (after recoding): the denominators of ODI and NDI."""
         return self._scored_maxima
-
-    @property
-    def subscale(self) -> frozenset[int]:
-        """The items of the scoring's subscale (STarT Back's psychosocial items), as a set."""
-        return self._subscale
 
     @property
     def recodes(self) -> dict[int, Recode]:

@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from rugpad.core.conditions import Condition, Evaluator
 from rugpad.core.errors import InvalidInput
 from rugpad.core.explain import Explanation, RuleKind
 from rugpad.core.text import Source, Text
 from rugpad.core.vocab import Evidence, Lang, ManipulationVerdict, Region, Strength, Urgency
+
+if TYPE_CHECKING:
+    from rugpad.core.stratify import ProfileDecision
 
 __all__ = [
     "PROFILES",
@@ -340,6 +343,11 @@ class RegionRules:
     radicular_checks: tuple[Evaluator, ...] = field(init=False, repr=False, compare=False)
     radicular_gate: frozenset[str] | None = field(init=False, repr=False, compare=False)
     """Signs of which one must be present for any radicular rule of the region to hold (None: no such set)."""
+    profile_plan: tuple[tuple[str, tuple[float, ...]], ...] | None = field(init=False, repr=False, compare=False)
+    """The facts the profile rules read, each with the limits its numbers are compared with, when they read nothing
+    else (`Condition.thresholds`): the key of `profile_table`. None when the rules cannot be tabulated."""
+    profile_table: dict[tuple[object, ...], ProfileDecision] = field(init=False, repr=False, compare=False)
+    """Profile decisions by `profile_plan` key, filled as cases come (`stratify.decide_region_profile`)."""
 
     def __post_init__(self) -> None:
         region = self.region
@@ -354,6 +362,23 @@ class RegionRules:
         gates = [condition.gate for condition in radicular]
         gate = None if None in gates else frozenset().union(*(g for g in gates if g is not None))
         object.__setattr__(self, "radicular_gate", gate)
+        object.__setattr__(self, "profile_plan", _plan(self.profile_rules, region))
+        object.__setattr__(self, "profile_table", {})
+
+
+def _plan(rules: Sequence[ProfileRule], region: Region) -> tuple[tuple[str, tuple[float, ...]], ...] | None:
+    """`RegionRules.profile_plan`: every fact the rules read as compiled for the region, and every fact their full
+    conditions name (an undecided rule reports those missing), with the limits the compiled ones compare with."""
+    limits: dict[str, set[float]] = {}
+    for rule in rules:
+        compiled = rule.condition.within(region)
+        if compiled.thresholds is None:
+            return None
+        for name in compiled.facts | rule.condition.facts:
+            limits.setdefault(name, set())
+        for name, limit in compiled.thresholds:
+            limits[name].add(limit)
+    return tuple((name, tuple(sorted(limits[name]))) for name in sorted(limits))
 
 
 def _can_apply(region: Region, condition: Condition) -> bool:

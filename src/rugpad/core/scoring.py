@@ -167,11 +167,12 @@ def _scored(definition: InstrumentDefinition, number: int, value: int) -> int:
 
 
 def _total(definition: InstrumentDefinition, values: Mapping[int, int]) -> int:
-    total = 0
-    recodes = definition.recodes
-    for number, value in values.items():
-        recode = recodes.get(number)
-        total += recode.scored[value] if recode is not None else value
+    """The sum of the scored answers: the plain sum, corrected for the few recoded items (STarT Back item 9)."""
+    total = sum(values.values())
+    for number, recode in definition.recodes.items():
+        value = values.get(number)
+        if value is not None:
+            total += recode.scored[value] - value
     return total
 
 
@@ -252,18 +253,8 @@ def _startback(
     scoring = definition.scoring
     if not _enough(definition, values, missing):
         return _result(definition, None, missing, {"total": None, "psychosocial": None, "risk": None})
-    if missing:
-        total = _total(definition, values)
-        psychosocial = _total(definition, {number: values[number] for number in scoring.subscale})
-    else:  # every item answered (so every subscale item): one pass for both sums
-        total = psychosocial = 0
-        recodes, subscale = definition.recodes, definition.subscale
-        for number, value in values.items():
-            recode = recodes.get(number)
-            scored = recode.scored[value] if recode is not None else value
-            total += scored
-            if number in subscale:
-                psychosocial += scored
+    total = _total(definition, values)
+    psychosocial = _total(definition, {number: values[number] for number in scoring.subscale})
     if total <= (scoring.low_risk_max_total or 0):
         risk = _LOW
     elif psychosocial >= (scoring.high_risk_min_subscale or 0):

@@ -10,17 +10,25 @@ clinician can supply them (or override the profile, which KNGF B.2.1 expects: ne
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rugpad.core._quick import quick_init
 from rugpad.core.conditions import Evaluator, Facts
 from rugpad.core.instruments import InstrumentDefinition
-from rugpad.core.rules import ProfileRule, RadicularRule
+from rugpad.core.rules import ProfileRule, RadicularRule, RegionRules
 from rugpad.core.scoring import InstrumentScore, score_answers
 from rugpad.core.vocab import Risk
 
-__all__ = ["ProfileDecision", "decide_profile", "decide_radicular", "missing_facts", "startback_risk"]
+__all__ = [
+    "ProfileDecision",
+    "decide_profile",
+    "decide_radicular",
+    "decide_region_profile",
+    "missing_facts",
+    "startback_risk",
+]
 
 _INPUT_NAMES: Mapping[str, str] = {"risk": "startback", "radicular": "signs", "red_flags": "signs"}
 """Facts named by the case field a clinician fills in to supply them."""
@@ -64,6 +72,36 @@ def decide_profile(
                 return ProfileDecision(None, None, tuple(sorted(pending)))
             return ProfileDecision(rule.profile, rule)
     return ProfileDecision(None, None, tuple(sorted(pending)))
+
+
+def decide_region_profile(facts: Facts, rules: RegionRules) -> ProfileDecision:
+    """`decide_profile` over the region's rules compiled for it, looked up when the rules allow it.
+
+    Profile rules read a handful of facts (risk; radicular, course, duration, psychosocial) and compare numbers with
+    a few limits (6 weeks), so the decision is fixed by those facts' values and the side of each limit a number falls
+    on: that is the key of the region's table (`RegionRules.profile_plan`), filled with `decide_profile`'s own
+    answers. Exact, not an approximation; rules that read anything else are evaluated each time."""
+    plan = rules.profile_plan
+    if plan is None:
+        return decide_profile(facts, rules.profile_rules, rules.profile_checks)
+    key: list[object] = []
+    for name, limits in plan:
+        value = getattr(facts, name)
+        if value is None or not limits:
+            key.append(value)
+        else:  # where the number lies against every limit: below, on or above each
+            key.append((bisect_left(limits, value), bisect_right(limits, value)))
+    table = rules.profile_table
+    found = table.get(tuple(key))
+    if found is None:
+        if len(table) >= _DECISIONS_KEPT:
+            table.clear()
+        found = table[tuple(key)] = decide_profile(facts, rules.profile_rules, rules.profile_checks)
+    return found
+
+
+_DECISIONS_KEPT = 4096
+"""A bound on a region's profile table (the keys of real cases number a few hundred)."""
 
 
 def decide_radicular(

@@ -25,7 +25,7 @@ from rugpad.core.errors import InvalidInput
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.rules import PROFILES, ManipulationRule, Recommendation, RedFlag, Rulebook
 from rugpad.core.scoring import InstrumentScore
-from rugpad.core.stratify import decide_profile, decide_radicular, missing_facts, startback_risk
+from rugpad.core.stratify import decide_radicular, decide_region_profile, missing_facts, startback_risk
 from rugpad.core.text import Text
 from rugpad.core.vocab import Course, Lang, ManipulationVerdict, Region, Risk, Sex, Urgency
 
@@ -371,7 +371,7 @@ def run_triage(
     profile_computed: str | None = None
     profile_rule: str | None = None
     if not stopped:
-        decision = decide_profile(facts, rules.profile_rules, rules.profile_checks)
+        decision = decide_region_profile(facts, rules)
         profile_computed = decision.profile
         profile_rule = decision.rule.id if decision.rule else None
         if decision.profile is None and case.profile_override is None:
