@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -62,9 +63,11 @@ SET_LOG = "set-log POST"
 # --- the child: one database, every size -----------------------------------------------------------------------------
 
 
-def _child(db: str, sizes: list[int], per_patient: int, active: int | None, runs: int, budget: float) -> None:
+def _child(
+    db: str, sizes: list[int], per_patient: int, active: int | None, runs: int, budget: float, data_dir: str
+) -> None:
     """Runs in its own process (Django's settings are read once): fills and measures, one JSON line per result."""
-    os.environ["RUGPAD_DATA_DIR"] = tempfile.mkdtemp(prefix="rugpad-bench-scale-")
+    os.environ["RUGPAD_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rugpad.web.settings")
     import django
     from django.core.management import call_command
@@ -74,6 +77,7 @@ def _child(db: str, sizes: list[int], per_patient: int, active: int | None, runs
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages name hashed static files (manifest)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -107,12 +111,12 @@ def _child(db: str, sizes: list[int], per_patient: int, active: int | None, runs
         ]
         set_log = _set_log(clients[PATIENT], item.pk, item.ref)
         calls.append((SET_LOG, set_log))
+        statuses = {name: call().status_code for name, call in calls}  # a warm-up pass over every page first
         for name, call in calls:
-            first = call()
-            if first.status_code not in (200, 201):
-                emit(kind="page", size=size, page=name, status=first.status_code, ms=None, queries=None)
+            if statuses[name] not in (200, 201):
+                emit(kind="page", size=size, page=name, status=statuses[name], ms=None, queries=None)
                 continue
-            call()  # warm-up
+            call()  # and each page once more just before it is timed
             with CaptureQueriesContext(connection) as queries:
                 response = call()
             count = len(queries)  # now: the captured list is read from the log, which the next request clears
@@ -157,7 +161,8 @@ def _run(db: str, args: argparse.Namespace, sizes: list[int]) -> list[dict[str, 
         env["DATABASE_URL"] = f"{args.pg}/{PG_DATABASE}"
     else:
         env.pop("DATABASE_URL", None)
-    command = [sys.executable, __file__, "--child", db, "--sizes", ",".join(map(str, sizes))]
+    data_dir = tempfile.mkdtemp(prefix="rugpad-bench-scale-")  # the SQLite file (GBs at 100,000), static files
+    command = [sys.executable, __file__, "--child", db, "--sizes", ",".join(map(str, sizes)), "--data-dir", data_dir]
     command += ["--per-patient", str(args.per_patient), "--runs", str(args.runs), "--budget", str(args.budget)]
     if args.active is not None:
         command += ["--active", str(args.active)]
@@ -179,6 +184,7 @@ def _run(db: str, args: argparse.Namespace, sizes: list[int]) -> list[dict[str, 
             if child.wait() != 0:
                 raise SystemExit(f"the {db} run failed (exit {child.returncode})")
     finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
         if db == "postgres":
             _pg_admin(args.pg, f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
     return results
@@ -222,12 +228,13 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     parser.add_argument("--quick", action="store_true", help="200 and 2,000 patients, 10 rows each: a smoke run")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.per_patient, args.runs = "200,2000", 10, 3
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if args.child:
-        _child(args.child, sizes, args.per_patient, args.active, args.runs, args.budget)
+        _child(args.child, sizes, args.per_patient, args.active, args.runs, args.budget, args.data_dir)
         return
     started = time.perf_counter()
     for db in args.db.split(","):
