@@ -7,11 +7,10 @@ dataclasses to the pure core. Every loader is cached: content is read once per p
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
@@ -21,6 +20,7 @@ from rugpad.core.vocab import Evidence
 
 __all__ = [
     "ContentError",
+    "has_file",
     "list_files",
     "load_sources",
     "parse_yaml",
@@ -43,13 +43,20 @@ class ContentError(ValueError):
     """A content file is malformed; the message names the file and the field."""
 
 
-def _data_root() -> Traversable:
-    return resources.files(__name__).joinpath("data")
+_DATA_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+"""The packaged content (installed as plain files beside this module). Read with `os` alone: importlib.resources
+would add zipfile, threading and more to every CLI command's start-up, for zip imports rugpad never uses."""
 
 
 def read_text(relative_path: str) -> str:
     """The text of a packaged content file under ``data/``, e.g. ``"education/why-back-pain.nl.md"``."""
-    return _data_root().joinpath(relative_path).read_text(encoding="utf-8")
+    with open(os.path.join(_DATA_ROOT, relative_path), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def has_file(relative_path: str) -> bool:
+    """Whether ``data/`` holds this file."""
+    return os.path.isfile(os.path.join(_DATA_ROOT, relative_path))
 
 
 def yaml_loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
@@ -73,8 +80,7 @@ def read_yaml(relative_path: str) -> Any:
 
 def list_files(folder: str, suffix: str) -> list[str]:
     """Relative paths (under ``data/``) of the packaged files in `folder` ending in `suffix`, sorted."""
-    root = _data_root().joinpath(folder)
-    return sorted(f"{folder}/{entry.name}" for entry in root.iterdir() if entry.name.endswith(suffix))
+    return sorted(f"{folder}/{name}" for name in os.listdir(os.path.join(_DATA_ROOT, folder)) if name.endswith(suffix))
 
 
 def text(raw: object, where: str) -> Text:

@@ -10,10 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from typing import Any, TypeVar
 
-from rugpad.content import ContentError, list_files, load_sources, read_text, read_yaml, text, unsafe_markup
+from rugpad.content import (
+    ContentError,
+    has_file,
+    list_files,
+    load_sources,
+    read_text,
+    read_yaml,
+    text,
+    unsafe_markup,
+)
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import CONDITION_TAGS, Dose, DoseKind, Exercise, Purpose
 from rugpad.core.text import Text
@@ -147,10 +155,10 @@ def _illustration(raw: object, where: str) -> str:
     name = str(raw or "")
     if not name.endswith(".svg") or "/" in name:
         raise ContentError(f"{where}: illustration must be a file name ending in .svg")
-    path = resources.files("rugpad.content").joinpath("data", _SVG_FOLDER, name)
-    if not path.is_file():
+    path = f"{_SVG_FOLDER}/{name}"
+    if not has_file(path):
         raise ContentError(f"{where}: illustration {_SVG_FOLDER}/{name} does not exist")
-    problem = unsafe_markup(path.read_text(encoding="utf-8"))
+    problem = unsafe_markup(read_text(path))
     if problem:
         raise ContentError(f"{where}: illustration {name} {problem}: pages inline it, so it must be a plain drawing")
     return name

@@ -7,7 +7,7 @@ non-integers, booleans and out-of-range values raise `InvalidInput` naming the i
 ``None`` means "not answered". When fewer items are answered than the instrument's missing-item rule allows,
 the score is ``None`` (never a guess); instruments without a published missing-item rule require every item.
 
-Rounding is half up to the definition's `decimals` and exact (fractions, not floats), so 16/45 of the ODI
+Rounding is half up to the definition's `decimals` and exact (integer arithmetic, not floats), so 16/45 of the ODI
 gives 35.6. A score that falls between two integer bands (an NDI of 34.4 with one item imputed) belongs to the
 first band whose upper bound is not below it, i.e. the higher (worse) band: the literal reading of ">34".
 """
@@ -15,10 +15,8 @@ first band whose upper bound is not below it, i.e. the higher (worse) band: the 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from rugpad.core._quick import quick_init
 from rugpad.core.errors import InvalidInput
@@ -176,16 +174,10 @@ def _total(definition: InstrumentDefinition, values: Mapping[int, int]) -> int:
     return total
 
 
-def _rounded(value: Fraction, decimals: int) -> float | int:
-    """Half-up rounding of an exact fraction; an int when `decimals` is 0 (the reference for `_rounded_ratio`)."""
-    scale = 10**decimals
-    rounded = Fraction(math.floor(value * scale + Fraction(1, 2)), scale)
-    return int(rounded) if decimals == 0 else float(rounded)
-
-
 def _rounded_ratio(numerator: int, denominator: int, decimals: int) -> float | int:
-    """`_rounded(Fraction(numerator, denominator), decimals)` in integer arithmetic, exactly: floor(x + 1/2) of
-    x = n·10^d / m is (2·n·10^d + m) // 2m, and int / int is correctly rounded like a Fraction's float."""
+    """Half-up rounding of numerator / denominator to `decimals`, exactly (an int when `decimals` is 0), in integer
+    arithmetic: floor(x + 1/2) of x = n·10^d / m is (2·n·10^d + m) // 2m, and int / int is correctly rounded, so
+    this equals rounding the exact fraction (the tests compare it with `fractions.Fraction`)."""
     scale: int = 10**decimals
     rounded = (2 * numerator * scale + denominator) // (2 * denominator)
     return rounded if decimals == 0 else rounded / scale
