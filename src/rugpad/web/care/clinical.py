@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from rugpad import engine
@@ -71,16 +72,22 @@ def load_records(episodes: Sequence[Episode]) -> dict[int, EpisodeRecords]:
     a later read after a write never sees stale rows."""
     ids = [episode.pk for episode in episodes]
     records = {pk: EpisodeRecords() for pk in ids}
+    # one episode (most pages) is asked with "=", several with "IN"; rows are ordered here, not by the database
+    of_episodes = Q(episode_id=ids[0]) if len(ids) == 1 else Q(episode_id__in=ids)
     for model in HISTORIES:
-        for row in model.objects.filter(episode_id__in=ids).order_by("episode_id", "-recorded_at", "-id"):
-            records[row.episode_id].newest.setdefault(model, row)  # the first row per episode is the newest
-    completed = InstrumentResponse.objects.filter(episode_id__in=ids, status=ResponseStatus.COMPLETED)
-    for response in completed.order_by("completed_at", "id"):
+        for row in model.objects.filter(of_episodes).order_by():
+            newest = records[row.episode_id].newest
+            known = newest.get(model)
+            if known is None or (row.recorded_at, row.pk) > (known.recorded_at, known.pk):
+                newest[model] = row
+    completed = InstrumentResponse.objects.filter(of_episodes, status=ResponseStatus.COMPLETED).order_by()
+    for response in sorted(completed, key=_completion_order):
         records[response.episode_id].completed.append(response)
-    flags = list(RedFlag.objects.filter(episode_id__in=ids).order_by("raised_at", "id"))
+    flags = sorted(RedFlag.objects.filter(of_episodes).order_by(), key=lambda flag: (flag.raised_at, flag.pk))
     events: dict[int, list[RedFlagEvent]] = {flag.pk: [] for flag in flags}
     if flags:
-        for event in RedFlagEvent.objects.filter(flag_id__in=list(events)).select_related("recorded_by").order_by("id"):
+        stored_events = RedFlagEvent.objects.filter(flag_id__in=list(events)).select_related("recorded_by")
+        for event in sorted(stored_events.order_by(), key=lambda event: event.pk):
             events[event.flag_id].append(event)
     for flag in flags:
         records[flag.episode_id].flags.append((flag, events[flag.pk]))
