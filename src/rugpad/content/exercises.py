@@ -23,7 +23,7 @@ from rugpad.content import (
     unsafe_markup,
 )
 from rugpad.core.errors import InvalidInput
-from rugpad.core.exercises import CONDITION_TAGS, Dose, DoseKind, Exercise, Purpose
+from rugpad.core.exercises import CONDITION_TAGS, Dose, DoseKind, Exercise, Purpose, Synonyms
 from rugpad.core.text import Text
 from rugpad.core.vocab import Evidence, Region
 
@@ -106,7 +106,22 @@ def _parse(raw: Mapping[str, Any], where: str) -> Exercise:
         illustration=_illustration(raw.get("illustration"), where),
         source_id=_source(raw, where),
         evidence=_evidence(raw, where),
+        synonyms=_synonyms(raw.get("synonyms"), f"{where}: synonyms"),
     )
+
+
+def _synonyms(raw: object, where: str) -> Synonyms:
+    """Optional `{nl: [words], en: [words]}`; each list holds plain non-empty words."""
+    if raw is None:
+        return Synonyms()
+    if not isinstance(raw, Mapping) or set(raw) - {"nl", "en"}:
+        raise ContentError(f"{where}: must be a mapping of nl and/or en to a list of words")
+    words: dict[str, tuple[str, ...]] = {}
+    for lang, listed in raw.items():
+        if not isinstance(listed, list) or not all(isinstance(w, str) and w.strip() for w in listed):
+            raise ContentError(f"{where}: {lang} must be a list of non-empty words")
+        words[str(lang)] = tuple(w.strip() for w in listed)
+    return Synonyms(**words)
 
 
 def _enum(kind: type[_E], value: object, where: str) -> _E:

@@ -28,6 +28,7 @@ __all__ = [
     "Exercise",
     "Purpose",
     "Suitability",
+    "Synonyms",
     "allowed_for",
     "ladder",
 ]
@@ -185,6 +186,28 @@ _WORDS: Mapping[Lang, _Words] = {
 
 
 @dataclass(frozen=True, slots=True)
+class Synonyms:
+    """Everyday words a person may search an exercise by, per language ("vogel" for the bird-dog). Search only: a
+    synonym carries no clinical meaning."""
+
+    nl: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for lang in (Lang.NL, Lang.EN):
+            for word in self.get(lang):
+                if not isinstance(word, str) or not word.strip():
+                    raise InvalidInput(f"synonyms: {lang}", f"{word!r} is not a word")
+
+    def get(self, lang: Lang | str) -> tuple[str, ...]:
+        return self.en if Lang(lang) is Lang.EN else self.nl
+
+    def every(self) -> tuple[str, ...]:
+        """The words of every language, Dutch first."""
+        return (*self.nl, *self.en)
+
+
+@dataclass(frozen=True, slots=True)
 class Exercise:
     """One exercise as a patient sees it and a therapist prescribes it."""
 
@@ -215,6 +238,8 @@ class Exercise:
     """How well the exercise and its dose are sourced; a dose no source gives is `unverified`."""
     alternative_dose: Dose | None = None
     """A second dose the source gives as an equal alternative."""
+    synonyms: Synonyms = Synonyms()
+    """Everyday words the library search also matches, in every language."""
 
 
 Suitability = Literal["allowed", "caution", "contraindicated"]
