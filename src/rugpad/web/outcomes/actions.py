@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -53,15 +54,23 @@ def do_request_due(request: HttpRequest, episode: Episode, today: dt.date) -> li
 def do_assign_education(request: HttpRequest, episode: Episode) -> list[EducationAssignment]:
     """Gives the patient the modules the pathway picks for their profile (modules already given stay); nothing
     for a closed episode."""
+    return do_assign_modules(request, episode, [module.id for module in clinical.education_for(episode)])
+
+
+@transaction.atomic
+def do_assign_modules(request: HttpRequest, episode: Episode, module_ids: Sequence[str]) -> list[EducationAssignment]:
+    """Gives the patient these education modules in this order (a plan's education items when the plan is saved);
+    modules already given stay as they are, unknown ids are passed over, and a closed episode gets nothing."""
     if episode.status != EpisodeStatus.OPEN:
         return []
     have = set(episode.education.values_list("module_id", flat=True))
     created = []
-    for order, module in enumerate(clinical.education_for(episode)):
-        if module.id in have:
+    for order, module_id in enumerate(module_ids):
+        if module_id in have or clinical.education_module(module_id) is None:
             continue
+        have.add(module_id)
         assignment = EducationAssignment.objects.create(
-            episode=episode, module_id=module.id, order=order, assigned_by=request_user(request)
+            episode=episode, module_id=module_id, order=order, assigned_by=request_user(request)
         )
         created.append(assignment)
         record(
@@ -69,7 +78,7 @@ def do_assign_education(request: HttpRequest, episode: Episode) -> list[Educatio
             AuditAction.ASSIGN,
             assignment,
             patient_id=episode.patient_id,
-            summary=f"education assigned: {module.id}",
+            summary=f"education assigned: {module_id}",
         )
     return created
 

@@ -20,6 +20,7 @@ from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
+from rugpad.web.outcomes.actions import do_assign_modules
 from rugpad.web.plans.clinical import item_checker, pathway_gate, reason_text
 from rugpad.web.plans.models import (
     ExerciseSessionLog,
@@ -107,6 +108,9 @@ def do_save_version(
         or (own.sessions_per_week if own else None),
     )
     _place_items(plan, previous, version, specs)
+    # The plan reaches the patient at once: its programme (the newest version) and its education modules, in the
+    # same transaction; modules given before stay as they were (read or not).
+    do_assign_modules(request, episode, [s.ref for s in specs if s.kind == ItemKind.EDUCATION and s.ref])
     record(
         request,
         AuditAction.CREATE if created else AuditAction.UPDATE,

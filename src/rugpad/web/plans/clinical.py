@@ -4,6 +4,7 @@ progression advice come from `rugpad.engine` (the core applied to the loaded con
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -146,22 +147,60 @@ def clinician_exercise(exercise: Exercise, suitability: Suitability) -> ItemSpec
     )
 
 
+def _folded(text: str) -> str:
+    """Lower case without accents, so "knieen" finds "knieën" and "Vogel" finds "vogel"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def search_words(exercise: Exercise) -> str:
+    """Everything the library search matches: the exercise's name and everyday words in every language."""
+    return _folded(" ".join((exercise.name.nl, exercise.name.en, *exercise.synonyms.every())))
+
+
 def search_library(
     region: str = "", purpose: str = "", words: str = "", lang: str = "nl"
 ) -> list[tuple[Exercise, str]]:
-    """Exercises matching every filter given, each with its illustration's SVG markup."""
+    """Exercises matching every filter given, each with its illustration's SVG markup. Every word typed must occur
+    in the name or the everyday words of some language, whichever language the page is in ("vogel" finds the
+    bird-dog on an English page, "bird" on a Dutch one)."""
+    wanted = _folded(words).split()
     found = []
     for exercise in exercise_library().values():
         if region and Region(region) not in exercise.regions:
             continue
         if purpose and exercise.purpose != Purpose(purpose):
             continue
-        haystack = f"{exercise.id} {exercise.name.nl} {exercise.name.en}".lower()
-        if any(word not in haystack for word in words.lower().split()):
+        haystack = search_words(exercise)
+        if any(word not in haystack for word in wanted):
             continue
         found.append(exercise)
     found.sort(key=lambda e: e.name.get(lang).lower())
     return [(exercise, engine.illustration_svg(exercise.id)) for exercise in found]
+
+
+@dataclass(frozen=True, slots=True)
+class Rung:
+    """One exercise of a ladder as a page names it."""
+
+    exercise_id: str
+    name: str
+    current: bool
+
+
+def ladder_of(exercise: Exercise, lang: Lang) -> tuple[Rung, ...]:
+    """The ladder the exercise stands on, easiest first, by following its easier/harder links in the content
+    (which the loader checked to be mirrored and loop-free); a lone exercise gives an empty ladder."""
+    if exercise.progression is None and exercise.regression is None:
+        return ()
+    library = exercise_library()
+    bottom = exercise
+    while bottom.regression is not None:
+        bottom = library[bottom.regression]
+    rungs = [bottom]
+    while rungs[-1].progression is not None:
+        rungs.append(library[rungs[-1].progression])  # type: ignore[index]
+    return tuple(Rung(e.id, e.name.get(lang), e.id == exercise.id) for e in rungs)
 
 
 def progression_model(practice: Practice) -> ProgressionModel:

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rugpad import engine
 from rugpad.core.exercises import Exercise
 from rugpad.core.progression import ProgressionAdvice
 from rugpad.core.vocab import Lang
+from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
+from rugpad.web.outcomes.models import EducationAssignment
 from rugpad.web.plans.access import newest_plan
-from rugpad.web.plans.clinical import exercise_library, patient_wait, progression_advice, progression_model
+from rugpad.web.plans.clinical import (
+    Rung,
+    exercise_library,
+    ladder_of,
+    patient_wait,
+    progression_advice,
+    progression_model,
+)
 from rugpad.web.plans.models import ExerciseSetLog, ItemKind, PlanItem, PlanVersion, TreatmentPlan, VersionItem
 from rugpad.web.plans.schedule import training_days
 from rugpad.web.plans.specs import ItemSpec, spec_of
@@ -38,6 +49,8 @@ class ItemView:
     exercise: Exercise | None
     svg: str
     days: tuple[int, ...]
+    ladder: tuple[Rung, ...] = ()
+    """The easier/harder ladder the exercise stands on (empty for a lone exercise or another item)."""
 
 
 def item_views(version: PlanVersion | None, lang: Lang) -> list[ItemView]:
@@ -63,6 +76,7 @@ def views_of(items: Iterable[PlanItem], lang: Lang, *, svg: bool = True) -> list
                 exercise=exercise,
                 svg=engine.illustration_svg(exercise.id) if exercise and svg else "",
                 days=training_days(spec.dose) if exercise else (),
+                ladder=ladder_of(exercise, lang) if exercise else (),
             )
         )
     return views
@@ -300,3 +314,103 @@ def treatment_summary(episode: Episode, lang: Lang) -> str:
             else f"- {sessions} guided home exercise sessions logged"
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleActivity:
+    """What the patient did with one education module of the plan: given (assignment), opened, marked as read."""
+
+    assignment_id: int | None
+    opened_at: dt.datetime | None
+    read_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseActivity:
+    """What the patient did with one exercise of the plan in their guided sessions."""
+
+    done: int
+    skipped: int
+    last_done_at: dt.datetime | None
+
+
+_ASSIGNMENT_READ = re.compile(r"\beducationassignment (\d+)\b")
+
+
+def _opened(episode: Episode, assignment_ids: set[int]) -> dict[int, dt.datetime]:
+    """When the patient first opened each module: the audit log's `view` events that the patient's own login wrote
+    for the assignment (the module page loads it through `access_assignment`, named as the event's object or, read
+    on the same page as the patient's own record, in its summary)."""
+    user_id = episode.patient.user_id
+    if user_id is None or not assignment_ids:
+        return {}
+    events = (
+        AuditEvent.objects.filter(patient_id=episode.patient_id, actor_id=user_id, action=AuditAction.VIEW)
+        .filter(Q(object_type="educationassignment") | Q(summary__contains="educationassignment "))
+        .order_by("at", "id")
+        .values_list("object_type", "object_id", "summary", "at")
+    )
+    opened: dict[int, dt.datetime] = {}
+    for object_type, object_id, summary, at in events:
+        ids = [int(object_id)] if object_type == "educationassignment" and object_id.isdigit() else []
+        ids += [int(found) for found in _ASSIGNMENT_READ.findall(summary)]
+        for assignment_id in ids:
+            if assignment_id in assignment_ids:
+                opened.setdefault(assignment_id, at)
+    return opened
+
+
+def patient_activity(
+    episode: Episode, plan: TreatmentPlan | None
+) -> tuple[dict[str, ModuleActivity], dict[str, ExerciseActivity]]:
+    """Per education module (by module id) and per exercise (by exercise id) of the episode: what the patient has
+    opened, read and done, for the clinician's plan editor. A module the patient marked as read counts as opened."""
+    assignments = list(EducationAssignment.objects.filter(episode=episode))
+    opened = _opened(episode, {a.pk for a in assignments})
+    modules = {a.module_id: ModuleActivity(a.pk, opened.get(a.pk) or a.read_at, a.read_at) for a in assignments}
+    exercises: dict[str, ExerciseActivity] = {}
+    if plan is not None:
+        rows = (
+            ExerciseSetLog.objects.filter(session__plan=plan)
+            .order_by()
+            .values("exercise_id")
+            .annotate(
+                n_done=Count("pk", filter=Q(skipped=False)),
+                n_skipped=Count("pk", filter=Q(skipped=True)),
+                last_done=Max("done_at", filter=Q(skipped=False)),
+            )
+        )
+        for row in rows:
+            exercises[row["exercise_id"]] = ExerciseActivity(row["n_done"], row["n_skipped"], row["last_done"])
+    return modules, exercises
+
+
+def _ref_name(ref: str, lang: Lang) -> str:
+    exercise = exercise_library().get(ref)
+    if exercise is not None:
+        return exercise.name.get(lang)
+    module = engine.education_library().get(ref)
+    return module.title.get(lang) if module is not None else ref
+
+
+def change_text(change: str, lang: Lang) -> str:
+    """A version's change note in the reader's language. The notes are stored as the actions write them (English,
+    for the audit log): "proposal accepted", "exercise added: <id>", "<kind> added", "<kind> removed: <ref or
+    text>", "dose changed: <id>", "dates and frequency changed"; any other note is shown as written."""
+    head, _sep, rest = change.partition(": ")
+    kinds = {kind.value: str(kind.label) for kind in ItemKind}
+    if change == "proposal accepted":
+        return gettext("proposal accepted")
+    if change == "dates and frequency changed":
+        return gettext("dates and frequency changed")
+    if head == "dose changed" and rest:
+        return gettext("dose changed: %(name)s") % {"name": _ref_name(rest, lang)}
+    kind, _space, verb = head.partition(" ")
+    if kind in kinds and verb == "added":
+        text = gettext("added: %(kind)s") % {"kind": kinds[kind].lower()}
+        return f"{text} ({_ref_name(rest, lang)})" if rest else text
+    if kind in kinds and verb == "removed":
+        return gettext("removed: %(kind)s") % {"kind": kinds[kind].lower()} + (
+            f" ({_ref_name(rest, lang)})" if rest else ""
+        )
+    return change

@@ -52,7 +52,10 @@ def _editor_context(episode: Episode, plan: TreatmentPlan | None, **extra: Any) 
     version = plan.current() if plan else None
     views = queries.item_views(version, lang)
     own = PlanSettings.objects.filter(practice_id=episode.patient.practice_id).first()
+    modules, exercises = queries.patient_activity(episode, plan)
     context: dict[str, Any] = {
+        "module_activity": modules,
+        "exercise_activity": exercises,
         "episode": episode,
         "patient": episode.patient,
         "plan": plan,
@@ -178,6 +181,7 @@ def library(request: HttpRequest, episode_id: int) -> HttpResponse:
                 "verdict": verdict,
                 "reason": clinical.reason_text(verdict, lang),
                 "dose_text": exercise.dose.describe(lang),
+                "ladder": clinical.ladder_of(exercise, lang),
             }
         )
     return render(request, "plans/_library.html", {"episode": episode, "results": results, "lang": lang})

@@ -8,6 +8,7 @@ from django import template
 
 from rugpad.core.episode import EpisodeState
 from rugpad.web.care.models import Episode
+from rugpad.web.i18n import reader_lang
 from rugpad.web.plans.models import TreatmentPlan
 
 register = template.Library()
@@ -52,3 +53,12 @@ def dose_inputs(dose: Any, item_id: int, form: Any = None) -> dict[str, Any]:
             {"name": name, "label": DOSE_LABELS[name], "value": value, "errors": errors, "id": f"dose-{item_id}-{name}"}
         )
     return {"fields": fields}
+
+
+@register.filter
+def change_text(change: str) -> str:
+    """A version's stored change note ("exercise added: bird-dog", written in English for the audit log) in the
+    reader's language, with exercises and modules by their names."""
+    from rugpad.web.plans.queries import change_text as words
+
+    return words(change, reader_lang())
