@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rugpad import engine
+from rugpad.core.errors import InvalidInput
 from rugpad.core.trends import DiaryPoint, ExercisesDone
 from rugpad.core.vocab import Urgency
 from rugpad.web.audit.log import record
@@ -170,10 +171,12 @@ def do_save_diary(
     data: dict[str, Any],
     previous: DiaryEntry | None = None,
     now: dt.datetime | None = None,
+    key: Any = None,
 ) -> DiaryEntry:
     """Stores a diary entry (or a new version of `previous`), triages alarm answers and raises alerts.
 
-    `now` is injected by the demo to write a history; pages leave it to the clock."""
+    `key` is the phone's own id for this save (see `do_save_diary_once`). `now` is injected by the demo to write a
+    history; pages leave it to the clock."""
     now = now or timezone.now()
     if previous is not None:
         previous = DiaryEntry.objects.select_for_update().get(pk=previous.pk)
@@ -194,6 +197,7 @@ def do_save_diary(
         version=previous.version + 1 if previous else 1,
         opened_at=previous.opened_at if previous else now,
         recorded_by=request_user(request),
+        key=key,
         alarms=sorted(alarms),
         alarm_payloads=judgement.payloads,
         alarm_urgency=str(judgement.urgency),
@@ -226,6 +230,31 @@ def do_save_diary(
         )
     _check_trends(request, patient, entry, timezone.localdate(now))
     return entry
+
+
+def do_save_diary_once(
+    request: HttpRequest, patient: Patient, data: dict[str, Any], key: Any, previous: DiaryEntry | None = None
+) -> tuple[DiaryEntry, bool]:
+    """`do_save_diary` under the phone's key: the same key again returns the entry stored the first time
+    (created=False) and stores, triages and audits nothing, so a double tap or an offline queue sent twice never
+    makes a second entry (or a second alarm). A key held by another patient raises InvalidInput("key"), answered
+    like any invalid key so nothing is learnt about other patients' keys."""
+    if key is not None and (existing := _stored_entry(patient, key)) is not None:
+        return existing, False
+    try:
+        return do_save_diary(request, patient, data, previous=previous, key=key), True
+    except IntegrityError:  # a twin request stored the same key in the meantime
+        existing = _stored_entry(patient, key) if key is not None else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _stored_entry(patient: Patient, key: Any) -> DiaryEntry | None:
+    existing = DiaryEntry.objects.filter(key=key).first()
+    if existing is not None and existing.patient_id != patient.pk:
+        raise InvalidInput("key", "already used")
+    return existing
 
 
 def _raise_alert(

@@ -70,6 +70,13 @@ def _scale(label: Any, required: bool = False, help_text: Any = "") -> forms.Typ
 
 
 class DiaryForm(forms.Form):
+    """The daily basics (pain now, exercises done) first, the optional details after them, the alarm questions
+    always. `key` is made by the page's script for each save (see `actions.do_save_diary_once`)."""
+
+    BASICS = ("pain_now", "exercises")
+    OPTIONAL = ("pain_exercise", "pain_next_morning", "sleep_quality", "medication", "minutes_walked", "day", "note")
+
+    key = forms.UUIDField(required=False, widget=forms.HiddenInput)
     day = DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     pain_now = _scale(_("Pain now"), required=True, help_text=_("0 = no pain, 10 = worst pain imaginable"))
     pain_exercise = _scale(_("Pain during or just after the exercises"))
@@ -116,9 +123,18 @@ class DiaryForm(forms.Form):
             )
         return day
 
+    def optional_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.OPTIONAL]
+
+    def optional_open(self) -> bool:
+        """The optional details start open when one of them has an error or, when correcting, a value."""
+        if any(self[name].errors for name in self.OPTIONAL):
+            return True
+        return any(self.initial.get(name) not in (None, "") for name in self.OPTIONAL if name != "day")
+
     @classmethod
     def initial_from(cls, entry: DiaryEntry) -> dict[str, Any]:
-        names = [n for n in cls.base_fields if n != "alarms"]
+        names = [n for n in cls.base_fields if n not in ("alarms", "key")]
         return {n: getattr(entry, n) for n in names} | {"alarms": list(entry.alarms)}
 
 

@@ -56,6 +56,13 @@ class DiaryEntry(models.Model):
     opened_at = models.DateTimeField(help_text="When the first version was saved; the edit window runs from here.")
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    key = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Made by the patient's phone for this save: the same key again (a double tap, an offline queue "
+        "sent twice) answers the stored entry and stores nothing.",
+    )
 
     day = models.DateField(_("day"))
     pain_now = models.PositiveSmallIntegerField(_("pain now"))

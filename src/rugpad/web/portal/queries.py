@@ -112,6 +112,13 @@ def patient_home(patient: Patient, today: dt.date) -> dict[str, Any]:
     }
 
 
+def contact_text() -> dict[str, str]:
+    """When and whom to contact (the content's contact module), shown with an alarm answer that could not be sent."""
+    lang = reader_lang()
+    module = clinical.contact_module()
+    return {"contact_title": module.title.get(lang), "contact_body": module.body.get(lang)}
+
+
 def todays_programme(patient: Patient, today: dt.date) -> str | None:
     """Today's exercises from the plans app (None without a plan)."""
     from rugpad.web.plans import queries as plans_queries  # plans builds on portal; imported when needed

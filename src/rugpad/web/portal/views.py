@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rugpad.core.errors import InvalidInput
 from rugpad.web.care.access import access_own_patient, access_patient, require_clinician
 from rugpad.web.portal import actions, queries
 from rugpad.web.portal.access import access_alert, access_entry, access_own_entry
@@ -62,8 +65,12 @@ def diary(request: HttpRequest) -> HttpResponse:
     episode = actions.open_episode(patient)
     form = DiaryForm(request.POST or None, region=episode.region if episode else None)
     if request.method == "POST" and form.is_valid():
-        entry = actions.do_save_diary(request, patient, form.cleaned_data)
-        return _after_save(request, entry)
+        try:
+            entry, _created = actions.do_save_diary_once(request, patient, form.cleaned_data, form.cleaned_data["key"])
+        except InvalidInput:
+            form.add_error("key", _("This entry could not be saved. Please try again."))
+        else:
+            return _after_save(request, entry)
     today = timezone.localdate()
     return render(
         request,
@@ -72,7 +79,8 @@ def diary(request: HttpRequest) -> HttpResponse:
             "form": form,
             "entries": queries.recent_entries(patient, today)[: queries.RECENT_LIMIT],
             "now": timezone.now(),
-        },
+        }
+        | queries.contact_text(),
     )
 
 
@@ -89,12 +97,57 @@ def diary_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            new = actions.do_save_diary(request, entry.patient, form.cleaned_data, previous=entry)
+            new, _created = actions.do_save_diary_once(
+                request, entry.patient, form.cleaned_data, form.cleaned_data["key"], previous=entry
+            )
+        except InvalidInput:
+            form.add_error("key", _("This entry could not be saved. Please try again."))
+            return render(request, "portal/diary.html", {"form": form, "editing": entry} | queries.contact_text())
         except actions.PortalError as error:
             messages.error(request, str(error))
             return redirect("portal_entry", entry.pk)
         return _after_save(request, new)
-    return render(request, "portal/diary.html", {"form": form, "editing": entry})
+    return render(request, "portal/diary.html", {"form": form, "editing": entry} | queries.contact_text())
+
+
+@login_required
+@require_POST
+def diary_queue(request: HttpRequest) -> HttpResponse:
+    """One diary entry made without a connection and sent later by the page's script, as JSON (the fields of the
+    diary form, `key` required, `owner` the login it was made under). Like the session's set log: 201 stored,
+    200 the same key again (nothing stored), 400 with `errors` refused for good, 409 made under another login."""
+    patient = access_own_patient(request)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"errors": {"__all__": [_("The request is not valid JSON.")]}}, status=400)
+    payload = payload if isinstance(payload, dict) else {}
+    if str(payload.get("owner", request.user.pk)) != str(request.user.pk):
+        return JsonResponse({"errors": {"owner": [_("This entry was made under another login.")]}}, status=409)
+    episode = actions.open_episode(patient)
+    form = DiaryForm(_as_form_data(payload), region=episode.region if episode else None)
+    if not form.is_valid() or form.cleaned_data["key"] is None:
+        errors = {name: list(errors) for name, errors in form.errors.items()}
+        if form.is_valid():
+            errors["key"] = [_("This field is required.")]
+        return JsonResponse({"errors": errors}, status=400)
+    try:
+        entry, created = actions.do_save_diary_once(request, patient, form.cleaned_data, form.cleaned_data["key"])
+    except InvalidInput:
+        return JsonResponse({"errors": {"key": [_("Enter a valid UUID.")]}}, status=400)
+    return JsonResponse(
+        {"id": entry.pk, "key": str(entry.key), "created": created, "url": reverse("portal_entry", args=[entry.pk])},
+        status=201 if created else 200,
+    )
+
+
+def _as_form_data(payload: dict[str, object]) -> QueryDict:
+    """The queued JSON as the form data the diary form reads (lists for the alarm answers)."""
+    data = QueryDict(mutable=True)
+    for name, value in payload.items():
+        for one in value if isinstance(value, list) else [value]:
+            data.appendlist(name, "" if one is None else str(one))
+    return data
 
 
 def _after_save(request: HttpRequest, entry: object) -> HttpResponse:
