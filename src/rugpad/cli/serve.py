@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,23 @@ from typing import Any
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser("serve", help="run the web app")
     parser.add_argument("--demo", action="store_true", help="first load the demo practice and print its logins")
-    parser.add_argument("--host", default=os.environ.get("RUGPAD_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("RUGPAD_PORT", "8000")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("RUGPAD_WORKERS", "2")))
+    parser.add_argument(
+        "--host",
+        default=os.environ.get("RUGPAD_HOST", "127.0.0.1"),
+        help="address to listen on (default: RUGPAD_HOST or 127.0.0.1, this computer only)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("RUGPAD_PORT", "8000")),
+        help="port to listen on (default: RUGPAD_PORT or 8000)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("RUGPAD_WORKERS", "2")),
+        help="worker processes (default: RUGPAD_WORKERS or 2)",
+    )
     parser.add_argument("--prepare-only", action="store_true", help="migrate (and load the demo) without serving")
     parser.add_argument(
         "--access-log",
@@ -56,16 +71,44 @@ def release_database_connections() -> None:
     connections.close_all()
 
 
+def _names(names: list[str], shown: int = 8) -> str:
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
+def login_lines(logins: dict[str, Any]) -> str:
+    """The demo logins as printed: only accounts that sign in with the demo password now (see `demo_logins`)."""
+    lines = []
+    for label, names in (
+        ("clinicians", logins["clinicians"]),
+        ("practice admin", [logins["practice_admin"]] if logins["practice_admin"] else []),
+        ("patients", logins["patients"]),
+    ):
+        if names:
+            lines.append(f"  {label + ':':<16}{_names(names)}")
+    lines.append(f"  {'password (all):':<16}{logins['password']}")
+    if logins["own_password"]:
+        lines.append(f"  {'own password:':<16}{_names(logins['own_password'])} (changed since the demo was loaded)")
+    if logins["invited"]:
+        lines.append(f"  {'invited:':<16}{_names(logins['invited'])} (no account yet)")
+        lines += textwrap.wrap(
+            "To sign in as an invited patient: log in as a clinician, open the patient's page, press \"Nieuwe"
+            ' uitnodiging sturen" (Send a new invitation), open the link it shows in a private window and choose'
+            " a password.",
+            width=100,
+            initial_indent=" " * 18,
+            subsequent_indent=" " * 18,
+        )
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
     logins = prepare(args.demo)
     release_database_connections()
     address = f"http://{args.host}:{args.port}/"
     if logins is not None:
         print(f"rugpad demo practice ready at {address}")
-        print(f"  clinicians:     {', '.join(logins['clinicians'])}")
-        print(f"  practice admin: {logins['practice_admin']}")
-        print(f"  patients:       {', '.join(logins['patients'])}")
-        print(f"  password (all): {logins['password']}")
+        print(login_lines(logins))
     if args.prepare_only:
         return 0
     print(f"serving rugpad at {address} (Ctrl+C stops)", flush=True)
@@ -87,8 +130,12 @@ def _serve(host: str, port: int, workers: int, access_log: bool) -> None:
             if access_log:
                 self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
-            # One control socket per installation, inside its data folder (the default is shared by every
-            # gunicorn of this user: two rugpad instances would control each other).
+            # Runtime files stay in the data folder. The control socket is gunicorn's only file with a name (the
+            # default, $XDG_RUNTIME_DIR or ~/.gunicorn, is shared by every gunicorn of this user: two rugpad
+            # instances would control each other). No pid file is written (pidfile stays unset); each worker's
+            # heartbeat file is deleted the moment it is created (it lives on as an open descriptor only), so it
+            # stays in the system's fast temporary folder: on a disk-backed folder its updates could stall a
+            # worker (gunicorn's note on worker_tmp_dir). tests/cli/test_serve_files.py checks all of this.
             self.cfg.set("control_socket", str(Path(settings.DATA_DIR) / "gunicorn.ctl"))
             # Runs in the master before each fork, including workers restarted later: never hand a worker a
             # connection the master may have opened since.

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
+from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from rugpad.web.care import actions
-from rugpad.web.care.models import Episode, Examination, Intake, RedFlag, TestResult
+from rugpad.web.care.models import Episode, Examination, Intake, Patient, RedFlag, TestResult
 from rugpad.web.practice.models import Discipline, Practice, Role, User
 
 DEMO_PASSWORD = "rugpad-demo"
@@ -355,13 +356,37 @@ def _dated_first_contact(episode: Episode) -> None:
 
 
 def demo_logins() -> dict[str, Any]:
-    """The demo accounts, read from the database (the demo extensions add patient logins of their own)."""
+    """The demo accounts, read from the database (the demo extensions add patient logins of their own).
+
+    `clinicians`, `practice_admin` and `patients` are only the active accounts that sign in with `password` today:
+    an account whose password was changed (an invited patient who chose their own, say) is in `own_password`
+    instead, and a patient invited but without an account yet is in `invited` (by name: they have no login)."""
     users = User.objects.filter(practice__name=PRACTICE_NAME).order_by("username")
+    works: dict[str, bool] = {}  # one check per distinct hash (hashing is slow on purpose; fillers share one hash)
+
+    def demo_password_works(user: User) -> bool:
+        if not user.is_active or not user.has_usable_password():
+            return False
+        if user.password not in works:
+            works[user.password] = check_password(DEMO_PASSWORD, user.password)
+        return works[user.password]
+
+    signs_in = [u for u in users if demo_password_works(u)]
+    signs_in_ids = {u.pk for u in signs_in}
+    invited = (
+        Patient.objects.filter(practice__name=PRACTICE_NAME, user__isnull=True, invitations__isnull=False)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
     return {
         "password": DEMO_PASSWORD,
-        "clinicians": [u.username for u in users if u.role == Role.CLINICIAN],
-        "practice_admin": next((u.username for u in users if u.role == Role.ADMIN), ""),
-        "patients": [u.username for u in users if u.role == Role.PATIENT],
+        "clinicians": [u.username for u in signs_in if u.role == Role.CLINICIAN],
+        "practice_admin": next((u.username for u in signs_in if u.role == Role.ADMIN), ""),
+        "patients": [u.username for u in signs_in if u.role == Role.PATIENT],
+        "own_password": [
+            u.username for u in users if u.is_active and u.pk not in signs_in_ids and u.has_usable_password()
+        ],
+        "invited": [f"{p.first_name} {p.last_name}" for p in invited],
     }
 
 
