@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
 
+from rugpad import engine
 from rugpad.web.outcomes import clinical, clock
 from tests.web.conftest import World, client_for
 from tests.web.outcomes.helpers import ODI_20, ODI_36, ODI_40, fill
@@ -37,7 +39,8 @@ def test_an_important_pain_change_and_an_unimportant_function_change_are_told_ap
     assert changes["nprs"].clinically_important is True and changes["nprs"].points == -5
     assert changes["odi"].clinically_important is False
     page = _page(world)
-    assert "eval-ostelo-2008" in page  # the MCID's source
+    assert _cited("eval-ostelo-2008") in page  # the MCID's source, as its citation (never the bare id)
+    assert "eval-ostelo-2008" not in page
     assert "-5" in page and "-62.5 %" in page.replace(",", ".")
 
 
@@ -51,7 +54,7 @@ def test_the_decision_rule_is_shown_with_its_id_and_source(world: World, at_week
     assert evaluation.decision.outcome == "not_improved"
     assert evaluation.decision.rule_id == "eval-low-back-3-4-weeks"
     page = _page(world)
-    assert "eval-low-back-3-4-weeks" in page and evaluation.decision.source_id in page
+    assert "eval-low-back-3-4-weeks" in page and _cited(evaluation.decision.source_id) in page
     assert "risicofactoren opnieuw beoordelen" in page  # the decision "reevaluate_risk_factors", in Dutch
 
 
@@ -142,7 +145,7 @@ def test_the_global_perceived_effect_is_shown_with_its_unverified_source(world: 
     fill(world.clinician, world.episode, "gpe", {"1": 2}, at_week_4)
     evaluation = clinical.evaluate(world.episode, at_week_4)
     assert evaluation.gpe is not None and evaluation.gpe.success
-    assert "eval-gpe-unverified" in _page(world)
+    assert _cited("eval-gpe-unverified") in _page(world)
 
 
 def test_the_charts_draw_the_mcid_band_around_the_baseline(world: World, at_week_4: dt.date) -> None:
@@ -150,3 +153,8 @@ def test_the_charts_draw_the_mcid_band_around_the_baseline(world: World, at_week
     fill(world.clinician, world.episode, "nprs", {"1": 3}, at_week_4)
     page = _page(world)
     assert "<svg" in page and "<polyline" in page and 'stroke-dasharray="4 3"' in page
+
+
+def _cited(source_id: str) -> str:
+    """How a page shows a source: its citation in a <cite> element."""
+    return f"<cite>{html.escape(engine.sources()[source_id].citation)}</cite>"

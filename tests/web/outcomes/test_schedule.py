@@ -102,4 +102,5 @@ def test_the_episode_page_shows_due_and_overdue_moments(world: World, monkeypatc
     monkeypatch.setattr(clock, "today", lambda: _day(world, 29))
     page = client_for(world.clinician).get(reverse("episode_detail", args=[world.episode.pk])).content.decode()
     assert 'id="outcomes-panel"' in page
-    assert "reevaluation-3-4-weeks" in page and 'class="state overdue"' in page
+    assert "Herbeoordeling na 3 tot 4 weken" in page and 'class="state overdue"' in page
+    assert "reevaluation-3-4-weeks" not in page  # the moment's name, not its key

@@ -14,6 +14,47 @@ from rugpad.web.care.access import require_practice_admin
 
 PAGE_SIZE = 200
 
+# What each kind of record is called on the admin's page (an event stores its model's name, "gpreport"). A test
+# checks that every model of rugpad has a name here.
+OBJECT_LABELS = {
+    "practice": _("practice"),
+    "user": _("account"),
+    "apitoken": _("API token"),
+    "auditevent": _("audit event"),
+    "patient": _("patient"),
+    "patientnametoken": _("patient name index"),
+    "episode": _("episode"),
+    "intake": _("intake"),
+    "screening": _("red-flag screening"),
+    "examination": _("examination"),
+    "instrumentresponse": _("questionnaire"),
+    "triagerecord": _("triage result"),
+    "profileoverride": _("profile change"),
+    "redflag": _("red flag"),
+    "redflagevent": _("red-flag step"),
+    "plansettings": _("plan settings"),
+    "treatmentplan": _("treatment plan"),
+    "planversion": _("plan version"),
+    "planitem": _("plan item"),
+    "versionitem": _("plan version item"),
+    "exercisesessionlog": _("exercise session"),
+    "exercisesetlog": _("exercise set"),
+    "invitation": _("portal invitation"),
+    "diaryentry": _("diary entry"),
+    "alert": _("diary alert"),
+    "message": _("message"),
+    "educationassignment": _("education module given"),
+    "reportconsent": _("consent for a report"),
+    "gpreport": _("report to the GP"),
+}
+
+
+def object_label(object_type: str) -> str:
+    """The record kind in words; an unknown kind as its words, never the joined model name."""
+    if not object_type:
+        return ""
+    return str(OBJECT_LABELS.get(object_type, object_type.replace("_", " ")))
+
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False)
@@ -43,4 +84,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     # Reading the trail is itself traced. The admin sees who, what, which record, when and from where; the event
     # summaries can hold clinical details (scores, urgencies), so they stay out of the admin's page.
     record(request, AuditAction.VIEW, summary="audit log read")
-    return render(request, "audit/log.html", {"form": form, "events": events[:PAGE_SIZE]})
+    shown = list(events[:PAGE_SIZE])
+    rows = [(event, object_label(event.object_type)) for event in shown]
+    return render(request, "audit/log.html", {"form": form, "events": shown, "rows": rows})

@@ -16,7 +16,15 @@ from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.rules import PROFILES
 from rugpad.core.triage import MAX_AGE, MAX_WEEKS
 from rugpad.core.vocab import Region
-from rugpad.web.care.models import REGION_CHOICES, Examination, FlagEventKind, Intake, Patient
+from rugpad.web.care.models import (
+    COURSE_CHOICES,
+    REGION_CHOICES,
+    SEX_CHOICES,
+    Examination,
+    FlagEventKind,
+    Intake,
+    Patient,
+)
 from rugpad.web.fields import BirthDateField, DateField, DateTimeField, TextField, WholeNumberField, bounded_formfield
 from rugpad.web.i18n import reader_lang
 
@@ -34,9 +42,14 @@ class PatientForm(forms.ModelForm[Patient]):
     class Meta:
         model = Patient
         fields = ["first_name", "last_name", "date_of_birth", "sex", "email", "phone", "gp_name"]
-        widgets = {"date_of_birth": DateInput()}
+        widgets = {"date_of_birth": DateInput(), "sex": forms.RadioSelect}
         field_classes = {"date_of_birth": BirthDateField}
         formfield_callback = bounded_formfield
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A required choice offers only real answers (no empty "---------" choice that then fails as required).
+        self.fields["sex"].choices = SEX_CHOICES  # type: ignore[attr-defined]
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
@@ -96,6 +109,11 @@ class IntakeForm(forms.ModelForm[Intake]):
         }
         widgets["psychosocial_dominant"] = forms.NullBooleanSelect()  # type: ignore[assignment]
         formfield_callback = bounded_formfield
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An optional choice left open reads as words, not as Django's "---------".
+        self.fields["course"].choices = [("", _("not asked")), *COURSE_CHOICES]  # type: ignore[attr-defined]
 
 
 class ExaminationForm(forms.ModelForm[Examination]):
@@ -159,13 +177,27 @@ class InstrumentForm(forms.Form):
                     empty_value=None,
                 )
             else:
+                # A rating scale's anchors are read where the number is typed ("0 = Geen pijn · 10 = Ergst denkbare
+                # pijn"), not in a footer.
+                anchors = " · ".join(f"{a.value} = {a.label.get(lang)}" for a in item.anchors)
                 self.fields[f"item_{item.number}"] = WholeNumberField(
-                    label=item.text.get(lang), required=False, min_value=item.minimum, max_value=item.maximum
+                    label=item.text.get(lang),
+                    required=False,
+                    min_value=item.minimum,
+                    max_value=item.maximum,
+                    help_text=anchors
+                    or _("A whole number from %(low)s to %(high)s") % {"low": item.minimum, "high": item.maximum},
                 )
             if definition.code == "psk":
                 self.fields[f"activity_{item.number}"] = TextField(
                     ACTIVITY, label=_("Activity %(number)s") % {"number": item.number}, required=False
                 )
+
+    @property
+    def licence_holder(self) -> str:
+        """Who holds the licence, or "" when the sources name nobody (the page then reads the licence terms)."""
+        holder = self.definition.licence.holder.strip()
+        return "" if holder.lower() in ("", "none known", "unknown") else holder
 
     def answers(self) -> dict[str, object]:
         return {str(item.number): self.cleaned_data.get(f"item_{item.number}") for item in self.definition.items}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.bounds import NOTE, RECORD
 from rugpad.web.fields import TextField, bounded_formfield
-from rugpad.web.outcomes.models import ReportConsent
+from rugpad.web.outcomes.models import ConsentDecision, ConsentMethod, ReportConsent
 
 LANG_CHOICES = [("nl", "Nederlands"), ("en", "English")]
 
@@ -22,6 +24,13 @@ class ConsentForm(forms.ModelForm):  # type: ignore[type-arg]
             "note": forms.Textarea(attrs={"rows": 2}),
         }
         formfield_callback = bounded_formfield
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Required radio groups offer only real answers: Django's empty "---------" choice would only fail as
+        # "required".
+        self.fields["decision"].choices = ConsentDecision.choices  # type: ignore[attr-defined]
+        self.fields["method"].choices = ConsentMethod.choices  # type: ignore[attr-defined]
 
 
 class ReportForm(forms.Form):

@@ -6,7 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from rugpad import engine
+from rugpad.web.i18n import reader_lang
 
 register = template.Library()
 
@@ -41,6 +46,23 @@ VOCABULARY_LABELS = {
     "verified": _("verified"),
     "secondary": _("secondary source"),
     "unverified": _("unverified"),
+    "minimal": _("minimal"),
+    "mild": _("mild"),
+    "moderate": _("moderate"),
+    "severe": _("severe"),
+}
+
+# The measurement moments of the schedule (`content/data/evaluation/schedule.yaml`) by key. A test checks that every
+# moment of the schedule has a name here.
+MOMENT_LABELS = {
+    "intake": _("Baseline (intake)"),
+    "ndi-week-2": _("Neck function after 2 weeks"),
+    "ndi-week-4": _("Neck function after 4 weeks"),
+    "reevaluation-3-4-weeks": _("Re-evaluation after 3 to 4 weeks"),
+    "reevaluation-6-weeks": _("Re-evaluation after 6 weeks"),
+    "reevaluation-6-8-weeks": _("Re-evaluation after 6 to 8 weeks"),
+    "reevaluation-12-weeks": _("Re-evaluation after 12 weeks"),
+    "end": _("End of treatment"),
 }
 
 
@@ -48,6 +70,38 @@ VOCABULARY_LABELS = {
 def vocab(value: object) -> object:
     """`{{ result.urgency|vocab }}` → "spoed" in Dutch; unknown values are shown as they are."""
     return VOCABULARY_LABELS.get(str(value), value)
+
+
+@register.filter
+def moment(key: object) -> object:
+    """`{{ s.moment.key|moment }}` → "Herbeoordeling na 3 tot 4 weken"; a questionnaire sent without a moment is "–"."""
+    if not key:
+        return "–"
+    return MOMENT_LABELS.get(str(key), _("Measurement"))
+
+
+@register.filter
+def band(result: Mapping[str, Any] | None, code: object) -> str:
+    """`{{ response.result|band:response.instrument }}`: the interpretation band's name from the instrument's own
+    definition ("Matige pijn"), in the reader's language; "" when the score has no band."""
+    key = (result or {}).get("band")
+    if not key:
+        return ""
+    definition = engine.instruments().get(str(code))
+    if definition is None:
+        return ""
+    named = next((b for b in definition.bands if b.key == key), None)
+    return named.label.get(reader_lang()) if named else ""
+
+
+@register.filter
+def citation(source_id: object) -> SafeString | str:
+    """`{{ rule.source_id|citation }}`: the source's bibliographic citation in a `<cite>` element (a citation stays in
+    the language it was published in); "–" for an unknown id, never the id itself."""
+    source = engine.sources().get(str(source_id)) if source_id else None
+    if source is None:
+        return "–"
+    return format_html("<cite>{}</cite>", source.citation)
 
 
 @register.filter
