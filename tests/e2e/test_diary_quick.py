@@ -42,4 +42,4 @@ def test_the_basics_are_stored_in_three_taps_from_the_first_screen(phone: Any, d
     assert taps <= 3
     entry = DiaryEntry.objects.exclude(pk__in=known).get()
     assert (entry.pain_now, entry.exercises, entry.alarms, entry.key is not None) == (3, "partly", [], True)
-    assert entry.patient.user.username == "sanne"
+    assert entry.patient.user is not None and entry.patient.user.username == "sanne"

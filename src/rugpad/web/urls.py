@@ -6,9 +6,12 @@ from rugpad.web.api import api
 from rugpad.web.audit.views import audit_log
 from rugpad.web.health import health
 from rugpad.web.login import ThrottledLoginView
+from rugpad.web.portal import pwa
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="web_manifest"),
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
