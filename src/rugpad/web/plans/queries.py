@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from rugpad import engine
-from rugpad.core.exercises import Exercise
+from rugpad.core.errors import InvalidInput
+from rugpad.core.exercises import Dose, Exercise
 from rugpad.core.progression import ProgressionAdvice
 from rugpad.core.vocab import Lang
 from rugpad.web.audit.models import AuditAction, AuditEvent
@@ -27,7 +28,9 @@ from rugpad.web.plans.access import newest_plan
 from rugpad.web.plans.clinical import (
     Rung,
     exercise_library,
+    item_checker,
     ladder_of,
+    ladder_offer,
     patient_wait,
     progression_advice,
     progression_model,
@@ -181,26 +184,96 @@ def session_exercises(plan: TreatmentPlan, today: dt.date, lang: Lang, every_day
     for view in exercises_of(plan, lang):
         if not every_day and today.weekday() not in view.days:
             continue
-        exercise, dose = view.exercise, view.spec.dose
-        assert exercise is not None and dose is not None
-        found.append(
-            {
-                "item_id": view.item.pk,
-                "exercise_id": exercise.id,
-                "name": view.title,
-                "position": exercise.position.get(lang),
-                "steps": [step.get(lang) for step in exercise.steps],
-                "dose_text": view.dose_text,
-                "kind": dose.kind.value,
-                "hold_seconds": dose.hold_seconds,
-                "repetitions": dose.repetitions,
-                "sets": dose.sets or 1,
-                "rest_seconds": dose.rest_seconds,
-                "minutes": dose.minutes,
-                "per_side": dose.per_side,
-            }
-        )
+        assert view.exercise is not None and view.spec.dose is not None
+        found.append(_session_data(view.item.pk, view.exercise, view.spec.dose, lang))
     return found
+
+
+def _session_data(item_id: int, exercise: Exercise, dose: Dose, lang: Lang) -> dict[str, Any]:
+    return {
+        "item_id": item_id,
+        "exercise_id": exercise.id,
+        "name": exercise.name.get(lang),
+        "position": exercise.position.get(lang),
+        "steps": [step.get(lang) for step in exercise.steps],
+        "dose_text": dose.describe(lang),
+        "kind": dose.kind.value,
+        "hold_seconds": dose.hold_seconds,
+        "repetitions": dose.repetitions,
+        "sets": dose.sets or 1,
+        "rest_seconds": dose.rest_seconds,
+        "minutes": dose.minutes,
+        "per_side": dose.per_side,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOffer:
+    """The easier or harder rung a session offers instead of a plan exercise, because the engine's progression
+    advice after the patient's latest entry points there; with the rule that said so."""
+
+    item_id: int
+    direction: str  # "easier" | "harder"
+    variant: dict[str, Any]
+    advice: ProgressionAdvice
+    reason: str
+    citation: str
+
+
+def session_offers(plan: TreatmentPlan, exercises: list[dict[str, Any]], lang: Lang) -> list[SessionOffer]:
+    """Per exercise of today's session, the ladder variant to offer, if the progression advice after its latest done
+    entry says so (see `clinical.ladder_offer`) and the variant suits this patient without a clinician's
+    confirmation (a caution or contra-indication is never offered to the patient). One small query per exercise."""
+    if not exercises:
+        return []
+    library = exercise_library()
+    model = progression_model(plan.episode.patient.practice)
+    specs = {view.item.pk: view.spec for view in exercises_of(plan, lang)}
+    wanted: list[tuple[int, str, str, ProgressionAdvice]] = []
+    for data in exercises:
+        spec, exercise = specs.get(data["item_id"]), library.get(data["exercise_id"])
+        if spec is None or exercise is None:
+            continue
+        latest = (
+            ExerciseSetLog.objects.filter(
+                session__plan=plan, exercise_id=exercise.id, skipped=False, pain_during__isnull=False
+            )
+            .select_related("session")
+            .first()
+        )
+        if latest is None or latest.pain_during is None:
+            continue
+        advice = progression_advice(
+            model, spec, pain_during=latest.pain_during, settled=latest.session.settled_since_last
+        )
+        offer = ladder_offer(exercise, advice)
+        if advice is not None and offer is not None:
+            wanted.append((data["item_id"], offer[0], offer[1], advice))
+    if not wanted:
+        return []
+    try:
+        check = item_checker(plan.episode)
+        suits = {variant_id: check(variant_id).suitability == "allowed" for _i, _d, variant_id, _a in wanted}
+    except InvalidInput:  # the pathway waits (the page offers no exercises then anyway)
+        return []
+    sources = engine.sources()
+    offers = []
+    for item_id, direction, variant_id, advice in wanted:
+        if not suits[variant_id]:
+            continue
+        variant = library[variant_id]
+        source = sources.get(advice.source_id)
+        offers.append(
+            SessionOffer(
+                item_id,
+                direction,
+                _session_data(item_id, variant, variant.dose, lang),
+                advice,
+                advice.reason.get(lang),
+                source.citation if source else "",
+            )
+        )
+    return offers
 
 
 def contact_now(lang: Lang) -> tuple[str, list[tuple[str, list[str]]]]:

@@ -390,18 +390,24 @@ def my_exercises(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def session(request: HttpRequest) -> HttpResponse:
-    """The guided session: today's exercises one by one (the script does the rest)."""
+    """The guided session: today's exercises one by one (the script does the rest), with the easier or harder
+    rung offered where the progression advice points to it."""
     _patient, plan = access_own_plan(request)
     every_day = request.GET.get("all") == "1"
     red_flag = clinical.patient_wait(plan.episode)
-    exercises = [] if red_flag else queries.session_exercises(plan, timezone.localdate(), reader_lang(), every_day)
+    lang = reader_lang()
+    exercises = [] if red_flag else queries.session_exercises(plan, timezone.localdate(), lang, every_day)
+    offers = queries.session_offers(plan, exercises, lang)
     svgs = {e["exercise_id"]: clinical_svg(e["exercise_id"]) for e in exercises}
+    svgs |= {o.variant["exercise_id"]: clinical_svg(o.variant["exercise_id"]) for o in offers}
     return render(
         request,
         "plans/session.html",
         {
             "plan": plan,
             "exercises": exercises,
+            "offers": offers,
+            "variants": {str(o.item_id): o.variant for o in offers},
             "svgs": svgs,
             "every_day": every_day,
             "red_flag": red_flag,
@@ -421,14 +427,20 @@ def _session_words() -> dict[str, str]:
         "rest": _("Rest"),
         "relax": _("Relax"),
         "move": _("Keep moving"),
-        "reps_todo": _("Do the repetitions at your own pace and tap after each one"),
+        "reps_todo": _("Do %(n)s repetitions at your own pace"),
+        "reps_paced": _("Move with the count"),
         "exercise": _("Exercise"),
         "paused": _("Paused"),
         "resume": _("Resume"),
         "pause": _("Pause"),
-        "go": _("Go"),
+        "go": _("Start"),
+        "start_set": _("Start set %(n)s"),
+        "set_done": _("Set %(n)s done"),
         "next_set": _("Next set"),
         "each_side": _("each side"),
+        "get_ready": _("Get ready"),
+        "rate_done": _("Done! Tap your pain during the exercise"),
+        "rate_painful": _("Too painful: tap how much pain you had"),
     }
 
 

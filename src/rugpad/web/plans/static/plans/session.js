@@ -1,6 +1,7 @@
-/* rugpad guided exercise session: today's exercises one by one, with a countdown for holds and rests, a
- * repetition and set counter, beeps and optional spoken cues, the screen kept awake, and each result posted as it
- * happens. Results wait in localStorage until the server has them, so a dropped request or an offline phone
+/* rugpad guided exercise session: today's exercises one by one, with a countdown for holds and rests, one tap per
+ * set (an optional paced count beeps or speaks each repetition and ends the set by itself), beeps and optional
+ * spoken cues, the screen kept awake, and after each exercise one tap: the pain during it (done), too painful
+ * (then the pain) or skip. Each result is posted as it happens. Results wait in localStorage until the server has them, so a dropped request or an offline phone
  * loses nothing; every result carries its own key (UUID), so a retry never makes a duplicate.
  * The queue belongs to one login: its localStorage key and every entry carry the user's id (from the page's
  * #offline-status element), so on a shared phone one patient's results are never sent while another is logged in.
@@ -138,22 +139,27 @@
 
   if (!root || !dataNode) return;
   var exercises = json("session-exercises") || [];
+  var variants = json("session-variants") || {};
   var svgs = json("session-svgs") || {};
   var speechLang = (root.getAttribute("data-lang") || "nl").indexOf("en") === 0 ? "en-GB" : "nl-NL";
+  var PACE_SECONDS = 3; // the paced count: one repetition every 3 s (rugpad's counting tempo, not part of the dose)
   var sessionKey = uuid(), startedAt = new Date().toISOString(), settled = null;
-  var index = 0, paused = false, cancel = null, done = { sets: 0, reps: 0 };
+  var index = 0, paused = false, cancel = null, done = { sets: 0, reps: 0 }, rateMode = "done", running = false;
+
+  function fill(template, n) { return (template || "").replace("%(n)s", n); }
+  function option(id) { var box = $(id); return !!(box && box.checked); }
 
   /* ---- cues: beep, speech, wake lock ---- */
   var audio = null, wakeLock = null;
   function beep(freq, ms) {
-    if (!$("opt-sound").checked || !audio) return;
+    if (!option("opt-sound") || !audio) return;
     var osc = audio.createOscillator(), gain = audio.createGain();
     osc.frequency.value = freq || 880; gain.gain.value = 0.15;
     osc.connect(gain); gain.connect(audio.destination);
     osc.start(); osc.stop(audio.currentTime + (ms || 150) / 1000);
   }
   function say(text) {
-    if (!$("opt-speech").checked || !("speechSynthesis" in window)) return;
+    if (!option("opt-speech") || !("speechSynthesis" in window)) return;
     var u = new SpeechSynthesisUtterance(text); u.lang = speechLang;
     speechSynthesis.cancel(); speechSynthesis.speak(u);
   }
@@ -167,48 +173,57 @@
 
   /* ---- the clock: scaled, pausable, cancellable ---- */
   function Cancelled() {}
-  function countdown(seconds, phase) {
-    $("ex-phase").textContent = phase;
+  function wait(seconds, paint) {
     var remaining = seconds * 1000 * scale;
     return new Promise(function (resolve, reject) {
       var last = Date.now();
       cancel = function () { clearInterval(timer); reject(new Cancelled()); };
-      function paint() { $("ex-clock").textContent = Math.ceil(remaining / (1000 * scale)) + " s"; }
-      paint();
+      if (paint) paint(remaining);
       var timer = setInterval(function () {
         var now = Date.now();
         if (!paused) remaining -= now - last;
         last = now;
-        if (remaining <= 0) { clearInterval(timer); cancel = null; $("ex-clock").textContent = "0 s"; resolve(); } else paint();
+        if (remaining <= 0) { clearInterval(timer); cancel = null; if (paint) paint(0); resolve(); } else if (paint) paint(remaining);
       }, Math.max(10, Math.min(100, 100 * scale)));
     });
   }
-  function tapUntil(count, label) {
-    var n = 0;
-    $("btn-rep").hidden = false;
-    $("ex-phase").textContent = label;
-    $("ex-clock").textContent = "0 / " + count;
-    return new Promise(function (resolve, reject) {
-      cancel = function () { $("btn-rep").onclick = null; $("btn-rep").hidden = true; reject(new Cancelled()); };
-      $("btn-rep").onclick = function () {
-        n += 1; done.reps += 1; beep(660, 80);
-        $("ex-clock").textContent = n + " / " + count;
-        if (n >= count) { $("btn-rep").onclick = null; $("btn-rep").hidden = true; cancel = null; resolve(); }
-      };
-    });
+  function timed(promise) {
+    $("btn-go").hidden = true; $("btn-pause").hidden = false;
+    return promise.then(function (value) { $("btn-pause").hidden = true; return value; });
+  }
+  function countdown(seconds, phase) {
+    $("ex-phase").textContent = phase;
+    return timed(wait(seconds, function (ms) { $("ex-clock").textContent = Math.ceil(ms / (1000 * scale)) + " s"; }));
+  }
+  async function pacedCount(total) {
+    $("ex-phase").textContent = words.reps_paced || "";
+    $("btn-go").hidden = true; $("btn-pause").hidden = false;
+    for (var n = 1; n <= total; n++) {
+      $("ex-clock").textContent = n + " / " + total;
+      beep(660, 90); say(String(n));
+      await wait(PACE_SECONDS);
+      done.reps += 1;
+    }
+    $("btn-pause").hidden = true;
   }
   function waitForGo(label) {
     var go = $("btn-go");
-    go.textContent = label; go.hidden = false;
+    go.textContent = label; go.hidden = false; $("btn-pause").hidden = true;
     return new Promise(function (resolve, reject) {
       cancel = function () { go.onclick = null; reject(new Cancelled()); };
       go.onclick = function () { go.onclick = null; go.hidden = true; cancel = null; resolve(); };
     });
   }
+  function stop() { if (cancel) cancel(); cancel = null; paused = false; running = false; }
 
   /* ---- one exercise ---- */
-  function render(ex) {
-    $("ex-progress").textContent = (words.exercise || "") + " " + (index + 1) + " " + (words.of || "/") + " " + exercises.length;
+  function progress(set, sets) {
+    var text = (words.exercise || "") + " " + (index + 1) + " " + (words.of || "/") + " " + exercises.length;
+    if (set) text += " · " + (words.set || "") + " " + set + " " + (words.of || "/") + " " + sets;
+    $("ex-progress").textContent = text;
+  }
+  function render(ex, offered) {
+    progress(0, ex.sets);
     $("ex-name").textContent = ex.name;
     $("ex-illustration").innerHTML = svgs[ex.exercise_id] || "";
     $("ex-dose").textContent = ex.dose_text;
@@ -216,41 +231,70 @@
     var list = $("ex-steps"); list.innerHTML = "";
     ex.steps.forEach(function (step) { var li = document.createElement("li"); li.textContent = step; list.appendChild(li); });
     $("ex-phase").textContent = ""; $("ex-clock").textContent = ""; $("ex-count").textContent = "";
-    $("btn-rep").hidden = true; $("btn-pause").hidden = true;
-    paused = false; $("btn-pause").textContent = words.pause || "Pause";
+    $("btn-pause").hidden = true; paused = false; $("btn-pause").textContent = words.pause || "Pause";
+    document.querySelectorAll("[data-offer-for]").forEach(function (node) {
+      node.hidden = !offered || node.getAttribute("data-offer-for") !== String(ex.item_id);
+    });
     done = { sets: 0, reps: 0 };
   }
+  function hideOffers() { document.querySelectorAll("[data-offer-for]").forEach(function (node) { node.hidden = true; }); }
 
   async function perform(ex) {
-    await waitForGo(words.go || "Go");
-    $("btn-pause").hidden = false;
+    running = true;
     say(ex.name + ". " + ex.dose_text);
     var sides = ex.per_side ? 2 : 1;
     for (var set = 1; set <= ex.sets; set++) {
-      $("ex-count").textContent = (words.set || "Set") + " " + set + " " + (words.of || "/") + " " + ex.sets;
+      progress(set, ex.sets);
+      var many = ex.sets > 1;
       if (ex.kind === "hold") {
+        $("ex-phase").textContent = words.get_ready || "";
+        $("ex-clock").textContent = ex.hold_seconds + " s";
+        await waitForGo(many ? fill(words.start_set, set) : (words.go || "Start"));
+        hideOffers();
         var reps = (ex.repetitions || 1) * sides;
         for (var rep = 1; rep <= reps; rep++) {
           beep(880, 150); say((words.hold || "Hold") + " " + rep);
-          await countdown(ex.hold_seconds, (words.hold || "Hold") + " · " + (words.rep || "") + " " + rep + " " + (words.of || "/") + " " + reps);
+          $("ex-count").textContent = (words.rep || "") + " " + rep + " " + (words.of || "/") + " " + reps;
+          await countdown(ex.hold_seconds, words.hold || "Hold");
           done.reps += 1;
           beep(440, 200);
           if (rep < reps) { say(words.relax || "Relax"); await countdown(TRANSITION_SECONDS, words.relax || "Relax"); }
         }
       } else if (ex.kind === "reps") {
-        say(words.reps_todo || "");
-        await tapUntil((ex.repetitions || 1) * sides, words.reps_todo || "");
+        var total = (ex.repetitions || 1) * sides;
+        $("ex-count").textContent = "";
+        if (option("opt-pace")) {
+          $("ex-phase").textContent = words.get_ready || "";
+          $("ex-clock").textContent = "0 / " + total;
+          await waitForGo(many ? fill(words.start_set, set) : (words.go || "Start"));
+          hideOffers();
+          await pacedCount(total);
+        } else {
+          $("ex-phase").textContent = fill(words.reps_todo, total);
+          $("ex-clock").textContent = total + " ×";
+          say(fill(words.reps_todo, total));
+          await waitForGo(fill(words.set_done, set));
+          hideOffers();
+          done.reps += total;
+        }
       } else {
+        $("ex-phase").textContent = words.get_ready || "";
+        $("ex-clock").textContent = (ex.minutes || 1) + " min";
+        await waitForGo(words.go || "Start");
+        hideOffers();
         beep(880, 150); say(words.move || "");
         await countdown((ex.minutes || 1) * 60, words.move || "");
         beep(440, 300);
       }
       done.sets = set;
-      if (set < ex.sets) {
-        if (ex.rest_seconds) { say(words.rest || "Rest"); await countdown(ex.rest_seconds, words.rest || "Rest"); beep(880, 150); }
-        else await waitForGo(words.next_set || "Next");
+      $("ex-count").textContent = "";
+      if (set < ex.sets && ex.rest_seconds) {
+        say(words.rest || "Rest");
+        await countdown(ex.rest_seconds, words.rest || "Rest");
+        beep(880, 150);
       }
     }
+    running = false;
   }
 
   function entry(ex, extra) {
@@ -266,23 +310,31 @@
 
   function next() {
     index += 1;
-    if (index >= exercises.length) { show("step-done"); showQueue(); if (wakeLock) wakeLock.release().catch(function () {}); return; }
-    start();
+    if (index >= exercises.length) {
+      root.classList.remove("running");
+      show("step-done"); showQueue();
+      if (wakeLock) wakeLock.release().catch(function () {});
+      return;
+    }
+    start(true);
   }
 
-  function start() {
+  function rate(mode) {
+    rateMode = mode;
+    $("rate-legend").textContent = mode === "painful" ? (words.rate_painful || "") : (words.rate_done || "");
+    $("btn-rate-painful").hidden = mode === "painful";
+    $("rate-name").textContent = exercises[index].name;
+    show("step-rate");
+    $("rate-h").setAttribute("tabindex", "-1"); $("rate-h").focus();
+  }
+
+  function start(offered) {
     var ex = exercises[index];
-    render(ex);
+    render(ex, offered);
     show("step-exercise");
-    $("ex-name").focus && $("ex-name").setAttribute("tabindex", "-1");
-    perform(ex).then(function () {
-      $("btn-pause").hidden = true;
-      beep(990, 250);
-      document.querySelectorAll("#step-rate input").forEach(function (i) { i.checked = false; });
-      $("rate-error").hidden = true;
-      show("step-rate");
-      $("rate-h").setAttribute("tabindex", "-1"); $("rate-h").focus();
-    }).catch(function (error) { if (!(error instanceof Cancelled)) throw error; });
+    $("ex-name").setAttribute("tabindex", "-1"); $("ex-name").focus();
+    perform(ex).then(function () { beep(990, 250); rate("done"); })
+      .catch(function (error) { if (!(error instanceof Cancelled)) throw error; });
   }
 
   $("btn-begin").addEventListener("click", function () {
@@ -290,8 +342,9 @@
     settled = choice && choice.value !== "" ? choice.value === "true" : null;
     try { audio = new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { audio = null; }
     keepAwake();
+    root.classList.add("running");
     index = 0;
-    start();
+    start(true);
   });
   $("btn-pause").addEventListener("click", function () {
     paused = !paused;
@@ -300,16 +353,31 @@
   });
   $("btn-skip").addEventListener("click", function () {
     var ex = exercises[index];
-    if (cancel) cancel();
-    cancel = null;
+    stop();
     enqueue(entry(ex, { skipped: true, pain_during: null, effort: "" }));
     next();
   });
-  $("btn-save").addEventListener("click", function () {
-    var pain = document.querySelector("input[name=pain]:checked");
-    if (!pain) { $("rate-error").hidden = false; return; }
-    var effort = document.querySelector("input[name=effort]:checked");
-    enqueue(entry(exercises[index], { skipped: false, pain_during: parseInt(pain.value, 10), effort: effort ? effort.value : "" }));
+  $("btn-painful").addEventListener("click", function () { stop(); rate("painful"); });
+  document.querySelectorAll("[data-variant]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var variant = variants[button.getAttribute("data-variant")];
+      if (!variant) return;
+      stop();
+      exercises[index] = variant; // the same plan item, the offered rung: its own exercise id and starting dose
+      start(false);
+    });
+  });
+  document.querySelectorAll(".pain-choice").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var pain = parseInt(button.getAttribute("data-pain"), 10);
+      // "done" and "too painful" both report the pain during the exercise (the progression advice reads it)
+      enqueue(entry(exercises[index], { skipped: false, pain_during: pain, effort: "" }));
+      next();
+    });
+  });
+  $("btn-rate-painful").addEventListener("click", function () { rate("painful"); });
+  $("btn-rate-skip").addEventListener("click", function () {
+    enqueue(entry(exercises[index], { skipped: true, pain_during: null, effort: "" }));
     next();
   });
 })();
