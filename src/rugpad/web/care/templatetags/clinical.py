@@ -81,6 +81,13 @@ def moment(key: object) -> object:
 
 
 @register.filter
+def instrument_name(code: object) -> str:
+    """`{{ response.instrument|instrument_name }}` → "SBST", the questionnaire's own short name (not its file code)."""
+    definition = engine.instruments().get(str(code))
+    return definition.short_name if definition else str(code).upper()
+
+
+@register.filter
 def band(result: Mapping[str, Any] | None, code: object) -> str:
     """`{{ response.result|band:response.instrument }}`: the interpretation band's name from the instrument's own
     definition ("Matige pijn"), in the reader's language; "" when the score has no band."""
