@@ -30,6 +30,7 @@ RECORD_PAGES: dict[str, Route] = {
 CLINICIAN_PAGES: dict[str, Route] = {
     "dashboard": lambda w: reverse("home"),
     "patient_list": lambda w: reverse("patient_list"),
+    "open_alarms": lambda w: reverse("open_alarms"),
     "patient_new": lambda w: reverse("patient_new"),
     "api_patients": lambda w: "/api/patients",
 }

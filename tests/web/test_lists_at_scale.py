@@ -104,3 +104,29 @@ def test_a_write_is_its_own_record_of_access(world: World) -> None:
     client.post(reverse("episode_screening", args=[world.episode.pk]), {"notes": "again"})
     actions_written = [e.action for e in AuditEvent.objects.order_by("id")[before:]]
     assert AuditAction.VIEW not in actions_written and actions_written, actions_written
+
+
+def test_the_dashboard_shows_the_most_urgent_open_alarms_and_links_to_all_of_them(world: World) -> None:
+    from django.utils import timezone
+
+    from rugpad.web.care.models import RedFlag
+
+    now = timezone.now()
+    for i in range(DASHBOARD_ROWS + 1):
+        patient = _patient(world, f"Flag{i}", "Raised")
+        episode = actions.do_open_episode(
+            as_user(world.clinician), patient, region="low_back", started_on=TODAY, onset_on=None
+        )
+        RedFlag.objects.create(
+            episode=episode, rule_id="rf.infection", origin="record", urgency="urgent", raised_at=now
+        )
+    emergency = RedFlag.objects.create(
+        episode=world.episode, rule_id="rf.cauda_equina", origin="record", urgency="emergency", raised_at=now
+    )
+    client = client_for(world.clinician)
+    dashboard = client.get(reverse("home"))
+    shown = [row.flag for row in dashboard.context["alarms"]]
+    assert len(shown) == DASHBOARD_ROWS and shown[0] == emergency, "the most urgent first, the list cut"
+    assert dashboard.context["more_alarms"] is True and reverse("open_alarms") in dashboard.content.decode()
+    every = client.get(reverse("open_alarms"))
+    assert len(every.context["alarms"]) == DASHBOARD_ROWS + 2 and every.context["has_next"] is False

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Case, Exists, OuterRef, QuerySet, Subquery, Value, When
 
 from rugpad import engine
 from rugpad.core.episode import EpisodeState, FlagView, MomentStatus
@@ -52,25 +52,26 @@ DASHBOARD_ROWS = 25
 """Rows per dashboard list: what a clinician acts on today, not the whole caseload (the patient list has that)."""
 
 
-def alarm_rows(clinician: User) -> list[AlarmRow]:
+def alarm_rows(flags: list[RedFlag]) -> list[AlarmRow]:
     lang = reader_lang()
     rows = []
-    for flag in open_red_flags(clinician):
+    for flag in flags:
         rule = engine.red_flag(flag.rule_id)
         rows.append(AlarmRow(flag, rule.name.get(lang) if rule else flag.rule_id))
     return rows
 
 
-def open_red_flags(clinician: User) -> list[RedFlag]:
+def open_red_flags(clinician: User) -> QuerySet[RedFlag]:
     """Every open red flag (no doctor's assessment yet) in the practice — so none waits for an absent colleague, and
     none hides in a closed episode —, most urgent first, then those nobody has acted on, then the oldest."""
-    flags = list(
-        RedFlag.objects.filter(
-            stage__in=OPEN_STAGES, episode__patient__practice_id=clinician.practice_id or 0
-        ).select_related("episode__patient")
+    by_urgency = sorted(Urgency, key=lambda urgency: urgency.rank)
+    rank = Case(*(When(urgency=u.value, then=Value(i)) for i, u in enumerate(by_urgency)), default=Value(99))
+    acted = Case(When(stage=FlagStage.RAISED, then=Value(0)), default=Value(1))
+    return (
+        RedFlag.objects.filter(stage__in=OPEN_STAGES, episode__patient__practice_id=clinician.practice_id or 0)
+        .select_related("episode__patient")
+        .order_by(rank, acted, "raised_at", "pk")
     )
-    flags.sort(key=lambda f: (Urgency(f.urgency).rank, f.stage != FlagStage.RAISED, f.raised_at))
-    return flags
 
 
 def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
@@ -78,14 +79,14 @@ def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
     first), then their most recently started open episodes. Each list is cut at `DASHBOARD_ROWS` (the page says
     so and links to the patient list), so the page costs the same in a practice of a hundred or of a hundred
     thousand patients."""
-    alarms = alarm_rows(clinician)
-    flagged = {row.flag.episode_id for row in alarms}
+    alarms = alarm_rows(list(open_red_flags(clinician)[: DASHBOARD_ROWS + 1]))
     horizon = today + dt.timedelta(days=REVIEW_HORIZON_DAYS)
+    flagged = RedFlag.objects.filter(episode=OuterRef("pk"), stage__in=OPEN_STAGES)
     mine = (
         Episode.objects.filter(
             patient__practice_id=clinician.practice_id or 0, patient__clinician=clinician, status=EpisodeStatus.OPEN
         )
-        .exclude(pk__in=flagged)
+        .exclude(Exists(flagged))  # shown with the alarms
         .select_related("patient")
     )
     due: list[Any] = list(
@@ -104,11 +105,12 @@ def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
             : DASHBOARD_ROWS + 1
         ]
     )
-    shown = {row.flag.episode.patient_id for row in alarms} | {
+    shown = {row.flag.episode.patient_id for row in alarms[:DASHBOARD_ROWS]} | {
         e.patient_id for e in due[:DASHBOARD_ROWS] + recent[:DASHBOARD_ROWS]
     }
     return {
-        "alarms": alarms,
+        "alarms": alarms[:DASHBOARD_ROWS],
+        "more_alarms": len(alarms) > DASHBOARD_ROWS,
         "due": due[:DASHBOARD_ROWS],
         "more_due": len(due) > DASHBOARD_ROWS,
         "overdue": overdue,
@@ -130,6 +132,16 @@ class PatientPage:
     patients: list[Patient]
     number: int
     has_next: bool
+
+
+ALARM_PAGE = 50
+
+
+def alarm_page(clinician: User, page: int) -> tuple[list[AlarmRow], bool]:
+    """One page of the practice's open red flags (the dashboard shows the first few), and whether more follow."""
+    start = (min(max(page, 1), MAX_PATIENT_PAGE) - 1) * ALARM_PAGE
+    flags = list(open_red_flags(clinician)[start : start + ALARM_PAGE + 1])
+    return alarm_rows(flags[:ALARM_PAGE]), len(flags) > ALARM_PAGE
 
 
 def search_patients(clinician: User, criteria: dict[str, Any], page: int = 1) -> PatientPage:

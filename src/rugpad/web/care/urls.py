@@ -5,6 +5,7 @@ from rugpad.web.care import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("patients/", views.patient_list, name="patient_list"),
+    path("alarms/", views.open_alarms, name="open_alarms"),
     path("patients/new/", views.patient_new, name="patient_new"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient_detail"),
     path("episodes/<int:episode_id>/", views.episode_detail, name="episode_detail"),

@@ -75,6 +75,16 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @login_required
+def open_alarms(request: HttpRequest) -> HttpResponse:
+    """Every open red flag of the practice, a page at a time (the dashboard shows the most urgent)."""
+    clinician = require_clinician(request)
+    page = _page_number(request)
+    alarms, has_next = queries.alarm_page(clinician, page)
+    record_list(request, "open alarms", len({row.flag.episode.patient_id for row in alarms}))
+    return render(request, "care/alarms.html", {"alarms": alarms, "page": page, "has_next": has_next})
+
+
+@login_required
 def patient_new(request: HttpRequest) -> HttpResponse:
     require_clinician(request)
     form = PatientForm(request.POST or None)
