@@ -36,6 +36,7 @@ def _pages(episode: int, patient: int) -> list[tuple[str, str, str]]:
     return [
         ("dashboard /", CLINICIAN, "/"),
         ("patient list /patients/", CLINICIAN, "/patients/"),
+        ("open alarms /alarms/", CLINICIAN, "/alarms/"),
         ("name search /patients/?q=", CLINICIAN, "/patients/?q=van"),
         ("patient detail", CLINICIAN, f"/patients/{patient}/"),
         ("episode detail", CLINICIAN, f"/episodes/{episode}/"),
