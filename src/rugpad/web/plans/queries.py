@@ -12,7 +12,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from rugpad import engine
@@ -470,6 +470,11 @@ def change_text(change: str, lang: Lang) -> str:
     """A version's change note in the reader's language. The notes are stored as the actions write them (English,
     for the audit log): "proposal accepted", "exercise added: <id>", "<kind> added", "<kind> removed: <ref or
     text>", "dose changed: <id>", "dates and frequency changed"; any other note is shown as written."""
+    with translation.override(lang.value):
+        return _change_words(change, lang)
+
+
+def _change_words(change: str, lang: Lang) -> str:
     head, _sep, rest = change.partition(": ")
     kinds = {kind.value: str(kind.label) for kind in ItemKind}
     if change == "proposal accepted":

@@ -1,14 +1,19 @@
-"""`{% plan_panel episode %}`: the treatment-plan card on the care app's episode page, so `care` needs no change."""
+"""Template tags of the plans pages: `{% plan_panel episode %}` (the treatment-plan card on the care app's episode
+page, so `care` needs no change) and the filters that put stored values (change notes, evidence markers, condition
+tags, exercise and source ids) into the reader's words."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy
 
+from rugpad import engine
 from rugpad.core.episode import EpisodeState
 from rugpad.web.care.models import Episode
 from rugpad.web.i18n import reader_lang
+from rugpad.web.plans.clinical import exercise_library
 from rugpad.web.plans.models import TreatmentPlan
 
 register = template.Library()
@@ -62,3 +67,44 @@ def change_text(change: str) -> str:
     from rugpad.web.plans.queries import change_text as words
 
     return words(change, reader_lang())
+
+
+EVIDENCE_WORDS = {
+    "verified": gettext_lazy("checked in the source"),
+    "secondary": gettext_lazy("from a secondary source"),
+    "unverified": gettext_lazy("unverified"),
+}
+CONDITION_WORDS = {
+    "hernia_diagnosed": gettext_lazy("diagnosed disc herniation"),
+    "recent_surgery": gettext_lazy("recent surgery"),
+    "severe_arthrosis": gettext_lazy("severe arthrosis"),
+    "osteoporosis": gettext_lazy("osteoporosis"),
+    "radicular": gettext_lazy("radiating pain along a nerve root (radicular)"),
+    "high_reactivity": gettext_lazy("highly reactive pain"),
+}
+
+
+@register.filter
+def evidence_words(value: str) -> str:
+    """An evidence marker ("verified", "secondary", "unverified") in the reader's words; "–" when empty."""
+    return str(EVIDENCE_WORDS.get(value, value)) if value else "–"
+
+
+@register.filter
+def condition_words(tag: str) -> str:
+    """A condition tag of the exercise library ("recent_surgery") in the reader's words."""
+    return str(CONDITION_WORDS.get(tag, tag.replace("_", " ")))
+
+
+@register.filter
+def exercise_name(exercise_id: str) -> str:
+    """An exercise id of the log ("standing-pelvic-stretch") as the exercise's name in the reader's language."""
+    exercise = exercise_library().get(exercise_id)
+    return exercise.name.get(reader_lang()) if exercise is not None else exercise_id
+
+
+@register.filter
+def citation(source_id: str) -> str:
+    """The citation of a source id, for a `<cite>` (empty when the id is unknown or empty)."""
+    source = engine.sources().get(source_id) if source_id else None
+    return source.citation if source is not None else ""
