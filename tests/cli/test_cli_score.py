@@ -1,4 +1,4 @@
-"""`rugpad score` and `rugpad instruments` as the CLI contract describes them (shared/contracts/cli.md)."""
+"""`rugpad score` and `rugpad instruments` as the CLI contract describes them (docs/cli.md)."""
 
 from __future__ import annotations
 

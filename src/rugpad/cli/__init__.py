@@ -1,7 +1,7 @@
 """The `rugpad` command. Each sub-command lives in its own module with `register(subparsers)`.
 
 The shape of `score`, `triage`, `instruments` and `explain` is a contract other tools rely on
-(see ../shared/contracts/cli.md): JSON on stdout, exit 2 with a one-line message for bad input.
+(see docs/cli.md): JSON on stdout, exit 2 with a one-line message for bad input.
 """
 
 from __future__ import annotations

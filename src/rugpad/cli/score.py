@@ -1,4 +1,4 @@
-"""`rugpad score INSTRUMENT FILE`: score one completed questionnaire (contract: shared/contracts/cli.md).
+"""`rugpad score INSTRUMENT FILE`: score one completed questionnaire (contract: docs/cli.md).
 
 Input ``{"answers": {"1": 0, ...}}``; JSON out by default, or ``--format text`` for a summary a clinician reads:
 score, band, missing items and the rule used, with any unverified part flagged.

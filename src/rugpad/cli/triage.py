@@ -1,6 +1,6 @@
 """`rugpad triage FILE`: red flags, stratification and care-pathway advice for one case.
 
-JSON (the contract in shared/contracts/cli.md) by default; ``--format text`` is for a clinician at a terminal:
+JSON (the contract in docs/cli.md) by default; ``--format text`` is for a clinician at a terminal:
 urgency first and loud, each red flag with its action, then risk/profile, the manipulation verdict and the
 recommendations grouped do / consider / do not, each with its rule id and source so `rugpad explain` can say why.
 """
