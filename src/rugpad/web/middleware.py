@@ -65,8 +65,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",  # data: for the small inline images of stylesheets (e.g. the admin's icons)
         "font-src 'self'",
         "connect-src 'self'",
-        "worker-src 'self'",  # the patient app's service worker (/sw.js)
-        "manifest-src 'self'",
         "frame-ancestors 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -166,7 +166,8 @@ def test_pain_rising_over_a_week_raises_a_soft_trend_alert(world: World) -> None
     assert (alert.kind, alert.rule_id, alert.urgency) == (AlertKind.TREND, "trend.pain_rising", "none")
     assert alert.detail["value"] == 3.0
     dashboard = client_for(world.clinician).get(reverse("home")).content.decode()
-    assert "Pijn stijgt" in dashboard and "portal-trend-setting" in dashboard
+    assert "Pijn stijgt" in dashboard and "Practice setting for diary trends" in dashboard  # its source, cited
+    assert "portal-trend-setting" not in dashboard  # never the raw source id
 
 
 def test_exercises_skipped_on_three_days_raises_a_trend_alert(world: World) -> None:

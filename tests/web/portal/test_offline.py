@@ -60,8 +60,10 @@ def test_the_manifest_opens_the_patient_s_home_standalone_in_the_page_s_language
 
 
 def test_the_policy_allows_the_worker_and_manifest_from_rugpad_only() -> None:
-    assert "worker-src 'self'" in CONTENT_SECURITY_POLICY and "manifest-src 'self'" in CONTENT_SECURITY_POLICY
-    assert "script-src 'self';" in CONTENT_SECURITY_POLICY + ";"
+    # worker-src falls back to script-src and manifest-src to default-src: both 'self', nothing looser added
+    directives = dict(d.split(" ", 1) for d in CONTENT_SECURITY_POLICY.split("; "))
+    assert directives["default-src"] == directives["script-src"] == "'self'"
+    assert directives.get("worker-src", "'self'") == directives.get("manifest-src", "'self'") == "'self'"
 
 
 def test_only_a_patient_s_pages_carry_an_offline_id_and_a_new_sign_in_gets_a_new_one(world: World) -> None:

@@ -38,7 +38,7 @@ class ExercisesChoice(models.TextChoices):
 
 
 class MedicationChoice(models.TextChoices):
-    NONE = "none", _("None")
+    NONE = "none", _("None taken")
     USUAL = "usual", _("As usual")
     MORE = "more", _("More than usual")
 
