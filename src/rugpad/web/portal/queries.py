@@ -103,6 +103,8 @@ def patient_home(patient: Patient, today: dt.date) -> dict[str, Any]:
         "practice": patient.practice,
         "programme": todays_programme(patient, today),
         "next_evaluation": episode.next_evaluation_on if episode else None,
+        # a planned day already past is not "planned around" any more: the patient reads that it is due
+        "evaluation_passed": bool(episode and episode.next_evaluation_on and episode.next_evaluation_on < today),
         "pending": pending_questionnaires(patient),
         "messages_for_patient": patient.portal_messages.select_related("author")[:5],
         "today_entries": [e for e in entries if e.day == today],
