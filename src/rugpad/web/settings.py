@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "huey.contrib.djhuey",
     "ninja",  # the API docs page from its own pinned static files (no CDN, no inline script: see the CSP)
     "rugpad.web.practice",
     "rugpad.web.audit",
@@ -57,6 +61,8 @@ INSTALLED_APPS = [
     "rugpad.web.plans",
     "rugpad.web.portal",
     "rugpad.web.outcomes",
+    "rugpad.web.twofactor",
+    "rugpad.web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "rugpad.web.audit.log.AuditReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -195,4 +202,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Background jobs (Huey, `rugpad.web.jobs`): an SQLite queue in the data folder by default, so `rugpad serve` runs its
+# worker beside the web server on a fresh machine; with RUGPAD_REDIS_URL (e.g. redis://127.0.0.1:6379/0) the queue
+# lives in Redis and `rugpad worker` runs on any number of machines.
+RUGPAD_REDIS_URL = os.environ.get("RUGPAD_REDIS_URL", "")
+HUEY = {
+    "name": "rugpad",
+    "immediate": False,
+    "utc": True,
+    **(
+        {"huey_class": "huey.RedisHuey", "url": RUGPAD_REDIS_URL}
+        if RUGPAD_REDIS_URL
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
+    ),
 }

@@ -15,3 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests on
 # `tests/web/test_static_files.py` checks the production storage (hashed, compressed, cached for ever).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
+
+# Background jobs run at once, in the test's own process (`rugpad.web.jobs` tests drive the real SQLite and Redis
+# queues explicitly).
+HUEY = {**HUEY, "immediate": True}  # noqa: F405

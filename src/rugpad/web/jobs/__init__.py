@@ -1,0 +1,1 @@
+"""Background jobs on a real queue (Huey): questionnaires that fall due, reminders, e-mails; never inside a request."""
