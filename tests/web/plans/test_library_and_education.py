@@ -95,23 +95,41 @@ def _activity(world: World) -> dict[str, str]:
     return found
 
 
+def test_the_patients_exercise_page_lists_the_plans_reading(accepted: World) -> None:
+    body = client_for(accepted.patient_user).get(reverse("plans_my_exercises")).content.decode()
+    for assignment in EducationAssignment.objects.filter(episode=accepted.episode):
+        assert reverse("plans_my_reading", args=[assignment.pk]) in body
+
+
 def test_the_clinician_sees_which_module_the_patient_opened_and_read(accepted: World) -> None:
     first, second = _plan_modules(accepted)[:2]
     assert "niet geopend" in _activity(accepted)[first]
     patient = client_for(accepted.patient_user)
     assignment = EducationAssignment.objects.get(episode=accepted.episode, module_id=first)
-    url = reverse("outcomes_my_module", args=[assignment.pk])
-    assert patient.get(url).status_code == 200
+    url = reverse("plans_my_reading", args=[assignment.pk])
+    response = patient.get(url, HTTP_SEC_FETCH_MODE="navigate")
+    assert response.status_code == 200 and "Ik heb dit gelezen" in response.content.decode()
     seen = _activity(accepted)
     assert "geopend op" in seen[first] and "niet geopend" in seen[second]
-    patient.post(url)
+    assert patient.post(url)["Location"] == reverse("plans_my_exercises")
     assert "gelezen op" in _activity(accepted)[first]
 
 
-def test_a_clinician_opening_the_module_is_not_the_patient_opening_it(accepted: World) -> None:
+def test_a_copy_fetched_in_the_background_is_not_an_opening(accepted: World) -> None:
     first = _plan_modules(accepted)[0]
     assignment = EducationAssignment.objects.get(episode=accepted.episode, module_id=first)
-    client_for(accepted.clinician).get(reverse("outcomes_my_module", args=[assignment.pk]))
+    patient = client_for(accepted.patient_user)
+    assert patient.get(reverse("plans_my_reading", args=[assignment.pk]), HTTP_SEC_FETCH_MODE="cors").status_code == 200
+    patient.get(reverse("outcomes_my_module", args=[assignment.pk]), HTTP_SEC_FETCH_MODE="same-origin")
+    assert "niet geopend" in _activity(accepted)[first]
+
+
+def test_another_login_cannot_open_the_patients_module(accepted: World) -> None:
+    first = _plan_modules(accepted)[0]
+    assignment = EducationAssignment.objects.get(episode=accepted.episode, module_id=first)
+    url = reverse("plans_my_reading", args=[assignment.pk])
+    assert client_for(accepted.other_patient_user).get(url).status_code == 404
+    assert client_for(accepted.clinician).get(url).status_code == 404
     assert "niet geopend" in _activity(accepted)[first]
 
 

@@ -83,6 +83,23 @@ def do_assign_modules(request: HttpRequest, episode: Episode, module_ids: Sequen
     return created
 
 
+OPENED = "education opened: "
+"""The summary prefix of the audit event that records a patient opening a module (see `do_mark_opened`)."""
+
+
+@transaction.atomic
+def do_mark_opened(request: HttpRequest, assignment: EducationAssignment) -> None:
+    """Records that the patient opened the module (shown in their browser, not fetched in the background for use
+    without a connection): an audit event of its own, which the clinician's plan editor reads as "opened"."""
+    record(
+        request,
+        AuditAction.VIEW,
+        assignment,
+        patient_id=assignment.episode.patient_id,
+        summary=f"{OPENED}{assignment.module_id}",
+    )
+
+
 @transaction.atomic
 def do_mark_read(request: HttpRequest, assignment: EducationAssignment) -> EducationAssignment:
     if assignment.read_at is None:

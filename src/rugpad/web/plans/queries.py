@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from rugpad.core.vocab import Lang
 from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
+from rugpad.web.outcomes.actions import OPENED
 from rugpad.web.outcomes.models import EducationAssignment
 from rugpad.web.plans.access import newest_plan
 from rugpad.web.plans.clinical import (
@@ -407,29 +407,27 @@ class ExerciseActivity:
     last_done_at: dt.datetime | None
 
 
-_ASSIGNMENT_READ = re.compile(r"\beducationassignment (\d+)\b")
-
-
 def _opened(episode: Episode, assignment_ids: set[int]) -> dict[int, dt.datetime]:
-    """When the patient first opened each module: the audit log's `view` events that the patient's own login wrote
-    for the assignment (the module page loads it through `access_assignment`, named as the event's object or, read
-    on the same page as the patient's own record, in its summary)."""
+    """When the patient first opened each module: the audit events `do_mark_opened` wrote for the patient's own
+    login (an ordinary read of the page is not counted: the offline worker fetches every module in the background)."""
     user_id = episode.patient.user_id
     if user_id is None or not assignment_ids:
         return {}
     events = (
-        AuditEvent.objects.filter(patient_id=episode.patient_id, actor_id=user_id, action=AuditAction.VIEW)
-        .filter(Q(object_type="educationassignment") | Q(summary__contains="educationassignment "))
+        AuditEvent.objects.filter(
+            patient_id=episode.patient_id,
+            actor_id=user_id,
+            action=AuditAction.VIEW,
+            object_type="educationassignment",
+            object_id__in=[str(i) for i in assignment_ids],
+            summary__startswith=OPENED,
+        )
         .order_by("at", "id")
-        .values_list("object_type", "object_id", "summary", "at")
+        .values_list("object_id", "at")
     )
     opened: dict[int, dt.datetime] = {}
-    for object_type, object_id, summary, at in events:
-        ids = [int(object_id)] if object_type == "educationassignment" and object_id.isdigit() else []
-        ids += [int(found) for found in _ASSIGNMENT_READ.findall(summary)]
-        for assignment_id in ids:
-            if assignment_id in assignment_ids:
-                opened.setdefault(assignment_id, at)
+    for object_id, at in events:
+        opened.setdefault(int(object_id), at)
     return opened
 
 
@@ -492,3 +490,29 @@ def _change_words(change: str, lang: Lang) -> str:
             f" ({_ref_name(rest, lang)})" if rest else ""
         )
     return change
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One education module of the patient's plan, as their exercise page lists it."""
+
+    assignment: EducationAssignment
+    title: str
+    summary: str
+    minutes: int
+
+
+def plan_reading(plan: TreatmentPlan, lang: Lang) -> list[Reading]:
+    """The education modules of the plan's current version that the patient has been given, in plan order."""
+    version = plan.current()
+    refs = (
+        list(version.ordered_items().filter(kind=ItemKind.EDUCATION).values_list("ref", flat=True)) if version else []
+    )
+    given = {a.module_id: a for a in EducationAssignment.objects.filter(episode_id=plan.episode_id, module_id__in=refs)}
+    library = engine.education_library()
+    found = []
+    for ref in refs:
+        module, assignment = library.get(ref), given.get(ref)
+        if module is not None and assignment is not None:
+            found.append(Reading(assignment, module.title.get(lang), module.summary.get(lang), module.reading_minutes))
+    return found

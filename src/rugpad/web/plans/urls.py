@@ -18,6 +18,7 @@ urlpatterns = [
     path("episodes/<int:episode_id>/programme.ics", views.episode_ics, name="plans_episode_ics"),
     path("settings/", views.plan_settings, name="plans_settings"),
     path("me/", views.my_exercises, name="plans_my_exercises"),
+    path("me/reading/<int:assignment_id>/", views.my_reading, name="plans_my_reading"),
     path("me/programme.pdf", views.my_pdf, name="plans_my_pdf"),
     path("me/programme.ics", views.my_ics, name="plans_my_ics"),
     path("session/", views.session, name="plans_session"),

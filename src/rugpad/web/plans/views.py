@@ -23,6 +23,9 @@ from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.access import access_own_patient
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
+from rugpad.web.markdown import render as render_markdown
+from rugpad.web.outcomes import actions as outcome_actions
+from rugpad.web.outcomes.access import access_assignment
 from rugpad.web.plans import actions, clinical, queries
 from rugpad.web.plans.access import access_episode_for_plan, access_own_plan
 from rugpad.web.plans.forms import (
@@ -384,8 +387,38 @@ def my_exercises(request: HttpRequest) -> HttpResponse:
         return render(request, "plans/my_exercises.html", {"patient": patient, "plan": None})
     if wait := clinical.patient_wait(plan.episode):
         return _wait_for_contact(request, patient, plan, wait, 200)
-    views = queries.exercises_of(plan, reader_lang())
-    return render(request, "plans/my_exercises.html", {"patient": patient, "plan": plan, "exercises": views})
+    lang = reader_lang()
+    context = {"patient": patient, "plan": plan, "exercises": queries.exercises_of(plan, lang)}
+    return render(request, "plans/my_exercises.html", context | {"reading": queries.plan_reading(plan, lang)})
+
+
+def _is_navigation(request: HttpRequest) -> bool:
+    """The browser shows this page to the person (a navigation), rather than fetching it in the background (the
+    offline worker's copies: `Sec-Fetch-Mode: cors`/`same-origin`). Browsers without fetch metadata count as shown."""
+    return request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+
+
+@login_required
+def my_reading(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """One education module of the patient's plan. Opening it is recorded for the therapist (only when shown, see
+    `_is_navigation`); "I have read this" marks it read and returns to the exercises."""
+    access_own_patient(request)
+    assignment = access_assignment(request, assignment_id)
+    module = engine.education_library().get(assignment.module_id)
+    if module is None:
+        raise Http404("No such module")
+    if request.method == "POST":
+        outcome_actions.do_mark_read(request, assignment)
+        return redirect("plans_my_exercises")
+    if _is_navigation(request):
+        outcome_actions.do_mark_opened(request, assignment)
+    lang = reader_lang()
+    context = {
+        "assignment": assignment,
+        "title": module.title.get(lang),
+        "body": render_markdown(module.body.get(lang)),
+    }
+    return render(request, "plans/reading.html", context)
 
 
 @login_required
