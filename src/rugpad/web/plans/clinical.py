@@ -340,7 +340,8 @@ def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposa
         ItemKind.FREQUENCY,
         Text(
             f"{sessions.sessions_per_week} keer per week {sessions.session_minutes} minuten, {sessions.weeks} weken",
-            f"{sessions.sessions_per_week} times a week for {sessions.session_minutes} minutes, {sessions.weeks} weeks",
+            f"{'once' if sessions.sessions_per_week == 1 else f'{sessions.sessions_per_week} times'} a week for "
+            f"{sessions.session_minutes} minutes, {sessions.weeks} weeks",
         ),
     )
     for moment in plan.evaluation:
