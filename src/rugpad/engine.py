@@ -300,6 +300,7 @@ def measurement_counts_for(measurement: Measurement, moment: Moment) -> bool:
 
 __all__ += [
     "alarm_payloads",
+    "alarm_phrases_in",
     "alarm_questions",
     "change_rules",
     "detect_trends",
@@ -382,6 +383,15 @@ def alarm_payloads(answered: Iterable[str], region: Region | str) -> list[dict[s
     from rugpad.core.diary import triage_payloads
 
     return triage_payloads(load_alarm_questions(), answered, Region(region))
+
+
+def alarm_phrases_in(text: str) -> tuple[str, ...]:
+    """The alarm questions whose sign a patient's free text names (``data/portal/alarm_phrases.yaml``). Never a
+    triage: the caller only shows the patient when to contact whom."""
+    from rugpad.content.portal import load_alarm_phrases
+    from rugpad.core.diary import alarm_phrases_in as _alarm_phrases_in
+
+    return _alarm_phrases_in(text, load_alarm_phrases())
 
 
 def trend_settings() -> TrendSettings:

@@ -1,4 +1,5 @@
-"""Load the patient-portal content: the diary's alarm questions and the trend rules (``data/portal/*.yaml``).
+"""Load the patient-portal content: the diary's alarm questions, the words in a message that name an alarm sign,
+and the trend rules (``data/portal/*.yaml``).
 
 Validated once here so the core can trust it: both languages, exactly one known sign per alarm question (and no
 sign asked twice), known regions and sources, and settings the core accepts. That every alarm question raises a
@@ -14,12 +15,12 @@ from typing import Any
 
 from rugpad.content import ContentError, load_sources, read_yaml, text
 from rugpad.content.rules import load_rulebook
-from rugpad.core.diary import AlarmQuestion
+from rugpad.core.diary import AlarmPhrase, AlarmQuestion, normalise_words
 from rugpad.core.errors import InvalidInput
 from rugpad.core.trends import EXERCISES_SKIPPED, PAIN_RISING, TrendRule, TrendSettings
 from rugpad.core.vocab import Evidence, Region
 
-__all__ = ["load_alarm_questions", "load_trend_rules", "load_trend_settings"]
+__all__ = ["load_alarm_phrases", "load_alarm_questions", "load_trend_rules", "load_trend_settings"]
 
 _FOLDER = "portal"
 
@@ -83,6 +84,36 @@ def load_alarm_questions() -> Mapping[str, AlarmQuestion]:
             raise ContentError(f"{where}: sign {question.signs[0]!r} is already asked by {asked!r}")
         questions[question.id] = question
     return MappingProxyType(questions)
+
+
+@cache
+def load_alarm_phrases() -> tuple[AlarmPhrase, ...]:
+    """The words that name an alarm sign in a message, per alarm question, normalised for matching. Each entry
+    names a known alarm question and lists words in both languages; a phrase may not be empty after normalising."""
+    path = f"{_FOLDER}/alarm_phrases.yaml"
+    raw = read_yaml(path)
+    if not isinstance(raw, list) or not raw:
+        raise ContentError(f"{path}: must be a non-empty list of entries")
+    questions = load_alarm_questions()
+    phrases: list[AlarmPhrase] = []
+    for index, entry in enumerate(raw):
+        question = str(entry.get("question", ""))
+        where = f"{path}: {question or f'entry {index}'}"
+        if question not in questions:
+            raise ContentError(f"{where}: question must name an alarm question of alarm_questions.yaml")
+        words: list[str] = []
+        for lang in ("nl", "en"):
+            listed = entry.get(lang)
+            if not isinstance(listed, list) or not listed:
+                raise ContentError(f"{where}: {lang} must be a non-empty list of words")
+            for word in listed:
+                normal = normalise_words(str(word)).strip()
+                if not normal:
+                    raise ContentError(f"{where}: {lang}: {word!r} has no letters")
+                words.append(normal)
+        source, evidence = _sourced(entry, where)
+        phrases.append(AlarmPhrase(question, tuple(dict.fromkeys(words)), source, evidence))
+    return tuple(phrases)
 
 
 @cache

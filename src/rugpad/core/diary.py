@@ -14,18 +14,25 @@ A question may name the region whose rules judge it (``triage_region``); none ne
 stroke-like signs (sudden severe headache, double vision, trouble speaking or swallowing, a sudden fall, a numb
 face) have a low back rule of their own (rf.acute_neurological_low_back) besides the neck rule, so a patient's own
 region judges every answer.
+
+Free text (a message to the clinician) is never triaged: a red flag needs a yes to a question that asks one thing.
+But words that name an alarm sign ("kan niet meer plassen") mean the patient must read at once when to call whom,
+without waiting for an answer. `alarm_phrases_in` finds such words; the web shows the contact module, nothing more.
+
+    text --normalise_words--> " kan niet meer plassen " --phrase found--> the alarm question ids it names
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rugpad.core.errors import InvalidInput
 from rugpad.core.text import Text
 from rugpad.core.vocab import Evidence, Region
 
-__all__ = ["AlarmQuestion", "triage_payloads"]
+__all__ = ["AlarmPhrase", "AlarmQuestion", "alarm_phrases_in", "normalise_words", "triage_payloads"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +61,34 @@ def triage_payloads(
             raise InvalidInput(f"alarm[{index}]", f"unknown alarm question {question_id!r}")
         signs.setdefault(question.triage_region or region, set()).update(question.signs)
     return [{"region": str(r), "signs": sorted(s)} for r, s in sorted(signs.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmPhrase:
+    """Words in a patient's free text that name the sign of one alarm question (any language)."""
+
+    question: str
+    """The alarm question whose sign the words name."""
+    words: tuple[str, ...]
+    """Each a phrase as `normalise_words` leaves it: lower case, no accents, single spaces, no punctuation."""
+    source: str
+    evidence: Evidence
+
+
+def normalise_words(text: str) -> str:
+    """Lower case, accents dropped, every run of non-letters and non-digits one space, with a space at each end:
+    a phrase is found on whole words only (" plas " is not inside " plassen ")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return f" {' '.join(letters.split())} "
+
+
+def alarm_phrases_in(text: str, phrases: Sequence[AlarmPhrase]) -> tuple[str, ...]:
+    """The alarm question ids whose words occur in `text`, in the order of `phrases`, each once. A negation
+    ("geen koorts") still counts: showing the instructions once too often is the safer mistake."""
+    words = normalise_words(text)
+    found: list[str] = []
+    for phrase in phrases:
+        if phrase.question not in found and any(f" {w} " in words for w in phrase.words):
+            found.append(phrase.question)
+    return tuple(found)
