@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest
 
 from rugpad.web.audit.log import record_read
 from rugpad.web.care.access import reach, require_clinician
+from rugpad.web.care.models import Episode
 from rugpad.web.portal.models import Alert, DiaryEntry
 from rugpad.web.practice.models import request_user
 
@@ -36,3 +37,17 @@ def access_alert(request: HttpRequest, alert_id: int) -> Alert:
         raise Http404("No such alert") from None
     record_read(request, alert, patient_id=alert.patient_id)
     return alert
+
+
+def access_thread(request: HttpRequest, episode_id: int) -> Episode:
+    """An episode's message thread: for the patient themselves and the clinicians of their practice (anybody else,
+    practice admins included, gets a 404). Its view is logged like the episode's."""
+    user = request_user(request)
+    if not user.is_authenticated or not (user.is_patient or user.is_clinician):
+        raise Http404("Not found")
+    try:
+        episode = Episode.objects.select_related("patient__practice").get(reach(user, "patient__"), pk=episode_id)
+    except Episode.DoesNotExist:
+        raise Http404("No such episode") from None
+    record_read(request, episode, patient_id=episode.patient_id, summary="messages")
+    return episode

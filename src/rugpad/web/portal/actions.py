@@ -151,6 +151,11 @@ def open_episode(patient: Patient) -> Episode | None:
     return patient.episodes.filter(status=EpisodeStatus.OPEN).order_by("-started_on", "-id").first()
 
 
+def thread_episode(patient: Patient) -> Episode | None:
+    """The episode whose message thread the patient sees first: the open one, else the one treated last."""
+    return open_episode(patient) or patient.episodes.order_by("-started_on", "-id").first()
+
+
 DIARY_FIELDS = (
     "day",
     "pain_now",
@@ -310,8 +315,63 @@ def do_acknowledge_alert(request: HttpRequest, alert: Alert, message: str = "") 
         request, AuditAction.UPDATE, alert, patient_id=alert.patient_id, summary=f"alert {alert.rule_id} acknowledged"
     )
     if message.strip():
+        # the note is a message of the patient's thread like any other, and the patient hears that it is there
         note = Message.objects.create(
-            patient=alert.patient, author=request_user(request), body=message.strip(), alert=alert
+            patient=alert.patient,
+            episode=thread_episode(alert.patient),
+            author=request_user(request),
+            body=message.strip(),
+            alert=alert,
         )
         record(request, AuditAction.CREATE, note, patient_id=alert.patient_id, summary="message to the patient")
+        _notify_on_commit(note)
     return alert
+
+
+def _notify_on_commit(message: Message) -> None:
+    """The other side gets a notice without content once the message is stored (a background task)."""
+    from rugpad.web.portal import tasks  # the task module imports the models; imported when a message is sent
+
+    message_id = message.pk
+    transaction.on_commit(lambda: tasks.notify_new_message(message_id))
+
+
+@transaction.atomic
+def do_send_message(request: HttpRequest, episode: Episode, body: str) -> Message:
+    """A message of the episode's thread from the patient or a clinician of the practice (the caller authorised the
+    user through `access_thread`). A closed episode's thread is read-only. A patient's words that name an alarm sign
+    are kept with the message so the patient is shown when to contact whom; no red flag is raised from free text."""
+    user = request_user(request)
+    status = Episode.objects.filter(pk=episode.pk).values_list("status", flat=True).first()
+    if status != EpisodeStatus.OPEN:
+        raise PortalError(_("This episode is closed: its messages can still be read, but no new message can be sent."))
+    body = body.strip()
+    if not body:
+        raise InvalidInput("body", "empty")
+    terms = list(clinical.alarm_words(body)) if user.is_patient else []
+    message = Message.objects.create(
+        patient_id=episode.patient_id,
+        episode=episode,
+        author=user,
+        from_patient=user.is_patient,
+        body=body,
+        alarm_terms=terms,
+    )
+    summary = "message from the patient" if user.is_patient else "message to the patient"
+    if terms:
+        summary += f"; names an alarm sign ({', '.join(terms)}): instructions shown, not triaged"
+    record(request, AuditAction.CREATE, message, patient_id=episode.patient_id, summary=summary)
+    _notify_on_commit(message)
+    return message
+
+
+@transaction.atomic
+def do_read_messages(request: HttpRequest, episode: Episode) -> int:
+    """Marks what the other side wrote in the episode's thread as read by this user (the patient reads the
+    clinicians' messages; any clinician of the practice reads the patient's); returns how many were new."""
+    user = request_user(request)
+    unread = Message.objects.filter(episode=episode, from_patient=not user.is_patient, read_at__isnull=True)
+    count = unread.update(read_at=timezone.now(), read_by=user)
+    if count:
+        record(request, AuditAction.UPDATE, episode, patient_id=episode.patient_id, summary=f"{count} messages read")
+    return count

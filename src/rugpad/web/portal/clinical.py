@@ -2,7 +2,8 @@
 
 - an alarm answer: the questions map to sign ids (`engine.alarm_payloads`), `engine.triage` decides urgency and action;
 - worsening trends: `engine.detect_trends` with the numbers of ``data/portal/trends.yaml``;
-- the "contact us now" text: the education module ``when-to-contact-now``.
+- the "contact us now" text: the education module ``when-to-contact-now``;
+- words in a patient's message that name an alarm sign: `engine.alarm_phrases_in` (shown, never triaged).
 """
 
 from __future__ import annotations
@@ -112,3 +113,9 @@ def trend_view(rule_id: str, detail: dict[str, Any]) -> dict[str, str]:
 
 def contact_module() -> EducationModule:
     return engine.education_library()[CONTACT_MODULE]
+
+
+def alarm_words(text: str) -> tuple[str, ...]:
+    """The alarm questions whose sign a patient's message names. Never a triage: the patient is only shown when to
+    contact whom, and the clinician sees the message marked."""
+    return engine.alarm_phrases_in(text)

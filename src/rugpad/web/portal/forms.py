@@ -140,3 +140,12 @@ class DiaryForm(forms.Form):
 
 class AcknowledgeForm(forms.Form):
     message = TextField(NOTE, label=_("Message to the patient (optional)"), required=False)
+
+
+class MessageForm(forms.Form):
+    body = TextField(
+        NOTE,
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a message before sending it.")},
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.trends import ExercisesDone
@@ -115,13 +116,41 @@ class Alert(models.Model):
 
 
 class Message(models.Model):
-    """A short note from the clinician to the patient, shown on the patient's home page."""
+    """One message of an episode's thread, between the patient and the practice's clinicians who treat the episode.
+
+    A clinician's note written when acknowledging an alert is a message of the thread too (`alert` set). Read status
+    is kept per side: `read_at` is when the other side first read it (the patient for a clinician's message, any
+    clinician of the practice for the patient's). `alarm_terms` are the alarm questions whose words a patient's
+    message names: the patient is shown when to contact whom; nothing is triaged from free text."""
 
     patient = models.ForeignKey("care.Patient", on_delete=models.CASCADE, related_name="portal_messages")
+    episode = models.ForeignKey(
+        "care.Episode",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="portal_messages",
+        help_text="The thread; empty only for a note to a patient who had no episode yet.",
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_patient = models.BooleanField(default=False, help_text="Written by the patient (else by a clinician).")
     body = models.TextField(_("message"))
     alert = models.ForeignKey(Alert, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages")
     created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True, help_text="When the other side first read it.")
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    alarm_terms = models.JSONField(
+        default=list, blank=True, help_text="Alarm questions whose words the patient's message names (not triaged)."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["episode", "id"], name="portal_message_thread"),
+            # what is unread is few rows of many: the counts and the dashboard's list read only these
+            models.Index(
+                fields=["patient", "from_patient"], condition=Q(read_at__isnull=True), name="portal_message_unread"
+            ),
+        ]

@@ -6,16 +6,16 @@ import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from rugpad.web.care.access import reach
-from rugpad.web.care.models import Patient
+from rugpad.web.care.models import Episode, EpisodeStatus, Patient
 from rugpad.web.care.queries import pending_questionnaires
 from rugpad.web.i18n import reader_lang
 from rugpad.web.portal import clinical
-from rugpad.web.portal.actions import is_editable, open_episode
-from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry, Invitation
+from rugpad.web.portal.actions import is_editable, open_episode, thread_episode
+from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry, Invitation, Message
 from rugpad.web.practice.models import User
 
 RECENT_DAYS = 14
@@ -106,7 +106,9 @@ def patient_home(patient: Patient, today: dt.date) -> dict[str, Any]:
         # a planned day already past is not "planned around" any more: the patient reads that it is due
         "evaluation_passed": bool(episode and episode.next_evaluation_on and episode.next_evaluation_on < today),
         "pending": pending_questionnaires(patient),
-        "messages_for_patient": patient.portal_messages.select_related("author")[:5],
+        "messages_for_patient": patient.portal_messages.select_related("author")[:HOME_MESSAGES],
+        "unread_messages": unread_for_patient(patient),
+        "thread_episode": thread_episode(patient),
         "today_entries": [e for e in entries if e.day == today],
         "last_alarm": next((e for e in entries if e.alarm_urgency in ALARM_URGENCIES), None),
         "contact_title": module.title.get(lang),
@@ -130,3 +132,85 @@ def todays_programme(patient: Patient, today: dt.date) -> str | None:
 
 def latest_invitation(patient: Patient) -> Invitation | None:
     return patient.invitations.first()
+
+
+# --- messages -------------------------------------------------------------------------------------------------------
+
+THREAD_PAGE = 50
+"""Messages on one page of a thread, newest first; older ones a page further."""
+HOME_MESSAGES = 3
+"""The latest messages on the patient's home screen."""
+UNREAD_CAP = 99
+"""Unread counts stop here ("99+"): a count never reads more rows than it can show."""
+UNREAD_THREADS = 10
+"""Threads with new messages listed on the clinician's dashboard, most recent first."""
+
+
+def thread(episode: Episode, before: int | None) -> dict[str, Any]:
+    """One page of the episode's thread, newest first: the 50 newest, or the 50 before message `before`."""
+    messages = episode.portal_messages.select_related("author", "read_by").order_by("-id")
+    if before is not None:
+        messages = messages.filter(id__lt=before)
+    page = list(messages[: THREAD_PAGE + 1])
+    shown = page[:THREAD_PAGE]
+    newest = shown[0] if shown and before is None else None
+    return {
+        "episode": episode,
+        "patient": episode.patient,
+        "thread": shown,
+        "older": shown[-1].pk if len(page) > THREAD_PAGE else None,
+        "paged": before is not None,
+        "closed": episode.status != EpisodeStatus.OPEN,
+        # the patient's newest words name an alarm sign and nobody has answered yet: the instructions stay in sight
+        "alarm_shown": bool(newest and newest.from_patient and newest.alarm_terms),
+    } | contact_text()
+
+
+def capped(count: int) -> str:
+    return f"{UNREAD_CAP}+" if count > UNREAD_CAP else str(count)
+
+
+def unread_for_patient(patient: Patient) -> int:
+    """The clinicians' messages the patient has not read (counted up to the cap)."""
+    unread = Message.objects.filter(patient=patient, from_patient=False, read_at__isnull=True)
+    return unread[: UNREAD_CAP + 1].count()
+
+
+def unread_in_episode(episode: Episode) -> int:
+    """The patient's messages in this episode's thread that no clinician has read (counted up to the cap)."""
+    unread = Message.objects.filter(
+        patient_id=episode.patient_id, episode=episode, from_patient=True, read_at__isnull=True
+    )
+    return unread[: UNREAD_CAP + 1].count()
+
+
+def _treated_by(clinician: User) -> Q:
+    """Threads a clinician treats: their own patients and unassigned ones (so no message waits for nobody), the
+    episodes they opened, and the threads they wrote in."""
+    wrote = Message.objects.filter(episode_id=OuterRef("episode_id"), author=clinician, from_patient=False)
+    return (
+        Q(patient__clinician=clinician)
+        | Q(patient__clinician__isnull=True)
+        | Q(episode__created_by=clinician)
+        | Q(Exists(wrote))
+    )
+
+
+def unread_threads(clinician: User) -> dict[str, Any]:
+    """The dashboard's new messages: how many (up to the cap) and the 10 threads they are in, most recent first."""
+    unread = Message.objects.filter(
+        reach(clinician, "patient__"), from_patient=True, read_at__isnull=True, episode__isnull=False
+    ).filter(_treated_by(clinician))
+    total = unread[: UNREAD_CAP + 1].count()
+    if not total:
+        return {"total": 0}
+    rows = list(
+        unread.order_by()
+        .values("episode_id")
+        .annotate(count=Count("id"), last=Max("created_at"))
+        .order_by("-last", "-episode_id")[: UNREAD_THREADS + 1]
+    )
+    more, rows = len(rows) > UNREAD_THREADS, rows[:UNREAD_THREADS]
+    episodes = Episode.objects.select_related("patient").in_bulk([row["episode_id"] for row in rows])
+    threads = [{"episode": episodes[row["episode_id"]], **row} for row in rows if row["episode_id"] in episodes]
+    return {"total": total, "shown": capped(total), "threads": threads, "more": more}

@@ -11,4 +11,6 @@ urlpatterns = [
     path("diary/<int:entry_id>/edit/", views.diary_edit, name="portal_diary_edit"),
     path("patients/<int:patient_id>/diary/", views.patient_diary, name="portal_patient_diary"),
     path("alerts/<int:alert_id>/acknowledge/", views.acknowledge, name="portal_acknowledge"),
+    path("messages/", views.my_messages, name="portal_messages"),
+    path("episodes/<int:episode_id>/messages/", views.thread, name="portal_thread"),
 ]

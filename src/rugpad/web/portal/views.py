@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from rugpad.core.errors import InvalidInput
 from rugpad.web.care.access import access_own_patient, access_patient, require_clinician
 from rugpad.web.portal import actions, queries
-from rugpad.web.portal.access import access_alert, access_entry, access_own_entry
-from rugpad.web.portal.forms import AcceptInvitationForm, AcknowledgeForm, DiaryForm
+from rugpad.web.portal.access import access_alert, access_entry, access_own_entry, access_thread
+from rugpad.web.portal.forms import AcceptInvitationForm, AcknowledgeForm, DiaryForm, MessageForm
+from rugpad.web.practice.models import request_user
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -186,3 +187,37 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     if request.POST.get("back") == "diary":
         return redirect("portal_patient_diary", alert.patient_id)
     return redirect("home")
+
+
+@login_required
+def my_messages(request: HttpRequest) -> HttpResponse:
+    """The patient's messages: the thread of the open episode (or the one treated last)."""
+    patient = access_own_patient(request)
+    episode = actions.thread_episode(patient)
+    if episode is None:
+        return render(request, "portal/no_thread.html", {"practice": patient.practice})
+    return redirect("portal_thread", episode.pk)
+
+
+@login_required
+def thread(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """An episode's messages between the patient and the practice's clinicians: newest 50 first, older a page
+    further (`?before=<id>`); reading marks the other side's messages read; a closed episode is read-only."""
+    episode = access_thread(request, episode_id)
+    form = MessageForm(request.POST or None)
+    refused = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = actions.do_send_message(request, episode, form.cleaned_data["body"])
+        except actions.PortalError as error:
+            refused = str(error)
+        else:
+            messages.success(request, _("Your message has been sent."))
+            anchor = "#contact-now" if sent.alarm_terms else "#thread"
+            return redirect(reverse("portal_thread", args=[episode.pk]) + anchor)
+    before = request.GET.get("before", "")
+    if not refused and request.method == "GET":
+        actions.do_read_messages(request, episode)
+    context = queries.thread(episode, int(before) if before.isdigit() else None)
+    context |= {"form": form, "refused": refused, "is_patient": request_user(request).is_patient}
+    return render(request, "portal/thread.html", context, status=409 if refused else 200)
