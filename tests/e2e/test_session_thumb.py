@@ -91,6 +91,7 @@ def test_a_four_exercise_session_takes_one_tap_per_set_and_one_per_exercise(brow
     assert [e["exercise_id"] for e in exercises] == list(PROGRAMME)
     assert not phone.locator("#opt-pace").is_checked(), "the paced count is off until the patient wants it"
     _shot(phone, "session-thumb-01-start")
+    _in_sight(phone, "#btn-begin")
     phone.click("#btn-begin")  # starting the session (the morning question is optional)
 
     taps = 0
@@ -169,6 +170,7 @@ def test_the_paced_count_ends_each_set_by_itself(browser: Any, demo: str) -> Non
     known = set(ExerciseSetLog.objects.values_list("pk", flat=True))
     context, phone, _answers = _patient_phone(browser, demo)
     phone.goto(f"{demo}/plans/session/?all=1&timescale=0.01")
+    phone.click("details.options summary")
     phone.check("#opt-pace")
     phone.click("#btn-begin")
     counts: set[str] = set()

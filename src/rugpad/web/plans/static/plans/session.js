@@ -325,14 +325,16 @@
     $("btn-rate-painful").hidden = mode === "painful";
     $("rate-name").textContent = exercises[index].name;
     show("step-rate");
-    $("rate-h").setAttribute("tabindex", "-1"); $("rate-h").focus();
+    window.scrollTo(0, 0);
+    $("rate-h").setAttribute("tabindex", "-1"); $("rate-h").focus({ preventScroll: true });
   }
 
   function start(offered) {
     var ex = exercises[index];
     render(ex, offered);
     show("step-exercise");
-    $("ex-name").setAttribute("tabindex", "-1"); $("ex-name").focus();
+    window.scrollTo(0, 0); // the clock, the count and the main button in sight from the top of the page
+    $("ex-name").setAttribute("tabindex", "-1"); $("ex-name").focus({ preventScroll: true });
     perform(ex).then(function () { beep(990, 250); rate("done"); })
       .catch(function (error) { if (!(error instanceof Cancelled)) throw error; });
   }
