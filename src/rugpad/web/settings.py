@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "rugpad.web.twofactor.middleware.TwoFactorMiddleware",
     "rugpad.web.audit.log.AuditReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -218,3 +219,11 @@ HUEY = {
         else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
     ),
 }
+
+# Two-step sign-in (`rugpad.web.twofactor`): after the password, a code from an authenticator app (or a recovery
+# code) for everybody who set it up; `settings_production` requires it of clinicians and admins, the demo leaves it
+# optional. Wrong codes lock the account's second step like wrong passwords lock its first (django-axes).
+RUGPAD_REQUIRE_2FA = False
+RUGPAD_2FA_FAILURE_LIMIT = AXES_FAILURE_LIMIT
+RUGPAD_2FA_LOCKOUT_HOURS = AXES_COOLOFF_TIME
+OTP_TOTP_ISSUER = "rugpad"

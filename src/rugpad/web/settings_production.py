@@ -40,3 +40,6 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 EMAIL_BACKEND = os.environ.get("RUGPAD_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("RUGPAD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Two-step sign-in for everybody who can reach patient records or run the practice (NEN 7510: strong
+# authentication); patients may choose it (`rugpad.web.twofactor`).
+RUGPAD_REQUIRE_2FA = True
