@@ -69,10 +69,8 @@ def test_plan_to_guided_session_to_clinician_view(browser: Any, demo: str) -> No
             elif phone.locator("#btn-go").is_visible():
                 phone.click("#btn-go")
             phone.wait_for_timeout(30)
-        phone.click(".pain-option:has(input[value='2']) span")
-        phone.check("input[name=effort][value=ok]")
         screenshot(phone, "plans-04-rate-phone")
-        phone.click("#btn-save")
+        phone.click(".pain-choice[data-pain='2']")  # one tap: done, with the pain during the exercise
     phone.wait_for_selector("#step-done", state="visible")
     _wait_until(phone, "() => window.rugpadSession.queue().length === 0", 20.0)
     assert aborted, "the first POST was dropped"
