@@ -50,5 +50,21 @@ def load_demo_extras(practice: Practice, today: dt.date) -> None:
             "alarms": [],
         }
         actions.do_save_diary(request, emma, data, now=min(evening, timezone.now()))
+    _messages(clinician, user, emma)
     noor = Patient.objects.get(practice=practice, first_name="Noor", last_name="Bos")
     actions.do_invite_patient(as_user(clinician), noor, lambda token: f"/portal/welcome/{token}/")
+
+
+def _messages(clinician: User, user: User, emma: Patient) -> None:
+    """A short thread: Anna asked, Emma answered and asked back (her question still unread on Anna's dashboard)."""
+    episode = actions.thread_episode(emma)
+    if episode is None:
+        return
+    actions.do_send_message(
+        as_user(clinician), episode, "Hoe gaat het met de oefeningen sinds vorige week? Lukt de brug al met twee benen?"
+    )
+    request = as_user(user)
+    actions.do_read_messages(request, episode)
+    actions.do_send_message(
+        request, episode, "De brug gaat goed. Deze week heb ik wel meer pijn na het wandelen. Moet ik minder lopen?"
+    )
