@@ -363,6 +363,13 @@ def progression_model() -> ProgressionModel:
     return load_progression_model()
 
 
+def ladder_offer(exercise: Exercise, advice: ProgressionAdvice | None) -> tuple[str, str] | None:
+    """The easier or harder rung the progression advice points to (`core.progression.ladder_offer`)."""
+    from rugpad.core.progression import ladder_offer as offer
+
+    return offer(exercise, advice)
+
+
 def progression_advice(dose: Dose, report: ExerciseReport, model: ProgressionModel | None = None) -> ProgressionAdvice:
     """The next dose of one exercise after a session (keep, step up or step down), by `model` or the packaged one."""
     from rugpad.core.progression import advise

@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 
 from rugpad.core.errors import InvalidInput
-from rugpad.core.exercises import Dose, DoseKind
+from rugpad.core.exercises import Dose, DoseKind, Exercise
 from rugpad.core.text import Text
 from rugpad.core.vocab import Evidence
 
@@ -32,6 +32,7 @@ __all__ = [
     "PAIN_RULES",
     "RULE_IDS",
     "ExerciseReport",
+    "ladder_offer",
     "ProgressionAction",
     "ProgressionAdvice",
     "ProgressionModel",
@@ -322,3 +323,17 @@ def _advice(
     values = model.settings.values()
     reason = Text(nl=rule.reason.nl.format_map(values), en=rule.reason.en.format_map(values))
     return ProgressionAdvice(rule.action, rule.id, reason, rule.source_id, rule.evidence, dose, load_kg)
+
+
+def ladder_offer(exercise: Exercise, advice: ProgressionAdvice | None) -> tuple[str, str] | None:
+    """Which rung of the exercise's ladder the progression advice points to, as ("easier" | "harder", exercise id):
+    a step back (`regress`) points to the easier exercise; the advice that the dose is at its cap says, in its own
+    words, to consider the harder exercise. None when the advice points nowhere or the ladder ends there. Whether
+    the rung suits this patient is the caller's check (the plan's contra-indications and cautions)."""
+    if advice is None:
+        return None
+    if advice.action is ProgressionAction.REGRESS and exercise.regression is not None:
+        return ("easier", exercise.regression)
+    if advice.rule_id == DOSE_AT_CAP and exercise.progression is not None:
+        return ("harder", exercise.progression)
+    return None

@@ -18,13 +18,7 @@ from rugpad.core.plan import MAX_PSK_ACTIVITIES, PlanContext, ProposedPlan, PskA
 from rugpad.core.plan import PlanItem as CorePlanItem
 from rugpad.core.plan_rules import Cause
 from rugpad.core.plan_rules import PlanSettings as CorePlanSettings
-from rugpad.core.progression import (
-    DOSE_AT_CAP,
-    ExerciseReport,
-    ProgressionAction,
-    ProgressionAdvice,
-    ProgressionModel,
-)
+from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel
 from rugpad.core.text import Text
 from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
 from rugpad.web.care.clinical import state_of, states_of
@@ -210,16 +204,8 @@ def ladder_of(exercise: Exercise, lang: Lang) -> tuple[Rung, ...]:
 
 
 def ladder_offer(exercise: Exercise, advice: ProgressionAdvice | None) -> tuple[str, str] | None:
-    """Which rung the engine's progression advice points to, as ("easier" | "harder", exercise id): a step back
-    (`regress`) points to the easier exercise on the ladder; the advice that the dose is at its cap says, in its own
-    words, to consider the harder exercise. None when the advice points nowhere or the ladder ends there."""
-    if advice is None:
-        return None
-    if advice.action is ProgressionAction.REGRESS and exercise.regression is not None:
-        return ("easier", exercise.regression)
-    if advice.rule_id == DOSE_AT_CAP and exercise.progression is not None:
-        return ("harder", exercise.progression)
-    return None
+    """The easier or harder rung the advice points to (the engine's rule)."""
+    return engine.ladder_offer(exercise, advice)
 
 
 def progression_model(practice: Practice) -> ProgressionModel:
