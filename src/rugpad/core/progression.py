@@ -32,7 +32,6 @@ __all__ = [
     "PAIN_RULES",
     "RULE_IDS",
     "ExerciseReport",
-    "ladder_offer",
     "ProgressionAction",
     "ProgressionAdvice",
     "ProgressionModel",
@@ -41,6 +40,7 @@ __all__ = [
     "Reactivity",
     "SettingSource",
     "advise",
+    "ladder_offer",
     "next_load",
 ]
 
