@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
@@ -140,7 +141,7 @@ def _colleagues(admin: User) -> list[User]:
     return list(
         User.objects.filter(practice=admin.practice, role__in=ROLES_REQUIRED)
         .annotate(has_app=Exists(confirmed))
-        .order_by("last_name", "first_name", "username")
+        .order_by(Lower("last_name"), Lower("first_name"), "username")
     )
 
 
