@@ -14,7 +14,18 @@ from importlib import import_module
 from rugpad.cli._io import fail
 from rugpad.core.errors import InvalidInput
 
-COMMAND_MODULES = ("score", "triage", "evaluate", "instruments", "explain", "serve", "audit", "backup", "restore")
+COMMAND_MODULES = (
+    "score",
+    "triage",
+    "evaluate",
+    "instruments",
+    "explain",
+    "serve",
+    "audit",
+    "backup",
+    "restore",
+    "createadmin",
+)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

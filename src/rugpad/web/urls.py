@@ -17,6 +17,8 @@ urlpatterns = [
     path("account/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("account/tokens/", include("rugpad.web.practice.urls")),
+    path("account/password/reset/", include("rugpad.web.practice.reset_urls")),
+    path("accounts/", include("rugpad.web.practice.account_urls")),
     path("account/two-factor/", include("rugpad.web.twofactor.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", audit_log, name="audit_log"),

@@ -45,6 +45,13 @@ class Discipline(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Register(models.TextChoices):
+    """The Dutch registers a care professional's number comes from."""
+
+    BIG = "big", _("BIG register")
+    KP = "kp", _("Quality Register for Paramedics (KP)")
+
+
 class User(AbstractUser):
     """A login. `practice` is required for everybody but Django superusers (who see nothing clinical)."""
 
@@ -54,6 +61,10 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("language"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
     )
+    register = models.CharField(_("register"), max_length=3, choices=Register.choices, blank=True)
+    """Which register `registration_number` is from (staff only; blank for patients and when not given)."""
+    registration_number = models.CharField(_("registration number"), max_length=20, blank=True)
+    """The BIG or KP number, digits only (`accounts.check_registration`)."""
 
     @property
     def is_clinician(self) -> bool:
@@ -121,6 +132,68 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
+"""The roles a practice admin invites and manages; patients' accounts come from their own portal invitations."""
+
+
+class StaffInvitation(models.Model):
+    """A one-time link by e-mail for a clinician or practice admin to create their account (`accounts.py`).
+
+    Only a SHA-256 digest of the link's token is stored, and only once the link is mailed: the token is made by the
+    job that sends the mail (`tasks.send_staff_invitation`), so it never sits in the job queue. A resend asks for
+    send number `sends + 1`; the old link stops at once (digest cleared) and the job of an older send number does
+    nothing. The link works once, until `expires_at`; a revoked or used invitation never works again."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="staff_invitations")
+    email = models.EmailField(_("e-mail address"))
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=[(r.value, r.label) for r in STAFF_ROLES])
+    discipline = models.CharField(_("discipline"), max_length=30, choices=Discipline.choices, blank=True)
+    register = models.CharField(_("register"), max_length=3, choices=Register.choices, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=20, blank=True)
+    digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    """SHA-256 of the mailed link's token; empty while the mail is on its way and after a resend, revoke or use."""
+    sends = models.PositiveIntegerField(default=1)
+    """How many times the admin has asked for this invitation to be sent (the first send included)."""
+    mailed = models.PositiveIntegerField(default=0)
+    """The latest send number whose mail went out; a job sends only when its number is `sends` and above this."""
+    created_by = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    account = models.ForeignKey("User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    """The account made by accepting it."""
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["practice", "used_at", "revoked_at"], name="practice_invite_open")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.revoked_at is None
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset e-mail, known address or not: the throttle counts these per client address
+    and per e-mail address (`password_reset.py`). The address typed is kept only as a SHA-256 digest; rows older
+    than the throttle window are removed as new ones arrive."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    email_digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_digest", "at"], name="practice_reset_email"),
+            models.Index(fields=["address", "at"], name="practice_reset_address"),
+        ]
 
 
 def request_user(request: HttpRequest) -> User:
