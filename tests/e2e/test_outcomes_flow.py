@@ -7,13 +7,13 @@ import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
 from rugpad.web.care import actions as care_actions
 from rugpad.web.care.models import Episode, InstrumentResponse, ResponseStatus
 from rugpad.web.demo import as_user, load_demo
+from rugpad.web.jobs.tasks import request_due_questionnaires
 from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(live_server: Any) -> str:
     load_demo(timezone.localdate())
-    call_command("rugpad_schedule")
+    request_due_questionnaires.call_local()  # the periodic job, run now
     return str(live_server.url)
 
 

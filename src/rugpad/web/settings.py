@@ -227,3 +227,10 @@ RUGPAD_REQUIRE_2FA = False
 RUGPAD_2FA_FAILURE_LIMIT = AXES_FAILURE_LIMIT
 RUGPAD_2FA_LOCKOUT_HOURS = AXES_COOLOFF_TIME
 OTP_TOTP_ISSUER = "rugpad"
+
+# Reminders by Web Push (`rugpad.web.jobs`): the VAPID key pair that signs each push, and the contact the push services
+# may write to (an e-mail address or https:// URL). Push is off, and reminders go by e-mail only, unless all three are
+# set. Make a pair with `python -m rugpad.web.jobs.vapid` (README).
+RUGPAD_VAPID_PUBLIC_KEY = os.environ.get("RUGPAD_VAPID_PUBLIC_KEY", "")
+RUGPAD_VAPID_PRIVATE_KEY = os.environ.get("RUGPAD_VAPID_PRIVATE_KEY", "")
+RUGPAD_VAPID_SUBJECT = os.environ.get("RUGPAD_VAPID_SUBJECT", "")

@@ -27,5 +27,6 @@ urlpatterns = [
     path("plans/", include("rugpad.web.plans.urls")),
     path("portal/", include("rugpad.web.portal.urls")),
     path("outcomes/", include("rugpad.web.outcomes.urls")),
+    path("", include("rugpad.web.jobs.urls")),
     path("", include("rugpad.web.care.urls")),
 ]

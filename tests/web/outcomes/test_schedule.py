@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from rugpad.web.care.models import InstrumentResponse, ResponseStatus
@@ -77,15 +76,6 @@ def test_completing_the_reevaluation_moves_the_next_evaluation_to_the_end(world:
     actions.do_request_due(as_user(world.clinician), world.episode, _day(world, 23))
     world.episode.refresh_from_db()
     assert world.episode.next_evaluation_on == _day(world, 84)
-
-
-def test_the_command_requests_due_questionnaires_for_open_episodes(
-    world: World, capsys: pytest.CaptureFixture[str]
-) -> None:
-    call_command("rugpad_schedule", "--date", _day(world, 21).isoformat())
-    assert {code for moment, code in _requested(world) if moment == "reevaluation-3-4-weeks"} == {"nprs", "psk", "odi"}
-    call_command("rugpad_schedule", "--date", _day(world, 21).isoformat())
-    assert "0 questionnaires requested" in capsys.readouterr().out
 
 
 def test_the_send_button_uses_the_clock_and_the_patient_sees_the_request(
