@@ -428,3 +428,13 @@ def test_the_two_step_pages_show_no_raw_words(world: World, lang: str) -> None:
         if trouble:
             found[name] = trouble
     assert not found
+
+
+def test_the_code_fields_are_bounded_like_every_field() -> None:
+    from rugpad.web.fields import BOUNDED_ATTRIBUTE
+    from rugpad.web.twofactor.forms import AppCodeForm, SignInCodeForm
+
+    for form in (AppCodeForm, SignInCodeForm):
+        assert all(getattr(field, BOUNDED_ATTRIBUTE, None) for field in form.base_fields.values())
+    bad = SignInCodeForm({"code": "12\x003456"})
+    assert not bad.is_valid() and "code" in bad.errors

@@ -44,7 +44,10 @@ def do_confirm_app(request: HttpRequest, user: User, device: TOTPDevice, code: s
     shown once), or None for a wrong code. Another app of the user (an earlier one) is removed: one app each."""
     code = normalised(code)
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+        locked = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+        if locked is None:  # confirmed (or replaced) by another request meanwhile: this one confirms nothing
+            return None
+        device = locked
         if not (is_app_code(code) and device.verify_token(code)):
             return None
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
