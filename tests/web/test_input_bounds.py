@@ -53,7 +53,7 @@ def _errors(response: Any, form: str = "form") -> dict[str, Any]:
 
 # --- every form field has a bound -------------------------------------------------------------------------------
 
-FORM_MODULES = ("care", "outcomes", "plans", "portal", "practice")
+FORM_MODULES = ("care", "outcomes", "plans", "portal", "practice", "twofactor")
 FORM_ARGUMENTS: dict[str, dict[str, Any]] = {
     "ScreeningForm": {"region": "low_back"},
     "InstrumentForm": {"definition": None},  # filled in below with the PSK definition (items and activities)
