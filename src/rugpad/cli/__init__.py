@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "instruments",
     "explain",
     "serve",
+    "worker",
     "audit",
     "backup",
     "restore",

@@ -1,5 +1,6 @@
 """`rugpad serve [--demo]`: migrate, collect static files, optionally load the demo practice, then serve with
-gunicorn (a production-grade WSGI server; WhiteNoise serves the static files).
+gunicorn (a production-grade WSGI server; WhiteNoise serves the static files) and, in the embedded mode, run the
+background-job worker beside it (`rugpad worker` as a child process, stopped with the server).
 
 The settings are `rugpad.web.settings` unless DJANGO_SETTINGS_MODULE names others (in production:
 `rugpad.web.settings_production`, which refuses to start without its secrets)."""
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -112,8 +115,38 @@ def run(args: argparse.Namespace) -> int:
     if args.prepare_only:
         return 0
     print(f"serving rugpad at {address} (Ctrl+C stops)", flush=True)
-    _serve(args.host, args.port, args.workers, args.access_log)
+    worker = start_job_worker()
+    try:
+        _serve(args.host, args.port, args.workers, args.access_log)
+    finally:
+        stop_job_worker(worker)
     return 0
+
+
+def start_job_worker() -> subprocess.Popen[bytes] | None:
+    """In the embedded mode (the job queue is a file in the data folder) the background jobs run beside the web
+    server: `rugpad worker` as a child process, a fresh interpreter (fork and exec), so it shares no database
+    connection with this one. With RUGPAD_REDIS_URL the workers are run on their own (`rugpad worker`): None."""
+    from django.conf import settings
+
+    if settings.HUEY.get("url"):
+        return None
+    release_database_connections()
+    command = [sys.executable, "-c", "import sys; from rugpad.cli import main; sys.exit(main())"]
+    return subprocess.Popen([*command, "worker", "--stop-with", str(os.getpid())], stdin=subprocess.DEVNULL)
+
+
+def stop_job_worker(worker: subprocess.Popen[bytes] | None, grace: float = 20) -> None:
+    """Stops the job worker with the server: SIGTERM lets it finish the job it is running; after `grace` seconds
+    it is killed."""
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def _serve(host: str, port: int, workers: int, access_log: bool) -> None:
