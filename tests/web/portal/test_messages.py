@@ -276,3 +276,17 @@ def test_notices_go_to_the_clinicians_who_treat_the_episode(
     assert sorted(u.username for u in tasks.recipients(message)) == ["clina", "colleague"]
     assert tasks.send_message_notices(message.pk) == 2
     assert sorted(m.to[0] for m in mail.outbox) == ["clin@example.org", "col@example.org"]
+
+
+def test_a_clinician_sees_a_colleagues_message_under_the_colleagues_name(world: World) -> None:
+    from rugpad.web.practice.models import Role, User
+
+    colleague = User.objects.create_user(
+        "colleague", password="pw-123456789", practice=world.practice, role=Role.CLINICIAN, first_name="Bram"
+    )
+    actions.do_send_message(as_user(colleague), world.episode, "Van Bram")
+    actions.do_send_message(as_user(world.clinician), world.episode, "Van mij")
+    page = client_for(world.clinician).get(thread_url(world)).content.decode()
+    bram, mine = page.index("Van Bram"), page.index("Van mij")
+    assert "Bram" in page[page.rindex('class="who', 0, bram) : bram]
+    assert 'who small">U\n' in page[page.rindex('class="who', 0, mine) : mine]
