@@ -16,7 +16,7 @@ PASSWORD = "een-lang-en-ongewoon-wachtwoord 42"
 
 
 def _mailed_path() -> str:
-    match = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body)
+    match = re.search(r"https?://[^/\s]+(/\S+)", str(mail.outbox[-1].body))
     assert match, mail.outbox[-1].body
     return match.group(1)
 

@@ -23,7 +23,7 @@ Capture = Callable[..., Any]
 
 
 def _link_in(message: Any) -> str:
-    match = re.search(r"https?://[^/\s]+(/\S+)", message.body)
+    match = re.search(r"https?://[^/\s]+(/\S+)", str(message.body))
     assert match, message.body
     return match.group(1)
 

@@ -4,6 +4,7 @@ sent to log in."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -32,7 +33,7 @@ def _invitation(world: World) -> StaffInvitation:
         email="x@example.nl",
         role="clinician",
         created_by=world.admin,
-        expires_at=timezone.now() + timezone.timedelta(days=7),
+        expires_at=timezone.now() + dt.timedelta(days=7),
     )
 
 

@@ -8,7 +8,10 @@ from rugpad.web.practice.models import Practice, User
 class RugpadUserAdmin(UserAdmin[User]):
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
-        ("rugpad", {"fields": ("practice", "role", "discipline", "preferred_language")}),
+        (
+            "rugpad",
+            {"fields": ("practice", "role", "discipline", "register", "registration_number", "preferred_language")},
+        ),
     )
     list_display = ("username", "first_name", "last_name", "practice", "role")
     list_filter = ("practice", "role")
