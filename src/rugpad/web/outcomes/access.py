@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from rugpad.web.audit.log import record_read
 from rugpad.web.care.access import reach
 from rugpad.web.outcomes.models import EducationAssignment, GpReport
+from rugpad.web.practice.models import User
 
 
 def access_report(request: HttpRequest, report_id: int) -> GpReport:
@@ -31,3 +32,12 @@ def access_assignment(request: HttpRequest, assignment_id: int) -> EducationAssi
         raise Http404("No such module") from None
     record_read(request, assignment, patient_id=assignment.episode.patient_id)
     return assignment
+
+
+def require_practice_staff(request: HttpRequest) -> User:
+    """The practice outcome dashboard is for the practice's admins and clinicians (aggregates only); a patient or a
+    user without a practice gets a 404."""
+    user = request.user
+    if not user.is_authenticated or not (user.is_clinician or user.is_practice_admin):
+        raise Http404("Not found")
+    return user

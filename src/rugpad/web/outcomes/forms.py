@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.bounds import NOTE, RECORD
-from rugpad.web.fields import TextField, bounded_formfield
+from rugpad.web.fields import DateField, TextField, bounded_formfield
 from rugpad.web.outcomes.models import ConsentDecision, ConsentMethod, ReportConsent
 
 LANG_CHOICES = [("nl", "Nederlands"), ("en", "English")]
@@ -56,3 +56,17 @@ class DischargeForm(ReportForm):
     confirm = forms.BooleanField(
         label=_("Close this episode now; the final evaluation is kept in the discharge report."), required=True
     )
+
+
+class PeriodForm(forms.Form):
+    """The dashboard's period: both days included; empty means the last 12 months."""
+
+    start = DateField(label=_("from"), required=False)
+    end = DateField(label=_("to"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period comes before its start."))
+        return data

@@ -11,13 +11,15 @@ from django.views.decorators.http import require_POST
 
 from rugpad.core.errors import InvalidInput
 from rugpad.core.vocab import Lang
+from rugpad.web.audit.log import record_list
 from rugpad.web.care.access import access_episode, access_own_patient, require_clinician
 from rugpad.web.care.models import EpisodeStatus
 from rugpad.web.i18n import reader_lang
 from rugpad.web.markdown import render as render_markdown
-from rugpad.web.outcomes import actions, clinical, clock, queries
-from rugpad.web.outcomes.access import access_assignment, access_report
-from rugpad.web.outcomes.forms import ConsentForm, DischargeForm, ReportForm
+from rugpad.web.outcomes import actions, clinical, clock, practice_page, queries
+from rugpad.web.outcomes.access import access_assignment, access_report, require_practice_staff
+from rugpad.web.outcomes.forms import ConsentForm, DischargeForm, PeriodForm, ReportForm
+from rugpad.web.outcomes.practice_dashboard import Period
 from rugpad.web.plans.queries import treatment_summary
 
 
@@ -176,3 +178,44 @@ def my_module(request: HttpRequest, assignment_id: int) -> HttpResponse:
     context = {"assignment": assignment, "module": module, "title": module.title.get(lang),
                "body": render_markdown(module.body.get(lang))}  # fmt: skip
     return render(request, "outcomes/module.html", context)
+
+
+def _practice_period(request: HttpRequest) -> tuple[PeriodForm, Period | None]:
+    today = clock.today()
+    form = PeriodForm(request.GET or None)
+    if not request.GET:
+        return form, Period.default(today)
+    if not form.is_valid():
+        return form, None
+    default = Period.default(today)
+    return form, Period(form.cleaned_data["start"] or default.start, form.cleaned_data["end"] or default.end)
+
+
+@login_required
+def practice_dashboard(request: HttpRequest) -> HttpResponse:
+    """How the practice's patients do as a group: aggregates only, small groups hidden; one audit event per view."""
+    user = require_practice_staff(request)
+    form, period = _practice_period(request)
+    if period is None:
+        return render(request, "outcomes/practice.html", {"form": form}, status=400)
+    context = practice_page.page(user.practice_id or 0, period, clock.today())
+    record_list(request, f"practice outcome dashboard {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}",
+                context["patients"])  # fmt: skip
+    query = f"?start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
+    return render(request, "outcomes/practice.html", context | {"form": form, "csv_query": query})
+
+
+@login_required
+def practice_dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """The dashboard's aggregates as CSV (the same rows as the page); an export, so audited as a list event too."""
+    user = require_practice_staff(request)
+    form, period = _practice_period(request)
+    if period is None:
+        return render(request, "outcomes/practice.html", {"form": form}, status=400)
+    context = practice_page.page(user.practice_id or 0, period, clock.today())
+    record_list(request, f"practice outcome dashboard CSV {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}",
+                context["patients"])  # fmt: skip
+    response = HttpResponse(practice_page.csv_text(context), content_type="text/csv; charset=utf-8")
+    name = f"rugpad-outcomes-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
