@@ -185,6 +185,7 @@ def test_deactivating_ends_sign_in_sessions_and_tokens_but_keeps_records_and_aud
     client_for(world.admin).post(reverse("account_reactivate", args=[clinician.pk]))
     clinician.refresh_from_db()
     assert clinician.is_active and _signs_in(clinician.username, "pw-123456789")
+    assert session.get(reverse("patient_list")).status_code == 302  # the old session stays ended
     assert Client().get("/api/patients", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401  # stays revoked
     assert AuditEvent.objects.filter(object_id=str(clinician.pk), summary="account reactivated").exists()
 
