@@ -59,6 +59,7 @@ def test_patient_accepts_invite_fills_diary_alarm_reaches_the_clinician(page: An
     phone.click("#diary-button")
     phone.click("label[for=id_pain_now_5]")
     phone.click("label[for=id_exercises_1]")
+    phone.click("#diary-more summary")  # the optional part is folded away
     phone.click("label[for=id_sleep_quality_6]")
     phone.fill("#id_minutes_walked", "25")
     screenshot(phone, "portal-03-diary")
