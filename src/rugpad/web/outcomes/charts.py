@@ -100,3 +100,27 @@ def bar_chart(weeks: Sequence[tuple[str, float]], *, title: str, desc: str) -> S
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def share_bars(bars: Sequence[tuple[str, float]], *, title: str, desc: str) -> SafeString:
+    """One horizontal bar per labelled share (0-100 %), the label above its bar, so long labels (measurement moments)
+    never overlap; the height grows with the number of bars."""
+    row, label_gap, left, right = 34, 14, 8, 48
+    height = TOP + row * len(bars) + 6
+    width = WIDTH - left - right
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" class="chart" '
+        f'font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
+    ]
+    for index, (label, percent) in enumerate(bars):
+        top = TOP + index * row
+        share = max(0.0, min(percent, 100.0))
+        parts.append(
+            f'<text x="{left}" y="{top + 10}" fill="{INK}">{escape(label)}</text>'
+            f'<rect x="{left}" y="{top + label_gap}" width="{width}" height="12" fill="{BAND}"/>'
+            f'<rect x="{left}" y="{top + label_gap}" width="{width * share / 100:.1f}" height="12" fill="{BRAND}"/>'
+            f'<text x="{left + width + 6}" y="{top + label_gap + 10}" fill="{INK}">{percent:.0f}%</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # safe: numbers formatted, every text escaped

@@ -61,8 +61,12 @@ class DischargeForm(ReportForm):
 class PeriodForm(forms.Form):
     """The dashboard's period: both days included; empty means the last 12 months."""
 
-    start = DateField(label=_("from"), required=False)
-    end = DateField(label=_("to"), required=False)
+    start = DateField(
+        label=_("first day"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = DateField(
+        label=_("last day"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -179,7 +179,7 @@ def practice_charts(total: Row, column_sets: dict[str, list[Column]]) -> list[di
                 bars.append((column.title, float(text.split("%", 1)[0])))
         if bars:
             desc = ", ".join(f"{label}: {percent:.0f}%" for label, percent in bars)
-            found.append({"title": title, "svg": charts.bar_chart(bars, title=title, desc=desc), "desc": desc})
+            found.append({"title": title, "svg": charts.share_bars(bars, title=title, desc=desc), "desc": desc})
     return found
 
 

@@ -19,7 +19,7 @@ from rugpad.web.markdown import render as render_markdown
 from rugpad.web.outcomes import actions, clinical, clock, practice_page, queries
 from rugpad.web.outcomes.access import access_assignment, access_report, require_practice_staff
 from rugpad.web.outcomes.forms import ConsentForm, DischargeForm, PeriodForm, ReportForm
-from rugpad.web.outcomes.practice_dashboard import Period
+from rugpad.web.outcomes.practice_dashboard import MIN_GROUP, Period
 from rugpad.web.plans.queries import treatment_summary
 
 
@@ -182,9 +182,10 @@ def my_module(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 def _practice_period(request: HttpRequest) -> tuple[PeriodForm, Period | None]:
     today = clock.today()
-    form = PeriodForm(request.GET or None)
     if not request.GET:
-        return form, Period.default(today)
+        default = Period.default(today)
+        return PeriodForm(initial={"start": default.start, "end": default.end}), default
+    form = PeriodForm(request.GET)
     if not form.is_valid():
         return form, None
     default = Period.default(today)
@@ -197,7 +198,7 @@ def practice_dashboard(request: HttpRequest) -> HttpResponse:
     user = require_practice_staff(request)
     form, period = _practice_period(request)
     if period is None:
-        return render(request, "outcomes/practice.html", {"form": form}, status=400)
+        return render(request, "outcomes/practice.html", {"form": form, "min_group": MIN_GROUP}, status=400)
     context = practice_page.page(user.practice_id or 0, period, clock.today())
     record_list(request, f"practice outcome dashboard {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}",
                 context["patients"])  # fmt: skip
@@ -211,7 +212,7 @@ def practice_dashboard_csv(request: HttpRequest) -> HttpResponse:
     user = require_practice_staff(request)
     form, period = _practice_period(request)
     if period is None:
-        return render(request, "outcomes/practice.html", {"form": form}, status=400)
+        return render(request, "outcomes/practice.html", {"form": form, "min_group": MIN_GROUP}, status=400)
     context = practice_page.page(user.practice_id or 0, period, clock.today())
     record_list(request, f"practice outcome dashboard CSV {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}",
                 context["patients"])  # fmt: skip
