@@ -211,3 +211,22 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf(CONFIG.static) === 0) { event.respondWith(fromStatic(request)); return; }
   if (request.mode === "navigate") event.respondWith(navigate(event));
 });
+
+// A reminder pushed by rugpad (`jobs/notify.py`): its text says only that there is something in rugpad; tapping it
+// opens the patient's home.
+self.addEventListener("push", function (event) {
+  var data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = {};
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "rugpad", { body: data.body || "", tag: "rugpad-reminder" })
+  );
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  event.waitUntil(self.clients.openWindow("/me/"));
+});
