@@ -46,6 +46,12 @@ OBJECT_LABELS = {
     "educationassignment": _("education module given"),
     "reportconsent": _("consent for a report"),
     "gpreport": _("report to the GP"),
+    "staffinvitation": _("staff invitation"),
+    "passwordresetrequest": _("password reset request"),
+    "delivery": _("notification sent"),
+    "pushsubscription": _("phone for reminders"),
+    "reminder": _("reminder"),
+    "remindersettings": _("reminder settings"),
 }
 
 
