@@ -46,7 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Floor, Greatest, Least, Round
+from django.db.models.functions import Coalesce, Floor, Greatest, Least, NullIf, Round
 from django.utils import timezone
 
 from rugpad import engine
@@ -183,18 +183,16 @@ def adherence_of_episode(period: Period, today: dt.date) -> Subquery:
     )
     first = Greatest(F("starts_on"), Value(period.start, output_field=DateField()))
     weeks = DaysBetween(F("from_day"), Value(end, output_field=DateField())) / Value(7) + Value(1)
-    planned = Coalesce(Subquery(per_week, output_field=IntegerField()), Value(0)) * weeks
+    # each subquery is written once in the SQL: the planned days are NULL (no division) when there are none
+    planned = NullIf(Subquery(per_week, output_field=IntegerField()) * weeks, Value(0))
+    done_count = Coalesce(Subquery(done, output_field=IntegerField()), Value(0))
     versions = (
         PlanVersion.objects.filter(plan__episode=OuterRef("pk"))
         .order_by("-number")
         .annotate(from_day=first)
         .annotate(
-            planned=planned,
-            done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
-        )
-        .annotate(
             share=Case(
-                When(Q(planned__gt=0, from_day__lte=end), then=Least(F("done") * 1.0 / F("planned"), Value(1.0))),
+                When(from_day__lte=end, then=Least(done_count * 1.0 / planned, Value(1.0))),
                 default=None,
                 output_field=FloatField(),
             )
@@ -338,13 +336,16 @@ def cells(practice_id: int, period: Period, today: dt.date) -> list[dict[str, An
         sums.append(f'SUM(CASE WHEN "v_{code}" <> \'-\' THEN 1 ELSE 0 END) AS "m_{code}"')
         sums.append(f'SUM(CASE WHEN "v_{code}" = \'I\' THEN 1 ELSE 0 END) AS "i_{code}"')
     keys = ", ".join(CELL_KEYS)
+    # MATERIALIZED: each episode's subqueries run once; a flattened derived table would repeat them in every
+    # expression that reads a verdict (SQLite >= 3.35 and PostgreSQL >= 12 both honour it)
     sql = (
+        f"WITH episode_rows AS MATERIALIZED ({inner_sql}) "
         f"SELECT {keys}, {', '.join(sums)} FROM (SELECT {keys}, started, closed_in, referred, dropout_closed, "
-        f"dropout_open, adherence, {', '.join(verdicts) or 'NULL AS v_none'} FROM ({inner_sql}) episode_rows) "
-        f"judged GROUP BY {keys}"
+        f"dropout_open, adherence, {', '.join(verdicts) or 'NULL AS v_none'} FROM episode_rows) judged "
+        f"GROUP BY {keys}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*verdict_params, *inner_params])
+        cursor.execute(sql, [*inner_params, *verdict_params])
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
