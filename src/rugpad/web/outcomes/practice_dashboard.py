@@ -2,8 +2,9 @@
 
 Everything is counted in the database, in a fixed number of queries however large the practice::
 
-    episodes of the period  --one row per episode (subqueries: profile, closing date, first and latest score per
-      (cohort)                instrument, adherence, referral, drop-out)--> grouped by (clinician, region, profile)
+    episodes of the period  --one row per episode (subqueries: profile, closing date, adherence, referral,
+      (cohort)                drop-out), joined to one pass over the scores (window functions: first and latest
+                              score per instrument and episode)--> grouped by (clinician, region, profile)
     questionnaires          --grouped by (clinician, region, profile, moment)-->  completion per moment
     red flags raised        --grouped by (clinician, region, profile, minutes to the first action)--> times
     patients                --COUNT(DISTINCT) per breakdown-->  which groups are large enough to show
@@ -45,8 +46,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Floor, Greatest, Least, NullIf, Round
+from django.db.models.functions import Coalesce, Floor, Greatest, Least, NullIf, Round, RowNumber
 from django.utils import timezone
 
 from rugpad import engine
@@ -140,13 +142,28 @@ def closed_at_of_episode() -> Coalesce:
     return Coalesce(Subquery(discharge.values("created_at")[:1]), Subquery(confirmed.values("at")[:1]))
 
 
-def _scores(code: str, after: dt.datetime) -> QuerySet[InstrumentResponse]:
-    return InstrumentResponse.objects.filter(
-        episode=OuterRef("pk"),
-        instrument=code,
-        status=ResponseStatus.COMPLETED,
-        score__isnull=False,
-        completed_at__lt=after,
+def score_rows(practice_id: int, period: Period) -> QuerySet[Any]:
+    """Every completed score (up to the period's end) of the instruments that can be judged, in one pass with its
+    place in its episode's series of that instrument: first (`first_rank` 1), latest (`last_rank` 1), and how many
+    (`n`). The core's reading: the first score is the baseline, the latest the follow-up, in order of completion."""
+    _first, after = period.bounds()
+    series = [F("episode_id"), F("instrument")]
+    return (
+        InstrumentResponse.objects.filter(
+            episode__patient__practice_id=practice_id,
+            episode__started_on__lte=period.end,
+            instrument__in=list(improvement_rules()),
+            status=ResponseStatus.COMPLETED,
+            score__isnull=False,
+            completed_at__lt=after,
+        )
+        .annotate(
+            first_rank=Window(RowNumber(), partition_by=series, order_by=[F("completed_at").asc(), F("id").asc()]),
+            last_rank=Window(RowNumber(), partition_by=series, order_by=[F("completed_at").desc(), F("id").desc()]),
+            n=Window(Count("id"), partition_by=series),
+        )
+        .order_by()
+        .values("episode_id", "instrument", "score", "first_rank", "last_rank", "n")
     )
 
 
@@ -242,6 +259,7 @@ def episode_rows(practice_id: int, period: Period, today: dt.date) -> QuerySet[A
     )
     recent_session = ExerciseSessionLog.objects.filter(plan__episode=OuterRef("pk"), started_at__gte=cutoff_at)
     columns: dict[str, Any] = {
+        "g_episode": F("pk"),
         "g_patient": F("patient_id"),
         "g_clinician": F("patient__clinician_id"),
         "g_region": F("region"),
@@ -265,13 +283,6 @@ def episode_rows(practice_id: int, period: Period, today: dt.date) -> QuerySet[A
         ),
         "adherence": adherence_of_episode(period, today),
     }
-    for code in improvement_rules():
-        scores = _scores(code, after)
-        columns[f"b_{code}"] = Subquery(scores.order_by("completed_at", "id").values("score")[:1])
-        columns[f"l_{code}"] = Subquery(scores.order_by("-completed_at", "-id").values("score")[:1])
-        columns[f"n_{code}"] = Subquery(
-            scores.order_by().values("episode").annotate(n=Count("pk")).values("n"), output_field=IntegerField()
-        )
     return episodes.annotate(**columns).values(*columns)
 
 
@@ -300,7 +311,16 @@ def cells(practice_id: int, period: Period, today: dt.date) -> list[dict[str, An
     """The episode counts per (clinician, region, profile) cell, in one query: the episode rows are read as a
     derived table, their verdicts judged in a middle layer, and summed per cell."""
     inner_sql, inner_params = episode_rows(practice_id, period, today).query.sql_with_params()
+    scores_sql, scores_params = score_rows(practice_id, period).query.sql_with_params()
     rules = improvement_rules()
+    pivot, pivot_params = [], []
+    for code in rules:  # one row per episode: first and latest score and their number, per instrument
+        pivot += [
+            f'MAX(CASE WHEN instrument = %s AND first_rank = 1 THEN score END) AS "b_{code}"',
+            f'MAX(CASE WHEN instrument = %s AND last_rank = 1 THEN score END) AS "l_{code}"',
+            f'MAX(CASE WHEN instrument = %s THEN n END) AS "n_{code}"',
+        ]
+        pivot_params += [code, code, code]
     verdicts, verdict_params = [], []
     for code, rule in rules.items():
         sql, params = verdict_sql(code, rule)
@@ -339,13 +359,16 @@ def cells(practice_id: int, period: Period, today: dt.date) -> list[dict[str, An
     # MATERIALIZED: each episode's subqueries run once; a flattened derived table would repeat them in every
     # expression that reads a verdict (SQLite >= 3.35 and PostgreSQL >= 12 both honour it)
     sql = (
-        f"WITH episode_rows AS MATERIALIZED ({inner_sql}) "
+        f"WITH episode_rows AS MATERIALIZED ({inner_sql}), "
+        f"score_rows AS MATERIALIZED ({scores_sql}), "
+        f"series AS (SELECT episode_id, {', '.join(pivot)} FROM score_rows GROUP BY episode_id) "
         f"SELECT {keys}, {', '.join(sums)} FROM (SELECT {keys}, started, closed_in, referred, dropout_closed, "
-        f"dropout_open, adherence, {', '.join(verdicts) or 'NULL AS v_none'} FROM episode_rows) judged "
+        f"dropout_open, adherence, {', '.join(verdicts) or 'NULL AS v_none'} FROM episode_rows "
+        f"LEFT JOIN series ON series.episode_id = episode_rows.g_episode) judged "
         f"GROUP BY {keys}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *verdict_params])
+        cursor.execute(sql, [*inner_params, *scores_params, *pivot_params, *verdict_params])
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
