@@ -23,7 +23,7 @@ def test_clinician_takes_a_new_patient_to_an_explained_result(page: Any, demo: s
     page.fill("#id_first_name", "Wim")
     page.fill("#id_last_name", "Testpersoon")
     page.fill("#id_date_of_birth", "1972-04-01")
-    page.select_option("#id_sex", "male")
+    page.check("input[name=sex][value=male]")
     page.click("main button[type=submit]")
     page.wait_for_url("**/patients/*/")
     page.check("input[name=region][value=low_back]")
