@@ -46,7 +46,11 @@ from typing import Any
 
 CLINICIAN, PATIENT, ADMIN = "anna", "sanne", "beheer"
 SEARCH = "jans"
-"""A name search that matches a share of the practice at every size (Jansen, Janssen, Jansma…)."""
+"""A name search that matches a share of the practice at every size (Jansen, Janssen, Jansma…): a few rows at the
+small size, a full page at the large one (so its time also holds the larger page's rendering)."""
+SEARCH_FULL = "de"
+"""A name search that fills the page at both sizes (de Vries, Dekker, de Jong…): the same output, so its ratio is
+the search's own cost of a larger practice."""
 META = "bench_scale.json"
 """In a --keep folder: what each kept database holds and how long its fill took."""
 
@@ -57,6 +61,9 @@ def _pages(episode: int, patient: int) -> list[tuple[str, str, str]]:
         ("dashboard /", CLINICIAN, "/"),
         ("patient list", CLINICIAN, "/patients/"),
         ("name search", CLINICIAN, f"/patients/?q={SEARCH}"),
+        ("name search, full page", CLINICIAN, f"/patients/?q={SEARCH_FULL}"),
+        ("open alarms", CLINICIAN, "/alarms/"),
+        ("practice outcomes (admin)", ADMIN, "/outcomes/practice/"),
         ("patient detail", CLINICIAN, f"/patients/{patient}/"),
         ("episode detail", CLINICIAN, f"/episodes/{episode}/"),
         ("plan editor", CLINICIAN, f"/plans/episodes/{episode}/"),

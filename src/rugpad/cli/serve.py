@@ -55,11 +55,25 @@ def prepare(demo: bool) -> dict[str, Any] | None:
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    if not demo:
-        return None
-    from rugpad.web.demo import load_demo
+    logins = None
+    if demo:
+        from rugpad.web.demo import load_demo
 
-    return load_demo(timezone.localdate())
+        logins = load_demo(timezone.localdate())
+    refresh_planner_statistics()
+    return logins
+
+
+def refresh_planner_statistics() -> None:
+    """SQLite's query planner guesses until ANALYZE has described the tables and indexes; with a guess it may walk
+    a whole practice's open episodes to find one patient's. A sampled ANALYZE (at most 1,000 rows per index) takes
+    milliseconds, so every start refreshes it. PostgreSQL's autovacuum keeps its own statistics."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit=1000")
+            cursor.execute("ANALYZE")
 
 
 def release_database_connections() -> None:

@@ -112,6 +112,8 @@ class Episode(models.Model):
             # the dashboard walks a clinician's open episodes in these orders and stops after a page
             models.Index(fields=["status", "next_evaluation_on"], name="care_episode_due"),
             models.Index(fields=["status", "started_on"], name="care_episode_recent"),
+            # a patient's open episodes (every patient page): by patient first, not by the practice's open ones
+            models.Index(fields=["patient", "status", "started_on"], name="care_episode_of_patient"),
         ]
 
     def __str__(self) -> str:

@@ -124,6 +124,9 @@ def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
 
 PATIENT_PAGE = 50
 """Patients on one page of the patient list."""
+FEW_MATCHES = 500
+"""Up to this many patients whose name has a word beginning with the typed word, the search starts from the word
+index; beyond it, from the list in name order (see `search_patients`)."""
 MAX_PATIENT_PAGE = 10_000
 
 
@@ -152,8 +155,12 @@ def search_patients(clinician: User, criteria: dict[str, Any], page: int = 1) ->
         end = prefix_end(word)
         matching = PatientNameToken.objects.filter(
             practice_id=clinician.practice_id or 0, token__gte=word, **({"token__lt": end} if end else {})
-        )
-        patients = patients.filter(pk__in=matching.values("patient_id"))
+        ).values_list("patient_id", flat=True)
+        # A word few names begin: start from the word index (a few hundred ids at most) and sort those. A word
+        # many names begin: walk the practice in name order and stop at the first page of matches, which come
+        # soon. Either way the work is bounded whatever the size of the practice.
+        few = list(matching[: FEW_MATCHES + 1])
+        patients = patients.filter(pk__in=few if len(few) <= FEW_MATCHES else matching)
     if criteria.get("born"):
         patients = patients.filter(date_of_birth=criteria["born"])
     number = min(max(page, 1), MAX_PATIENT_PAGE)
