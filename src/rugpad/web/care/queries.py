@@ -153,14 +153,16 @@ def search_patients(clinician: User, criteria: dict[str, Any], page: int = 1) ->
     patients = patients_visible_to(clinician)
     for word in words(criteria.get("q") or ""):
         end = prefix_end(word)
-        matching = PatientNameToken.objects.filter(
-            practice_id=clinician.practice_id or 0, token__gte=word, **({"token__lt": end} if end else {})
-        ).values_list("patient_id", flat=True)
+        begins = {"token__gte": word, **({"token__lt": end} if end else {})}
+        matching = PatientNameToken.objects.filter(practice_id=clinician.practice_id or 0, **begins)
         # A word few names begin: start from the word index (a few hundred ids at most) and sort those. A word
-        # many names begin: walk the practice in name order and stop at the first page of matches, which come
-        # soon. Either way the work is bounded whatever the size of the practice.
-        few = list(matching[: FEW_MATCHES + 1])
-        patients = patients.filter(pk__in=few if len(few) <= FEW_MATCHES else matching)
+        # many names begin: walk the practice in name order, asking the index per patient, and stop at the first
+        # page of matches, which come soon. Either way the work is bounded whatever the size of the practice.
+        few = list(matching.values_list("patient_id", flat=True)[: FEW_MATCHES + 1])
+        if len(few) <= FEW_MATCHES:
+            patients = patients.filter(pk__in=few)
+        else:
+            patients = patients.filter(Exists(PatientNameToken.objects.filter(patient=OuterRef("pk"), **begins)))
     if criteria.get("born"):
         patients = patients.filter(date_of_birth=criteria["born"])
     number = min(max(page, 1), MAX_PATIENT_PAGE)
