@@ -7,7 +7,7 @@ touches YAML.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -138,6 +138,16 @@ class RedFlag:
         return self.patient_instruction.calls_112
 
 
+def _built_once(
+    cache: dict[Lang, dict[str, object]], lang: Lang, build: Callable[[], dict[str, object]]
+) -> dict[str, object]:
+    """A rule's JSON in `lang`, built on first use and kept; callers get a copy they may change."""
+    shown = cache.get(lang)
+    if shown is None:
+        shown = cache[lang] = build()
+    return shown.copy()
+
+
 @dataclass(frozen=True, slots=True)
 class Recommendation:
     """A care-pathway recommendation; `on_red_flag` ones apply only when a red flag stopped the pathway."""
@@ -158,16 +168,13 @@ class Recommendation:
 
     def as_json(self, lang: Lang) -> dict[str, object]:
         """The recommendation as the triage's JSON shows it: a new dict each call, built once per language."""
-        shown = self._json.get(lang)
-        if shown is None:
-            shown = self._json[lang] = {
-                "id": self.id,
-                "strength": str(self.strength),
-                "text": self.text.get(lang),
-                "source": self.source,
-                "evidence": str(self.evidence),
-            }
-        return shown.copy()
+        return _built_once(self._json, lang, lambda: {
+            "id": self.id,
+            "strength": str(self.strength),
+            "text": self.text.get(lang),
+            "source": self.source,
+            "evidence": str(self.evidence),
+        })  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,16 +195,13 @@ class ManipulationRule:
 
     def as_json(self, lang: Lang) -> dict[str, object]:
         """The rule as the triage's JSON shows it: a new dict each call, built once per language."""
-        shown = self._json.get(lang)
-        if shown is None:
-            shown = self._json[lang] = {
-                "id": self.id,
-                "verdict": str(self.verdict),
-                "reason": self.name.get(lang),
-                "source": self.source,
-                "evidence": str(self.evidence),
-            }
-        return shown.copy()
+        return _built_once(self._json, lang, lambda: {
+            "id": self.id,
+            "verdict": str(self.verdict),
+            "reason": self.name.get(lang),
+            "source": self.source,
+            "evidence": str(self.evidence),
+        })  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
