@@ -237,16 +237,7 @@ def episode_rows(practice_id: int, period: Period, today: dt.date) -> QuerySet[A
     cutoff_at = timezone.make_aware(dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min))
     ends = end_moments()
     closed = Q(status=EpisodeStatus.CLOSED)
-    episodes = (
-        Episode.objects.filter(patient__practice_id=practice_id, started_on__lte=period.end)
-        .annotate(closed_at=closed_at_of_episode())
-        .filter(
-            Q(status=EpisodeStatus.OPEN)
-            | Q(closed_at__gte=first)
-            | Q(closed_at__isnull=True, started_on__gte=period.start)
-        )
-        .order_by()
-    )
+    episodes = episode_cohort(practice_id, period)
     referral = RedFlagEvent.objects.filter(
         flag__episode=OuterRef("pk"), kind=FlagEventKind.CONFIRMED, at__gte=first, at__lt=after
     )
@@ -283,7 +274,8 @@ def episode_rows(practice_id: int, period: Period, today: dt.date) -> QuerySet[A
         ),
         "adherence": adherence_of_episode(period, today),
     }
-    return episodes.annotate(**columns).values(*columns)
+    rows: QuerySet[Any] = episodes.annotate(**columns).values(*columns)
+    return rows
 
 
 def verdict_sql(code: str, rule: ChangeRule) -> tuple[str, list[Any]]:
