@@ -31,15 +31,8 @@ REVIEW_FAILS = {"duplicate-id-aria"}
 an id used twice and referenced by a <label for> or aria-describedby among the incomplete results, yet the label or
 help text then names the wrong field for a screen reader (1.3.1, 4.1.2) — a fault, not a judgement call."""
 
-EXCLUDED: dict[str, set[str]] = {
-    # The interim-report and discharge forms on the evaluation page are two instances of ReportForm rendered with
-    # Django's default auto_id, so both have id_lang, id_treatment and id_treatment_helptext: the discharge form's
-    # labels and help text point at the report form's fields. Templates cannot change a form's ids; the fix is in
-    # Python (outcomes/views.py `_evaluation` and the two POST views: ReportForm(auto_id="report_%s", ...) and
-    # DischargeForm(auto_id="discharge_%s", ...)), outside this test's remit. Remove this entry with that fix.
-    "evaluation": {"duplicate-id-aria"},
-}
-"""Page name -> axe rule ids left out on that page, each with a comment saying why and what a fix needs."""
+EXCLUDED: dict[str, set[str]] = {}
+"""Page name -> axe rule ids left out on that page, each with a comment saying why and what a fix needs (none)."""
 
 
 @pytest.fixture(scope="module")

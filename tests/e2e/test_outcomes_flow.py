@@ -56,8 +56,8 @@ def test_the_clinician_reads_the_chart_and_sends_the_gp_report(page: Any, demo: 
     screenshot(page, "outcomes-02-evaluation")
 
     page.click("text=Stel een tussenverslag op")
-    page.fill("#id_treatment", "Drie behandelingen: uitleg, wandelschema en oefeningen voor de rug.")
-    page.fill("#id_advice", "Wandelschema uitbreiden; herbeoordeling over twee weken.")
+    page.fill("#report_treatment", "Drie behandelingen: uitleg, wandelschema en oefeningen voor de rug.")
+    page.fill("#report_advice", "Wandelschema uitbreiden; herbeoordeling over twee weken.")
     page.click("button:has-text('Verslag opstellen')")
     assert page.locator(".draft").first.is_visible()  # no consent yet: draft only
     screenshot(page, "outcomes-03-report-draft")

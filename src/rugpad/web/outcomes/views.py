@@ -29,11 +29,15 @@ def _evaluation(request: HttpRequest, episode, **forms: object) -> dict[str, obj
     treatment = treatment_summary(episode, Lang(lang))  # the plan as given so far; the clinician edits it freely
     defaults = {
         "consent_form": ConsentForm(initial={"given_by": str(patient), "recipient": patient.gp_name}),
-        "report_form": ReportForm(initial={"lang": lang, "treatment": treatment}),
-        "discharge_form": DischargeForm(initial={"lang": lang, "treatment": treatment}),
+        # two forms on one page: their own id prefixes, so each label points at its own field
+        "report_form": ReportForm(initial={"lang": lang, "treatment": treatment}, auto_id=REPORT_IDS),
+        "discharge_form": DischargeForm(initial={"lang": lang, "treatment": treatment}, auto_id=DISCHARGE_IDS),
     }
     return queries.evaluation_page(episode, clock.today()) | defaults | forms
 
+
+REPORT_IDS = "report_%s"
+DISCHARGE_IDS = "discharge_%s"
 
 @login_required
 def evaluation(request: HttpRequest, episode_id: int) -> HttpResponse:
@@ -84,7 +88,7 @@ def record_consent(request: HttpRequest, episode_id: int) -> HttpResponse:
 def new_report(request: HttpRequest, episode_id: int) -> HttpResponse:
     require_clinician(request)
     episode = access_episode(request, episode_id)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, auto_id=REPORT_IDS)
     if form.is_valid():
         data = form.cleaned_data
         report = actions.do_generate_report(
@@ -103,7 +107,7 @@ def discharge(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = access_episode(request, episode_id)
     if episode.status != EpisodeStatus.OPEN:
         raise Http404("Episode already closed")
-    form = DischargeForm(request.POST)
+    form = DischargeForm(request.POST, auto_id=DISCHARGE_IDS)
     if form.is_valid():
         data = form.cleaned_data
         try:
