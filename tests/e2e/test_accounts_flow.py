@@ -23,7 +23,7 @@ def _mailed_path() -> str:
 
 def test_the_admin_invites_a_clinician_who_signs_up_on_a_phone(demo: str, page: Any, phone: Any) -> None:
     log_in(page, demo, "beheer")
-    page.click("header nav >> text=Accounts")
+    page.click("header nav >> text=Medewerkers")
     page.wait_for_url(f"{demo}/accounts/")
     page.click("text=Nodig een behandelaar of beheerder uit")
     page.fill("#id_email", "nieuw@example.nl")
