@@ -124,7 +124,7 @@ def dashboard(clinician: User, today: dt.date) -> dict[str, Any]:
 
 PATIENT_PAGE = 50
 """Patients on one page of the patient list."""
-FEW_MATCHES = 500
+FEW_MATCHES = 2_000
 """Up to this many patients whose name has a word beginning with the typed word, the search starts from the word
 index; beyond it, from the list in name order (see `search_patients`)."""
 MAX_PATIENT_PAGE = 10_000
@@ -155,7 +155,7 @@ def search_patients(clinician: User, criteria: dict[str, Any], page: int = 1) ->
         end = prefix_end(word)
         begins = {"token__gte": word, **({"token__lt": end} if end else {})}
         matching = PatientNameToken.objects.filter(practice_id=clinician.practice_id or 0, **begins)
-        # A word few names begin: start from the word index (a few hundred ids at most) and sort those. A word
+        # A word few names begin: start from the word index (up to `FEW_MATCHES` ids) and sort those. A word
         # many names begin: walk the practice in name order, asking the index per patient, and stop at the first
         # page of matches, which come soon. Either way the work is bounded whatever the size of the practice.
         few = list(matching.values_list("patient_id", flat=True)[: FEW_MATCHES + 1])
