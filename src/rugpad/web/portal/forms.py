@@ -15,6 +15,7 @@ from rugpad.core.trends import PAIN_MAX
 from rugpad.web.care.models import Patient
 from rugpad.web.fields import DateField, TextField, WholeNumberField
 from rugpad.web.i18n import reader_lang
+from rugpad.web.passwords import check_chosen_password
 from rugpad.web.portal import clinical
 from rugpad.web.portal.models import DiaryEntry, ExercisesChoice, MedicationChoice
 from rugpad.web.practice.models import User
@@ -40,20 +41,13 @@ class AcceptInvitationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords are not the same."))
-        elif first:
-            candidate = User(
-                username=self.patient.email or self.patient.first_name,
-                first_name=self.patient.first_name,
-                last_name=self.patient.last_name,
-                email=self.patient.email,
-            )
-            try:
-                password_validation.validate_password(first, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        person = User(
+            username=self.patient.email or self.patient.first_name,
+            first_name=self.patient.first_name,
+            last_name=self.patient.last_name,
+            email=self.patient.email,
+        )
+        check_chosen_password(self, data, person)
         return data
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.bounds import LABEL, LINE, NAME
 from rugpad.web.fields import TextField, WholeNumberField
+from rugpad.web.passwords import check_chosen_password
 from rugpad.web.practice.accounts import registration_problem, username_taken
 from rugpad.web.practice.models import STAFF_ROLES, Discipline, Register, Role, StaffInvitation, User
 from rugpad.web.practice.tokens import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, TOKEN_NAME_MAX_LENGTH
@@ -119,19 +120,12 @@ class JoinForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords are not the same."))
-        elif first:
-            invitation = self.invitation
-            candidate = User(
-                username=data.get("username", ""),
-                email=invitation.email if invitation else "",
-                first_name=invitation.first_name if invitation else "",
-                last_name=invitation.last_name if invitation else "",
-            )
-            try:
-                password_validation.validate_password(first, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        invitation = self.invitation
+        person = User(
+            username=data.get("username", ""),
+            email=invitation.email if invitation else "",
+            first_name=invitation.first_name if invitation else "",
+            last_name=invitation.last_name if invitation else "",
+        )
+        check_chosen_password(self, data, person)
         return data
