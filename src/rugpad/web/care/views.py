@@ -271,8 +271,7 @@ def red_flag_event(request: HttpRequest, flag_id: int) -> HttpResponse:
 @login_required
 def patient_home(request: HttpRequest) -> HttpResponse:
     patient = access_own_patient(request)
-    pending = queries.pending_questionnaires(patient)
-    return render(request, "care/patient_home.html", {"patient": patient, "pending": pending})
+    return render(request, "care/patient_home.html", {"patient": patient})  # the portal's home tag lists the rest
 
 
 @login_required
