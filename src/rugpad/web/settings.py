@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "rugpad.web.outcomes",
     "rugpad.web.twofactor",
     "rugpad.web.jobs",
+    "rugpad.web.fhir",
+    "rugpad.web.cdshooks",
 ]
 
 MIDDLEWARE = [

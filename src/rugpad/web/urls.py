@@ -23,6 +23,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", audit_log, name="audit_log"),
     path("api/", api.urls),
+    path("fhir/", include("rugpad.web.fhir.urls")),
+    path("cds-services", include("rugpad.web.cdshooks.urls")),
     path("django-admin/", admin.site.urls),
     path("plans/", include("rugpad.web.plans.urls")),
     path("portal/", include("rugpad.web.portal.urls")),

@@ -1,0 +1,78 @@
+"""The resource types /fhir/ serves, each declared once: where its records are, how they are searched, how a page of
+them becomes resources. The views (search, read, $everything, $export) are written once against this table, so a
+new resource type is one `register(ResourceKind(...))` in its build module.
+
+The contract between the views and a build module:
+- `records(user)` — every record of this type the user may see: a queryset filtered with `care.access.reach`, so a
+  record outside the user's reach is simply not there (the views answer 404). Select/prefetch what `build` reads, so
+  a page costs a fixed number of queries.
+- `patient_field` — the ORM path from the record to its patient's id (`"patient_id"`, `"episode__patient_id"`): the
+  `patient` search parameter filters on it, and every record shown is audited as a read of that patient.
+- `date_field` — the clinical date the `date` parameter compares (None: the type has no `date` parameter).
+- `updated_field` — when the record last changed: `_lastUpdated` compares it, `meta.lastUpdated` shows it, pages are
+  ordered by it (newest first, then by id).
+- `build(rows, ctx)` — the resources of a page of rows, in the same order, one per row, each a JSON-ready dict that
+  `fhir.resources` validates (`fhir.validate`). Anything clinical (flag stages, changes from baseline, the gate) is
+  read from `ctx.states(...)` — the engine's one state per episode — never decided again here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, QuerySet
+
+from rugpad.core.episode import EpisodeState
+from rugpad.web.care.clinical import states_of
+from rugpad.web.care.models import Episode
+from rugpad.web.practice.models import User
+
+
+@dataclass
+class BuildContext:
+    """What every build function may need besides its rows: who asks, the absolute base URL of /fhir (for
+    `fullUrl`s and references), today's date, the reader's language, and the episodes' states (computed once per
+    request, a page of episodes at a time)."""
+
+    user: User
+    base_url: str
+    today: dt.date
+    lang: str = "nl"
+    _states: dict[int, EpisodeState] = field(default_factory=dict)
+
+    def states(self, episodes: Sequence[Episode]) -> dict[int, EpisodeState]:
+        """The engine's state of each episode by id; episodes already seen in this request are not computed again."""
+        missing = [e for e in {e.pk: e for e in episodes}.values() if e.pk not in self._states]
+        if missing:
+            self._states.update(states_of(missing, self.today))
+        return {e.pk: self._states[e.pk] for e in episodes}
+
+    def url(self, resource_type: str, resource_id: object) -> str:
+        return f"{self.base_url}/{resource_type}/{resource_id}"
+
+
+@dataclass(frozen=True)
+class ResourceKind:
+    type: str
+    records: Callable[[User], QuerySet[Any]]
+    patient_field: str
+    date_field: str | None
+    updated_field: str
+    build: Callable[[Sequence[Any], BuildContext], list[dict[str, Any]]]
+
+
+KINDS: dict[str, ResourceKind] = {}
+
+
+def register(kind: ResourceKind) -> ResourceKind:
+    if kind.type in KINDS:
+        raise ValueError(f"FHIR resource type {kind.type} registered twice")
+    KINDS[kind.type] = kind
+    return kind
+
+
+def model_of(kind: ResourceKind, user: User) -> type[Model]:
+    return kind.records(user).model
