@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rugpad.core.explain import Explanation
     from rugpad.core.flags import Firing, FlagEvent, FlagRecord, FlagStage
     from rugpad.core.instruments import InstrumentDefinition
+    from rugpad.core.interop import InteropCodes
     from rugpad.core.plan import PlanContent, PlanContext, ProposedPlan, Verdict
     from rugpad.core.plan_rules import Cause, PlanSettings
     from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, Reactivity
@@ -307,6 +308,7 @@ __all__ += [
     "education_for",
     "education_library",
     "illustration_svg",
+    "interop_codes",
     "plan_causes",
     "plan_condition_tags",
     "progression_advice",
@@ -441,3 +443,11 @@ def sources() -> Mapping[str, Source]:
     from rugpad.content import load_sources
 
     return load_sources()
+
+
+def interop_codes() -> InteropCodes:
+    """The codes rugpad reads in another system's FHIR data: regions, signs, questionnaires, orders and the
+    "do not" rules they meet (``data/interop/cds.yaml``)."""
+    from rugpad.content.interop import load_interop_codes
+
+    return load_interop_codes()
