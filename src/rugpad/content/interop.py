@@ -42,10 +42,10 @@ def _key(entry: Mapping[str, Any], where: str) -> tuple[str, str]:
     return system, str(code)
 
 
-def _entries(raw: object, where: str, *, sign: bool) -> Mapping[tuple[str, str], CodeEntry]:
+def _entries(raw: list[Mapping[str, Any]] | None, where: str, *, sign: bool) -> Mapping[tuple[str, str], CodeEntry]:
     known_signs = load_rulebook().signs
     found: dict[tuple[str, str], CodeEntry] = {}
-    for index, entry in enumerate(raw or []):  # type: ignore[attr-defined]
+    for index, entry in enumerate(raw or []):
         here = f"{where}[{index}]"
         key = _key(entry, here)
         if key in found:
