@@ -52,6 +52,8 @@ OBJECT_LABELS = {
     "pushsubscription": _("phone for reminders"),
     "reminder": _("reminder"),
     "remindersettings": _("reminder settings"),
+    "recoverydevice": _("recovery code sheet"),  # translated in twofactor's catalogue
+    "recoverycode": _("recovery code"),
 }
 
 

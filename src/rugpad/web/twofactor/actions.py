@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp import verify_token  # type: ignore[import-untyped]
 from django_otp.models import Device  # type: ignore[import-untyped]
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # type: ignore[import-untyped]
 from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
 
 from rugpad.web.audit.log import record
@@ -26,6 +25,7 @@ from rugpad.web.twofactor.devices import (
     is_app_code,
     normalised,
 )
+from rugpad.web.twofactor.models import RecoveryDevice, grouped, new_code
 
 
 def do_start_enrolment(user: User) -> TOTPDevice:
@@ -64,16 +64,17 @@ def do_new_recovery_codes(request: HttpRequest, user: User) -> list[str]:
 
 
 def _new_recovery_codes(request: HttpRequest, user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    """The codes as shown once (grouped, "abcd efgh ijkl"); the database keeps only their digests."""
+    RecoveryDevice.objects.filter(user=user).delete()
+    device = RecoveryDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
     codes: list[str] = []
     while len(codes) < RECOVERY_CODES:
-        code = StaticToken.random_token()
+        code = new_code()
         if code not in codes:
             codes.append(code)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    device.add_codes(codes)
     record(request, AuditAction.CREATE, user, actor=user, summary=f"two-step sign-in: {len(codes)} recovery codes made")
-    return codes
+    return [grouped(code) for code in codes]
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def do_check_code(request: HttpRequest, user: User, code: str) -> CodeCheck:
     """Checks `code` — six digits for the app, anything else a recovery code (used up by this). A wrong code is
     audited as a failed login of the account, by the account: the lock counts these."""
     code = normalised(code)
-    model: type[Device] = TOTPDevice if is_app_code(code) else StaticDevice
+    model: type[Device] = TOTPDevice if is_app_code(code) else RecoveryDevice
     candidates = list(model.objects.filter(user=user, confirmed=True).order_by("id"))
     if candidates and not any(candidate.verify_is_allowed()[0] for candidate in candidates):
         return CodeCheck(wait=True)
@@ -109,7 +110,7 @@ def do_turn_off(request: HttpRequest, user: User) -> None:
     """The user's own choice to sign in with the password alone again (only where it is not required)."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        RecoveryDevice.objects.filter(user=user).delete()
         record(request, AuditAction.UPDATE, user, actor=user, summary="two-step sign-in: turned off by the user")
 
 
@@ -118,7 +119,7 @@ def do_reset(request: HttpRequest, admin: User, target: User) -> None:
     to set it up again."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=target).delete()
-        StaticDevice.objects.filter(user=target).delete()
+        RecoveryDevice.objects.filter(user=target).delete()
         record(
             request,
             AuditAction.UPDATE,

@@ -1,8 +1,8 @@
 """Reading a user's second factors (django-otp devices) and the throttle on wrong codes.
 
 A user's two-step sign-in is one authenticator app (a `TOTPDevice`, unconfirmed until the user has typed one of its
-codes) and one sheet of recovery codes (a `StaticDevice` holding `RECOVERY_CODES` single-use `StaticToken`s, made
-when the app is confirmed). Sign-in with a confirmed app:
+codes) and one sheet of recovery codes (a `RecoveryDevice` holding `RECOVERY_CODES` single-use codes as keyed
+hashes, `models.py`, made when the app is confirmed). Sign-in with a confirmed app:
 
     password (ThrottledLoginView) ──► signed in, not verified ──► code page ──► verified (django_otp.login)
                                             │ any other page: TwoFactorMiddleware sends it to the code page
@@ -22,11 +22,11 @@ from base64 import b32encode
 import qrcode.image.svg  # type: ignore[import-untyped]
 from django.conf import settings
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # type: ignore[import-untyped]
 from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
 
 from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.practice.models import Role, User
+from rugpad.web.twofactor.models import RecoveryCode, RecoveryDevice
 
 RECOVERY_CODES = 10
 """Recovery codes on one sheet; each signs in once."""
@@ -61,7 +61,7 @@ def has_second_step(user: User) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
-    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+    return int(RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def secret_of(device: TOTPDevice) -> str:
@@ -115,5 +115,5 @@ def is_app_code(code: str) -> bool:
     return len(code) == TOTP_DIGITS and code.isascii() and code.isdigit()
 
 
-def recovery_devices(user: User) -> list[StaticDevice]:
-    return list(StaticDevice.objects.filter(user=user, confirmed=True).order_by("id"))
+def recovery_devices(user: User) -> list[RecoveryDevice]:
+    return list(RecoveryDevice.objects.filter(user=user, confirmed=True).order_by("id"))

@@ -9,7 +9,7 @@ from rugpad.core.bounds import LINE
 from rugpad.web.fields import TextField
 
 CODE_MAX_LENGTH = 20
-"""Six digits or an eight-character recovery code, with room for the spaces people type."""
+"""Six digits or a recovery code (12 characters, 8 for one made before 2026-12), with room for dashes and spaces."""
 
 
 class AppCodeForm(forms.Form):

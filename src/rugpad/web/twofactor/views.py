@@ -15,7 +15,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login  # type: ignore[import-untyped]
-from django_otp.plugins.otp_static.models import StaticDevice  # type: ignore[import-untyped]
 from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
 
 from rugpad.web.care.access import require_practice_admin
@@ -31,6 +30,7 @@ from rugpad.web.twofactor.devices import (
     secret_of,
 )
 from rugpad.web.twofactor.forms import AppCodeForm, SignInCodeForm
+from rugpad.web.twofactor.models import RecoveryDevice
 
 
 def _next(request: HttpRequest) -> str:
@@ -95,7 +95,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, check.device)
             request.session.cycle_key()  # a new session key for the raised sign-in, as at the password step
             rotate_token(request)
-            if isinstance(check.device, StaticDevice):
+            if isinstance(check.device, RecoveryDevice):
                 left = recovery_codes_left(user)
                 messages.warning(
                     request,
