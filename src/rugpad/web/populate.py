@@ -44,6 +44,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from rugpad.web.care.models import (
+    OPEN_STAGES,
     Episode,
     EpisodeStatus,
     Examination,
@@ -543,11 +544,12 @@ def _flag_copy(
     episode: Episode, flag: RedFlag, events: list[RedFlagEvent], stage: str, raised: dt.datetime
 ) -> tuple[RedFlag, list[RedFlagEvent]]:
     copy = RedFlag(
-        **_copy(flag, ("episode_id", "raised_by_id", "raised_at", "stage")),
+        **_copy(flag, ("episode_id", "raised_by_id", "raised_at", "stage", "is_open")),  # the same practice and urgency
         episode_id=episode.pk,
         raised_by_id=episode.created_by_id,
         raised_at=raised,
         stage=stage,
+        is_open=stage in OPEN_STAGES,
     )
     by = episode.created_by_id
     later = raised + dt.timedelta(hours=1)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from rugpad.core.vocab import Course, Region, Sex
+from rugpad.core.vocab import Course, Region, Sex, Urgency
 from rugpad.web.care.names import TOKEN_MAX_LENGTH, name_tokens
 
 REGION_CHOICES = [(Region.LOW_BACK.value, _("Low back")), (Region.NECK.value, _("Neck"))]
@@ -288,25 +288,60 @@ class FlagEventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Raised in error")
 
 
+OPEN_STAGES = (FlagStage.RAISED, FlagStage.ACTED)
+"""A flag in these stages awaits an action or the doctor's assessment."""
+
+
 class RedFlag(models.Model):
     """One red flag of an episode, raised by a rule of the engine, with its life cycle (`core/flags.py`).
 
     `stage` is the core's reading of the events, stored so that lists (the dashboard) can filter on it; only the
-    `do_*` actions change it, in the same transaction as the event."""
+    `do_*` actions change it, in the same transaction as the event.
+    `practice`, `urgency_rank` and `is_open` repeat what the patient, `urgency` and `stage` say, so that the
+    practice's open flags in the order the pages show them are one walk of the `care_redflag_queue` index."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="red_flags")
+    practice = models.ForeignKey(
+        "practice.Practice",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # `care_redflag_queue` leads with it
+        help_text="The patient's practice.",
+    )
     rule_id = models.CharField(max_length=60)
     origin = models.CharField(max_length=10, choices=FlagOrigin.choices)
     urgency = models.CharField(max_length=20)
+    urgency_rank = models.PositiveSmallIntegerField(help_text="The urgency's rank in the core's vocabulary, 0 first.")
     signs = models.JSONField(default=list)
     stage = models.CharField(max_length=10, choices=FlagStage.choices, default=FlagStage.RAISED)
+    is_open = models.BooleanField(default=True, help_text="The stage is one of `OPEN_STAGES`.")
     raised_at = models.DateTimeField()
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     reference = models.CharField(max_length=40, blank=True, help_text="e.g. diary:12 for the entry that raised it")
 
     class Meta:
         ordering = ["raised_at", "id"]
-        indexes = [models.Index(fields=["stage", "episode"])]
+        indexes = [
+            models.Index(fields=["stage", "episode"]),
+            # the practice's open flags (closed ones are not in it), most urgent first, then not yet acted on
+            # ("raised" sorts after "acted", so "-stage" puts it first), then the oldest (`queries.open_red_flags`)
+            models.Index(
+                fields=["practice", "urgency_rank", "-stage", "raised_at", "id"],
+                condition=models.Q(is_open=True),
+                name="care_redflag_queue",
+            ),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keeps the repeated columns in step with what they repeat (a bulk insert sets them itself)."""
+        self.urgency_rank = Urgency(self.urgency).rank
+        self.is_open = self.stage in OPEN_STAGES
+        if self.practice_id is None:
+            self.practice_id = self.episode.patient.practice_id
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "stage" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_open"}
+        super().save(*args, **kwargs)
 
 
 class RedFlagEvent(models.Model):

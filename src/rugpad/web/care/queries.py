@@ -6,19 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from rugpad import engine
 from rugpad.core.episode import EpisodeState, FlagView, MomentStatus
-from rugpad.core.vocab import Urgency
 from rugpad.web.care.access import patients_visible_to
 from rugpad.web.care.clinical import state_of, states_of
 from rugpad.web.care.forms import FlagEventForm, OverrideForm
 from rugpad.web.care.models import (
+    OPEN_STAGES,
     Episode,
     EpisodeStatus,
     FlagEventKind,
-    FlagStage,
     InstrumentResponse,
     Patient,
     PatientNameToken,
@@ -30,7 +29,6 @@ from rugpad.web.care.names import prefix_end, words
 from rugpad.web.i18n import reader_lang
 from rugpad.web.practice.models import User
 
-OPEN_STAGES = (FlagStage.RAISED, FlagStage.ACTED)
 STRENGTH_ORDER = ("do", "consider", "do_not")
 REVIEW_HORIZON_DAYS = 7
 
@@ -63,14 +61,12 @@ def alarm_rows(flags: list[RedFlag]) -> list[AlarmRow]:
 
 def open_red_flags(clinician: User) -> QuerySet[RedFlag]:
     """Every open red flag (no doctor's assessment yet) in the practice — so none waits for an absent colleague, and
-    none hides in a closed episode —, most urgent first, then those nobody has acted on, then the oldest."""
-    by_urgency = sorted(Urgency, key=lambda urgency: urgency.rank)
-    rank = Case(*(When(urgency=u.value, then=Value(i)) for i, u in enumerate(by_urgency)), default=Value(99))
-    acted = Case(When(stage=FlagStage.RAISED, then=Value(0)), default=Value(1))
+    none hides in a closed episode —, most urgent first, then those nobody has acted on, then the oldest: a walk of
+    the `care_redflag_queue` index, which stops at the page's end whatever the number of open flags."""
     return (
-        RedFlag.objects.filter(stage__in=OPEN_STAGES, episode__patient__practice_id=clinician.practice_id or 0)
+        RedFlag.objects.filter(practice_id=clinician.practice_id or 0, is_open=True)
         .select_related("episode__patient")
-        .order_by(rank, acted, "raised_at", "pk")
+        .order_by("urgency_rank", "-stage", "raised_at", "pk")  # "raised" after "acted": not yet acted on first
     )
 
 

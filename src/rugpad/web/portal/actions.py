@@ -318,6 +318,7 @@ def do_acknowledge_alert(request: HttpRequest, alert: Alert, message: str = "") 
         # the note is a message of the patient's thread like any other, and the patient hears that it is there
         note = Message.objects.create(
             patient=alert.patient,
+            practice_id=alert.patient.practice_id,
             episode=thread_episode(alert.patient),
             author=request_user(request),
             body=message.strip(),
@@ -351,6 +352,7 @@ def do_send_message(request: HttpRequest, episode: Episode, body: str) -> Messag
     terms = list(clinical.alarm_words(body)) if user.is_patient else []
     message = Message.objects.create(
         patient_id=episode.patient_id,
+        practice_id=episode.patient.practice_id,
         episode=episode,
         author=user,
         from_patient=user.is_patient,

@@ -8,6 +8,8 @@ acknowledges them, after which they leave the dashboard.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -124,6 +126,13 @@ class Message(models.Model):
     message names: the patient is shown when to contact whom; nothing is triaged from free text."""
 
     patient = models.ForeignKey("care.Patient", on_delete=models.CASCADE, related_name="portal_messages")
+    practice = models.ForeignKey(
+        "practice.Practice",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # `portal_message_practice_unread` holds what is read by it
+        help_text="The patient's practice, repeated here so that the practice's unread messages are one index range.",
+    )
     episode = models.ForeignKey(
         "care.Episode",
         on_delete=models.CASCADE,
@@ -153,4 +162,15 @@ class Message(models.Model):
             models.Index(
                 fields=["patient", "from_patient"], condition=Q(read_at__isnull=True), name="portal_message_unread"
             ),
+            # the dashboard's count: the practice's unread messages from patients, without walking its patients
+            models.Index(
+                fields=["practice", "from_patient", "episode"],
+                condition=Q(read_at__isnull=True),
+                name="portal_message_practice_unread",
+            ),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.practice_id is None:
+            self.practice_id = self.patient.practice_id
+        super().save(*args, **kwargs)

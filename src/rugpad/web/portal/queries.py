@@ -197,9 +197,11 @@ def _treated_by(clinician: User) -> Q:
 
 
 def unread_threads(clinician: User) -> dict[str, Any]:
-    """The dashboard's new messages: how many (up to the cap) and the 10 threads they are in, most recent first."""
+    """The dashboard's new messages: how many (up to the cap) and the 10 threads they are in, most recent first.
+    They are found by the message's own practice column (`portal_message_practice_unread`), so the count reads the
+    practice's unread messages, never its patients."""
     unread = Message.objects.filter(
-        reach(clinician, "patient__"), from_patient=True, read_at__isnull=True, episode__isnull=False
+        practice_id=clinician.practice_id or 0, from_patient=True, read_at__isnull=True, episode__isnull=False
     ).filter(_treated_by(clinician))
     total = unread[: UNREAD_CAP + 1].count()
     if not total:
