@@ -9,11 +9,17 @@ The contract between the views and a build module:
 - `patient_field` — the ORM path from the record to its patient's id (`"patient_id"`, `"episode__patient_id"`): the
   `patient` search parameter filters on it, and every record shown is audited as a read of that patient.
 - `date_field` — the clinical date the `date` parameter compares (None: the type has no `date` parameter).
-- `updated_field` — when the record last changed: `_lastUpdated` compares it, `meta.lastUpdated` shows it, pages are
-  ordered by it (newest first, then by id).
+- `updated_field` — when the record last changed (a field path, or an annotation `records` adds): `_lastUpdated`
+  compares it, `meta.lastUpdated` shows it, pages are ordered by it (newest first, then by id; a page's `next` link
+  continues after the last row's value and id, so every page costs the same).
 - `build(rows, ctx)` — the resources of a page of rows, in the same order, one per row, each a JSON-ready dict that
   `fhir.resources` validates (`fhir.validate`). Anything clinical (flag stages, changes from baseline, the gate) is
   read from `ctx.states(...)` — the engine's one state per episode — never decided again here.
+- `create` (optional) — files a posted resource (`POST /fhir/<type>`) through the app's own actions: see
+  `CreateFn`. Types without it answer 405 to a POST, and the CapabilityStatement lists `create` only where it is set.
+
+Definitional types that are content, not a patient's records (Questionnaire: the instruments), register a
+`ContentKind` instead: no patient, no audit, read and searched by id and canonical URL.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from rugpad.core.episode import EpisodeState
 from rugpad.web.care.clinical import states_of
@@ -54,6 +61,12 @@ class BuildContext:
         return f"{self.base_url}/{resource_type}/{resource_id}"
 
 
+CreateFn = Callable[[HttpRequest, dict[str, Any], BuildContext], tuple[Any, bool]]
+"""Files a posted resource (JSON, not yet validated) for the signed-in clinician: returns the stored record (which
+`build` turns back into the resource) and whether it is new (False: the same submission was filed before and
+nothing was written). Raises `fhir.outcome.FhirError` (400/404/422) naming what is wrong."""
+
+
 @dataclass(frozen=True)
 class ResourceKind:
     type: str
@@ -62,15 +75,35 @@ class ResourceKind:
     date_field: str | None
     updated_field: str
     build: Callable[[Sequence[Any], BuildContext], list[dict[str, Any]]]
+    create: CreateFn | None = None
 
 
 KINDS: dict[str, ResourceKind] = {}
 
 
 def register(kind: ResourceKind) -> ResourceKind:
-    if kind.type in KINDS:
+    if kind.type in KINDS or kind.type in CONTENT:
         raise ValueError(f"FHIR resource type {kind.type} registered twice")
     KINDS[kind.type] = kind
+    return kind
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """A definitional resource type served from rugpad's packaged content: `resources()` gives every one of them,
+    validated, by id (cached by the build module: content does not change while the server runs)."""
+
+    type: str
+    resources: Callable[[], dict[str, dict[str, Any]]]
+
+
+CONTENT: dict[str, ContentKind] = {}
+
+
+def register_content(kind: ContentKind) -> ContentKind:
+    if kind.type in KINDS or kind.type in CONTENT:
+        raise ValueError(f"FHIR resource type {kind.type} registered twice")
+    CONTENT[kind.type] = kind
     return kind
 
 
