@@ -1,4 +1,4 @@
-"""Data scale (not a test): every clinician and patient page at two practice sizes, on SQLite and PostgreSQL.
+"""Data scale (not a test): every page of `rugpad.web.scale_pages` at two practice sizes, on SQLite and PostgreSQL.
 
 Per database kind, TWO databases are kept: one filled (`rugpad.web.populate`: the demo practice grown with bulk
 inserts, each fill in its own process) to the small size and one to the large size. Then one process opens both and
@@ -24,8 +24,9 @@ and active must match the kept ones. To drop kept PostgreSQL databases: ``psql p
 -c 'DROP DATABASE rugpad_bench_<size> WITH (FORCE)'`` per size (the script prints the exact commands), then remove
 DIR. A reused database has a few set logs more per run (the set-log POST), nothing that changes its scale.
 
-The pages measured are the demo patient Sanne de Vries's (her patient page, episode, plan editor, evaluation and API
-state for the clinician; her own home, exercises, guided session, diary and progress, and one set-log POST a run).
+The pages measured are `rugpad.web.scale_pages`' — the list the query-count test (`tests/web/test_query_counts.py`)
+counts too: the clinician's lists, the demo patient Sanne de Vries's pages for the clinician and for herself, the
+admin's practice outcomes and audit log, and one set-log POST a run.
 """
 
 from __future__ import annotations
@@ -39,47 +40,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-CLINICIAN, PATIENT, ADMIN = "anna", "sanne", "beheer"
-SEARCH = "jans"
-"""A name search that matches a share of the practice at every size (Jansen, Janssen, Jansma…): a few rows at the
-small size, a full page at the large one (so its time also holds the larger page's rendering)."""
-SEARCH_FULL = "de"
-"""A name search that fills the page at both sizes (de Vries, Dekker, de Jong…): the same output, so its ratio is
-the search's own cost of a larger practice."""
 META = "bench_scale.json"
 """In a --keep folder: what each kept database holds and how long its fill took."""
-
-
-def _pages(episode: int, patient: int) -> list[tuple[str, str, str]]:
-    """(name, who, path) of every page measured; the set-log POST is added by the runner."""
-    return [
-        ("dashboard /", CLINICIAN, "/"),
-        ("patient list", CLINICIAN, "/patients/"),
-        ("name search", CLINICIAN, f"/patients/?q={SEARCH}"),
-        ("name search, full page", CLINICIAN, f"/patients/?q={SEARCH_FULL}"),
-        ("open alarms", CLINICIAN, "/alarms/"),
-        ("practice outcomes (admin)", ADMIN, "/outcomes/practice/"),
-        ("patient detail", CLINICIAN, f"/patients/{patient}/"),
-        ("episode detail", CLINICIAN, f"/episodes/{episode}/"),
-        ("plan editor", CLINICIAN, f"/plans/episodes/{episode}/"),
-        ("evaluation", CLINICIAN, f"/outcomes/episodes/{episode}/"),
-        ("API patients", CLINICIAN, "/api/patients"),
-        ("API episode state", CLINICIAN, f"/api/episodes/{episode}/state"),
-        ("audit log (admin)", ADMIN, "/audit/"),
-        ("patient home /me/", PATIENT, "/me/"),
-        ("my exercises", PATIENT, "/plans/me/"),
-        ("guided session", PATIENT, "/plans/session/"),
-        ("diary", PATIENT, "/portal/diary/"),
-        ("my progress", PATIENT, "/outcomes/me/"),
-    ]
-
-
-SET_LOG = "set-log POST"
 
 
 # --- the children: one fills one database, one times both -------------------------------------------------------------
@@ -127,12 +93,9 @@ def _measure_child(sizes: list[int], names: list[str], runs: int, budget: float,
     from django.core.management import call_command
     from django.db import connection, connections
     from django.db.utils import load_backend
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from rugpad.web.care.models import Patient
-    from rugpad.web.plans.models import ItemKind, PlanItem
-    from rugpad.web.practice.models import User
+    from rugpad.web.scale_pages import calls, subject
 
     call_command("collectstatic", interactive=False, verbosity=0)  # pages name hashed static files (manifest)
     first = connections["default"]
@@ -149,28 +112,17 @@ def _measure_child(sizes: list[int], names: list[str], runs: int, budget: float,
         """The default connection is this size's (each keeps its own open connection)."""
         connections["default"] = wrappers[size]
 
-    calls: dict[int, list[tuple[str, Callable[[], Any]]]] = {}
+    requests: dict[int, list[tuple[str, Callable[[], Any]]]] = {}
     for size in sizes:
         use(size)
         call_command("migrate", verbosity=0)  # a kept database meets migrations added since its fill
-        patient = Patient.objects.select_related("user").get(user__username=PATIENT)
-        episode = patient.episodes.order_by("-started_on", "-id").first()
-        assert episode is not None
-        item = PlanItem.objects.filter(plan__episode=episode, kind=ItemKind.EXERCISE).order_by("id").first()
-        assert item is not None
-        clients: dict[str, Client] = {}
-        for username in (CLINICIAN, PATIENT, ADMIN):  # a session in this database, for a client of its own
-            clients[username] = Client()
-            clients[username].force_login(User.objects.get(username=username))
-        these = [(page, _get(clients[who], path)) for page, who, path in _pages(episode.pk, patient.pk)]
-        these.append((SET_LOG, _set_log(clients[PATIENT], item.pk, item.ref)))
-        calls[size] = these
-    pages = [page for page, _call in calls[sizes[0]]]
+        requests[size] = calls(subject())  # signed in in this database, with clients of their own
+    pages = [page for page, _call in requests[sizes[0]]]
     statuses: dict[tuple[str, int], int] = {}
     for n, page in enumerate(pages):  # a warm-up pass over every page, on both databases
         for size in sizes:
             use(size)
-            statuses[page, size] = calls[size][n][1]().status_code
+            statuses[page, size] = requests[size][n][1]().status_code
     for n, page in enumerate(pages):
         if any(statuses[page, size] not in (200, 201) for size in sizes):
             _emit(kind="page", page=page, status={size: statuses[page, size] for size in sizes})
@@ -179,9 +131,9 @@ def _measure_child(sizes: list[int], names: list[str], runs: int, budget: float,
         sizes_in_bytes: dict[int, int] = {}
         for size in sizes:
             use(size)
-            calls[size][n][1]()  # each page once more on each database just before it is timed
+            requests[size][n][1]()  # each page once more on each database just before it is timed
             with CaptureQueriesContext(connection) as queries:
-                response = calls[size][n][1]()
+                response = requests[size][n][1]()
             counts[size] = len(queries)  # now: the captured list is read from the log, which the next request clears
             sizes_in_bytes[size] = len(response.content)
         timings: dict[int, list[float]] = {size: [] for size in sizes}
@@ -190,7 +142,7 @@ def _measure_child(sizes: list[int], names: list[str], runs: int, budget: float,
         while done < runs and (done < 3 or time.perf_counter() - spent < budget):
             for size in sizes:  # small, large, small, large …
                 use(size)
-                call = calls[size][n][1]
+                call = requests[size][n][1]
                 start = time.perf_counter()
                 call()
                 timings[size].append((time.perf_counter() - start) * 1000)
@@ -200,22 +152,6 @@ def _measure_child(sizes: list[int], names: list[str], runs: int, budget: float,
               runs=done)  # fmt: skip
     for wrapper in wrappers.values():
         wrapper.close()
-
-
-def _get(client: Any, path: str) -> Callable[[], Any]:
-    return lambda: client.get(path)
-
-
-def _set_log(client: Any, item_id: int, exercise_id: str) -> Callable[[], Any]:
-    """One exercise result of one guided session, a new key each call (as the phone posts it)."""
-    session_key = str(uuid.uuid4())
-
-    def post() -> Any:
-        body = {"key": str(uuid.uuid4()), "session_key": session_key, "item_id": item_id, "exercise_id": exercise_id,
-                "sets_done": 2, "reps_done": 10, "pain_during": 3, "effort": "ok"}  # fmt: skip
-        return client.post("/plans/session/log/", json.dumps(body), content_type="application/json")
-
-    return post
 
 
 # --- the parent: databases, processes, the table -------------------------------------------------------------------
@@ -363,7 +299,7 @@ def _report(db: str, sizes: list[int], results: list[dict[str, Any]], args: argp
             rate = r["rows"] / max(r["seconds"], 0.001)
             print(f"   fill to {r['size']:>9,} patients: {r['seconds']:7.1f} s + ANALYZE {r['analyze']:.1f} s, "
                   f"{r['rows']:>11,} rows added ({rate:,.0f} rows/s){reused}")  # fmt: skip
-    head = (f"   {'page':<20} {f'{small:,} ms':>10} {f'{large:,} ms':>11} {'ratio':>7}  {'queries':>9}  "
+    head = (f"   {'page':<25} {f'{small:,} ms':>10} {f'{large:,} ms':>11} {'ratio':>7}  {'queries':>9}  "
             f"{'bytes':>17}  runs")  # fmt: skip
     print(head)
     print("   " + "-" * (len(head) - 3))
@@ -372,14 +308,14 @@ def _report(db: str, sizes: list[int], results: list[dict[str, Any]], args: argp
             continue
         name, s, b = r["page"], str(small), str(large)
         if "ms" not in r:
-            print(f"   {name:<20} status {r['status'][s]} / {r['status'][b]}")
+            print(f"   {name:<25} status {r['status'][s]} / {r['status'][b]}")
             continue
         ms_a, ms_b = r["ms"][s], r["ms"][b]
         ratio = ms_b / ms_a
         mark = "" if ratio <= 1.5 else "  > 1.5"
         q_a, q_b = r["queries"][s], r["queries"][b]
         grows = "" if q_a == q_b else " *"
-        print(f"   {name:<20} {ms_a:>10.1f} {ms_b:>11.1f} {ratio:>6.2f}x  {q_a:>3} → {q_b:<3}{grows:2} "
+        print(f"   {name:<25} {ms_a:>10.1f} {ms_b:>11.1f} {ratio:>6.2f}x  {q_a:>3} → {q_b:<3}{grows:2} "
               f"{r['bytes'][s]:>8,}→{r['bytes'][b]:<8,} {r['runs']:>4}{mark}")  # fmt: skip
     print("   (* query count grows with the data; ratio > 1.5 misses the goal)")
 
