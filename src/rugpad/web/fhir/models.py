@@ -41,3 +41,18 @@ class ExportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+
+class Submission(models.Model):
+    """A QuestionnaireResponse posted with an `identifier`: the same identifier (system and value) posted again in
+    the same practice answers the stored response instead of filing the answers a second time."""
+
+    practice = models.ForeignKey("practice.Practice", on_delete=models.CASCADE, related_name="+")
+    system = models.CharField(max_length=200)
+    value = models.CharField(max_length=200)
+    response = models.OneToOneField("care.InstrumentResponse", on_delete=models.CASCADE, related_name="fhir_submission")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "system", "value"], name="fhir_submission_identifier")
+        ]
