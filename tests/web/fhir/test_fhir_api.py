@@ -205,7 +205,8 @@ def test_count_is_bounded_and_refused_when_not_a_positive_number(demo: Demo, db:
 @pytest.mark.parametrize(
     ("query", "named"),
     [("colour=blue", "colour"), ("date=2026-13-01", "date"), ("date=ne2026-01-01", "date"),
-     ("date=2026-01-01T10:00", "date"), ("patient=Observation/3", "patient"), ("_lastUpdated=yesterday", "_lastUpdated"),
+     ("date=2026-01-01T10:00", "date"), ("patient=Observation/3", "patient"),
+     ("_lastUpdated=yesterday", "_lastUpdated"),
      ("_cursor=bm9uc2Vuc2U", "_cursor"), ("patient:Patient=1", "patient:Patient")],
 )  # fmt: skip
 def test_a_bad_parameter_is_a_400_naming_it(demo: Demo, db: None, query: str, named: str) -> None:
