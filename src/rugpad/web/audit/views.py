@@ -54,6 +54,7 @@ OBJECT_LABELS = {
     "remindersettings": _("reminder settings"),
     "recoverydevice": _("recovery code sheet"),  # translated in twofactor's catalogue
     "recoverycode": _("recovery code"),
+    "twostepreset": _("two-step sign-in reset"),
 }
 
 

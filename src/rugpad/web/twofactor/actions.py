@@ -16,7 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import
 
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
+from rugpad.web.care.models import Patient
+from rugpad.web.practice.accounts import end_sessions
 from rugpad.web.practice.models import User
+from rugpad.web.twofactor import tasks
 from rugpad.web.twofactor.devices import (
     APP_NAME,
     FAILED_CODE,
@@ -25,7 +28,7 @@ from rugpad.web.twofactor.devices import (
     is_app_code,
     normalised,
 )
-from rugpad.web.twofactor.models import RecoveryDevice, grouped, new_code
+from rugpad.web.twofactor.models import IdentityCheck, RecoveryDevice, TwoStepReset, grouped, new_code
 
 
 def do_start_enrolment(user: User) -> TOTPDevice:
@@ -114,12 +117,16 @@ def do_turn_off(request: HttpRequest, user: User) -> None:
         record(request, AuditAction.UPDATE, user, actor=user, summary="two-step sign-in: turned off by the user")
 
 
+def _remove_devices(user: User) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    RecoveryDevice.objects.filter(user=user).delete()
+
+
 def do_reset(request: HttpRequest, admin: User, target: User) -> None:
     """A practice admin removes a colleague's app and recovery codes (a lost phone): their next sign-in asks them
     to set it up again."""
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=target).delete()
-        RecoveryDevice.objects.filter(user=target).delete()
+        _remove_devices(target)
         record(
             request,
             AuditAction.UPDATE,
@@ -128,3 +135,42 @@ def do_reset(request: HttpRequest, admin: User, target: User) -> None:
             summary=f"two-step sign-in of {target.get_username()} reset by the practice admin",
             practice=target.practice,
         )
+
+
+CHECK_WORDS = {
+    IdentityCheck.IN_PERSON_DOCUMENT: "in person, identity document",
+    IdentityCheck.IN_PERSON_KNOWN: "in person, known from treatment",
+    IdentityCheck.VIDEO_DOCUMENT: "video call, identity document",
+}
+"""How the identity was checked, in the audit trail's words (its summaries are English, like every other)."""
+
+
+def do_reset_patient(
+    request: HttpRequest, clinician: User, patient: Patient, identity_check: IdentityCheck, note: str
+) -> TwoStepReset | None:
+    """A clinician of the patient's practice, having checked who the patient is, removes the patient's app and
+    recovery codes (a lost phone): every session of the patient ends, their next sign-in is with the password
+    alone, and they are told by e-mail. The caller has loaded `patient` through `care.access` (the clinician's
+    reach). None when the patient has no two-step sign-in to reset (nothing written)."""
+    account = patient.user
+    if account is None:
+        return None
+    with transaction.atomic():
+        if not TOTPDevice.objects.select_for_update().filter(user=account, confirmed=True).exists():
+            return None
+        _remove_devices(account)
+        reset = TwoStepReset.objects.create(user=account, reset_by=clinician, identity_check=identity_check, note=note)
+        ended = end_sessions(account)
+        record(
+            request,
+            AuditAction.UPDATE,
+            account,
+            actor=clinician,
+            patient_id=patient.pk,
+            practice=patient.practice,
+            summary=f"two-step sign-in of the patient reset by a clinician after an identity check "
+            f"({CHECK_WORDS[identity_check]}); sessions ended: {ended}",
+        )
+        reset_id = reset.pk
+        transaction.on_commit(lambda: tasks.send_reset_notice(reset_id))
+    return reset

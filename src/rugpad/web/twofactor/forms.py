@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.bounds import LINE
 from rugpad.web.fields import TextField
+from rugpad.web.twofactor.models import IdentityCheck
 
 CODE_MAX_LENGTH = 20
 """Six digits or a recovery code (12 characters, 8 for one made before 2026-12), with room for dashes and spaces."""
@@ -37,4 +38,19 @@ class SignInCodeForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off", "autofocus": True}
         ),
+    )
+
+
+class PatientResetForm(forms.Form):
+    """A clinician resets a patient's two-step sign-in: how they made sure it is the patient, and a short note."""
+
+    identity_check = forms.ChoiceField(
+        label=_("How did you check that it is really this patient?"),
+        choices=IdentityCheck.choices,
+        widget=forms.RadioSelect,
+    )
+    note = TextField(
+        LINE,
+        label=_("Note"),
+        help_text=_("For example which document you saw, or where you met. Kept with the reset; no medical details."),
     )

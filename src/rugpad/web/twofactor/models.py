@@ -23,6 +23,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -71,7 +72,17 @@ def _digests(salt: str, code: str) -> list[str]:
 class RecoveryDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
     """One sheet of recovery codes of a user (django-otp device); its codes are `RecoveryCode` digests."""
 
-    salt: models.CharField[str, str] = models.CharField(max_length=64, default=new_salt, help_text="Random per sheet; mixed into each digest.")
+    # django-otp's field, without the reverse accessor `user.recoverydevice_set` (nothing uses it, and the type
+    # checker cannot resolve it on a model built on django-otp's untyped base)
+    user: models.ForeignKey[Any, Any] = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The user that this device belongs to.",
+    )
+    salt: models.CharField[str, str] = models.CharField(
+        max_length=64, default=new_salt, help_text="Random per sheet; mixed into each digest."
+    )
 
     class Meta:
         verbose_name = _("recovery code sheet")
@@ -115,3 +126,31 @@ class RecoveryCode(models.Model):
 
     class Meta:
         verbose_name = _("recovery code")
+
+
+class IdentityCheck(models.TextChoices):
+    """How the person who resets somebody's two-step sign-in made sure it is really them. Not by phone: the number
+    the practice has is most likely the phone that was lost."""
+
+    IN_PERSON_DOCUMENT = (
+        "in_person_document",
+        _("In person, with an identity document (passport, ID card, driving licence)"),
+    )
+    IN_PERSON_KNOWN = "in_person_known", _("In person: I know this patient from their treatment")
+    VIDEO_DOCUMENT = "video_document", _("By video call: I recognised the patient and saw an identity document")
+
+
+class TwoStepReset(models.Model):
+    """One reset of a patient's two-step sign-in by a clinician of their practice (a lost phone). Checking who asks
+    is a human step (NEN 7510), so who did it, how they checked and their note are kept here; the audit event of the
+    reset names the account, the patient and the way of checking."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT)
+    reset_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT)
+    identity_check = models.CharField(max_length=32, choices=IdentityCheck.choices)
+    note = models.CharField(max_length=200, help_text="The clinician's note on the identity check (no clinical text).")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("two-step sign-in reset")
+        indexes = [models.Index(fields=["user", "-at"], name="twofactor_reset_user_at")]

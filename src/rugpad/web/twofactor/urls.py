@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rugpad.web.twofactor import views
+from rugpad.web.twofactor import patient_views, views
 
 urlpatterns = [
     path("", views.setup, name="twofactor_setup"),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("off/", views.turn_off, name="twofactor_off"),
     path("users/", views.colleagues, name="twofactor_colleagues"),
     path("users/<int:user_id>/reset/", views.reset, name="twofactor_reset"),
+    path("patients/<int:patient_id>/reset/", patient_views.reset_patient, name="twofactor_patient_reset"),
 ]
