@@ -108,7 +108,7 @@ def patient_home(patient: Patient, today: dt.date) -> dict[str, Any]:
         "pending": pending_questionnaires(patient),
         "messages_for_patient": patient.portal_messages.select_related("author")[:HOME_MESSAGES],
         "unread_messages": unread_for_patient(patient),
-        "thread_episode": thread_episode(patient),
+        "thread_episode": episode or thread_episode(patient),  # the open episode is the thread's (one query less)
         "today_entries": [e for e in entries if e.day == today],
         "last_alarm": next((e for e in entries if e.alarm_urgency in ALARM_URGENCIES), None),
         "contact_title": module.title.get(lang),
