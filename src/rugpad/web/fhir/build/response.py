@@ -237,7 +237,10 @@ def create(request: HttpRequest, body: dict[str, Any], ctx: BuildContext) -> tup
         raise _invalid(str(error), _field_expression(error)) from None
     if response.episode.patient_id != patient.pk:
         raise FhirError(
-            409, "duplicate", "This identifier was used for another patient's response.", expression="identifier"
+            409,
+            "duplicate",
+            "This identifier was used for another patient's response.",
+            expression="QuestionnaireResponse.identifier",
         )
     return response, created
 
