@@ -92,7 +92,9 @@ def patient(pid: str = "p1", *, birth: str = "1988-03-02", gender: str = "female
     return {"resourceType": "Patient", "id": pid, "birthDate": birth, "gender": gender}
 
 
-def condition(code: str, system: str = SNOMED, *, onset: str | None = "2026-11-01", status: str = "active") -> dict[str, Any]:
+def condition(
+    code: str, system: str = SNOMED, *, onset: str | None = "2026-11-01", status: str = "active"
+) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Condition",
         "subject": {"reference": "Patient/p1"},
@@ -129,7 +131,10 @@ LOW_RISK = {str(i): 0 for i in range(1, 10)}
 
 
 def prefetch(
-    conditions: list[dict[str, Any]], observations: list[dict[str, Any]] = (), responses: list[dict[str, Any]] = (), **p: Any  # type: ignore[assignment]
+    conditions: list[dict[str, Any]],
+    observations: list[dict[str, Any]] = (),
+    responses: list[dict[str, Any]] = (),
+    **p: Any,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     return {
         "patient": patient(**p),
@@ -165,7 +170,7 @@ def fake_fhir() -> Iterator[FakeFhir]:
     fake = FakeFhir("")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        def do_GET(self) -> None:
             path = self.path.removeprefix("/fhir/")
             fake.seen.append((path, self.headers.get("Authorization", "")))
             if path not in fake.answers:
