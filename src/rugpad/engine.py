@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rugpad.core.diary import AlarmQuestion
     from rugpad.core.education import EducationModule
     from rugpad.core.episode import EpisodeContent, EpisodeFacts, EpisodeState, Measurement
-    from rugpad.core.evaluation import ChangeRule
+    from rugpad.core.evaluation import ChangeRule, ChangeVerdicts
     from rugpad.core.exercises import Dose, Exercise
     from rugpad.core.explain import Explanation
     from rugpad.core.flags import Firing, FlagEvent, FlagRecord, FlagStage
@@ -429,6 +429,13 @@ def change_rules() -> Mapping[str, ChangeRule]:
     from rugpad.content.evaluation import load_change_rules
 
     return load_change_rules()
+
+
+def judge_changes(pairs: Mapping[str, tuple[float, float]]) -> ChangeVerdicts:
+    """Per instrument (first and latest value): is the change clinically important, which way; and the responder."""
+    from rugpad.core.evaluation import judge_changes as _judge_changes
+
+    return _judge_changes(change_rules(), pairs)
 
 
 def schedule() -> Schedule:

@@ -4,7 +4,9 @@ The numbers (MCIDs) and the decision rules are content (``content/data/evaluatio
 ``decisions.yaml``); this module holds their shapes and the pure logic, so each threshold exists once::
 
     baseline, follow-up  --change()-->  Change      (points, percent, direction, clinically important?)
+    Change               --importance()-> Importance (improved / worsened importantly, not important, unknown)
     changes              --responder()-> Response   (pain improved? function improved? outcome)
+    first and latest score per instrument  --judge_changes()-->  ChangeVerdicts (both of the above, for counting)
     outcome + region, profile, radicular, weeks  --decide()-->  Decision (first matching rule wins)
 
 A decision rule applies from `min_weeks` onwards: a rule tied to a guideline moment ("after 3-4 weeks") uses the
@@ -19,7 +21,7 @@ the start of treatment when the onset is unknown).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -32,6 +34,7 @@ __all__ = [
     "PROFILES",
     "Change",
     "ChangeRule",
+    "ChangeVerdicts",
     "Decision",
     "DecisionAction",
     "DecisionRule",
@@ -39,11 +42,14 @@ __all__ = [
     "Domain",
     "GlobalEffect",
     "GlobalRatingRule",
+    "Importance",
     "Outcome",
     "Response",
     "change",
     "decide",
     "global_effect",
+    "importance",
+    "judge_changes",
     "matching_rule",
     "normalise_case",
     "responder",
@@ -153,6 +159,27 @@ class Change:
     reason: Text
     source_id: str
     evidence: Evidence
+
+
+class Importance(StrEnum):
+    """Whether a change is clinically important, and which way: what a group's share of important change counts."""
+
+    IMPROVED = "improved"
+    WORSENED = "worsened"
+    NOT_IMPORTANT = "not_important"
+    """Judged: no change, or a change smaller than the MCID."""
+    UNKNOWN = "unknown"
+    """Not judged: a value or the MCID is missing."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeVerdicts:
+    """An episode's changes as a group report counts them: the importance per instrument and the responder."""
+
+    importance: Mapping[str, Importance]
+    """Per instrument code; only the instruments that were given a pair of values."""
+    responder: bool | None
+    """`Response.responder`: True, False, or None when it cannot be judged yet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +296,22 @@ def change(rule: ChangeRule, baseline: float | None, follow_up: float | None) ->
                   clinically_important=important, reason=_change_reason(rule, points, percent, direction, important),
                   source_id=rule.worsening_source_id if worse else rule.source_id,
                   evidence=rule.worsening_evidence if worse else rule.evidence)  # fmt: skip
+
+
+def importance(found: Change) -> Importance:
+    """Is this change clinically important, and which way: the one reading of `change()` that counts are made of."""
+    if found.clinically_important is None:
+        return Importance.UNKNOWN
+    if not found.clinically_important:
+        return Importance.NOT_IMPORTANT
+    return Importance.WORSENED if found.direction is Direction.WORSENED else Importance.IMPROVED
+
+
+def judge_changes(rules: Mapping[str, ChangeRule], pairs: Mapping[str, tuple[float, float]]) -> ChangeVerdicts:
+    """The importance of each instrument's change from its first to its latest value, and the responder over them
+    all. An instrument without a rule is left out; a value outside its range raises InvalidInput (as `change()`)."""
+    changes = [change(rules[code], first, latest) for code, (first, latest) in pairs.items() if code in rules]
+    return ChangeVerdicts({c.instrument: importance(c) for c in changes}, responder(changes).responder)
 
 
 def global_effect(rule: GlobalRatingRule, value: int) -> GlobalEffect:

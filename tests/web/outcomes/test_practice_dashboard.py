@@ -51,7 +51,7 @@ from rugpad.web.care import actions
 from rugpad.web.care.models import Episode, InstrumentResponse, Patient, RedFlag, ResponseStatus
 from rugpad.web.demo import as_user
 from rugpad.web.outcomes import actions as outcome_actions
-from rugpad.web.outcomes import clock
+from rugpad.web.outcomes import clock, summary
 from rugpad.web.outcomes.practice_dashboard import Period, practice_groups
 from rugpad.web.plans import actions as plan_actions
 from rugpad.web.plans.clinical import clinician_exercise, exercise_library
@@ -176,7 +176,12 @@ def _build(world: World) -> Practice:
 @pytest.fixture
 def practice(world: World, monkeypatch: pytest.MonkeyPatch) -> Practice:
     monkeypatch.setattr(clock, "today", lambda: TODAY)
-    return _build(world)
+    built = _build(world)
+    # `fill` and `_flag` move records to past dates behind the actions' backs: the summary is rebuilt from the
+    # records, as `manage.py rebuild_outcome_summary` would (test_practice_dashboard_summary.py holds the actions'
+    # own upkeep to that rebuild)
+    summary.rebuild()
+    return built
 
 
 def _group(groups: dict, breakdown: str, key: object):  # type: ignore[no-untyped-def,type-arg]

@@ -35,6 +35,7 @@ from rugpad.web.care.models import (
     Screening,
     TriageRecord,
 )
+from rugpad.web.outcomes import summary as outcome_summary
 from rugpad.web.practice.models import request_user
 
 RecordT = TypeVar("RecordT", Intake, Examination)
@@ -193,6 +194,7 @@ def do_refresh_triage(request: HttpRequest, episode: Episode) -> TriageRecord:
     if isinstance(weeks, int | float) and episode.next_evaluation_on is None:
         episode.next_evaluation_on = episode.started_on + dt.timedelta(weeks=weeks)
         episode.save(update_fields=["next_evaluation_on"])
+    outcome_summary.refresh_episode(episode)  # every record that changes the episode's outcome passes here
     return triage
 
 

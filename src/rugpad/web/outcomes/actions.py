@@ -15,6 +15,7 @@ from rugpad.web.care.actions import do_request_response
 from rugpad.web.care.clinical import state_of
 from rugpad.web.care.models import Episode, EpisodeStatus, InstrumentResponse
 from rugpad.web.outcomes import clinical
+from rugpad.web.outcomes import summary as outcome_summary
 from rugpad.web.outcomes.models import ConsentDecision, EducationAssignment, GpReport, ReportConsent
 from rugpad.web.outcomes.report import build_content, render_pdf
 from rugpad.web.practice.models import request_user
@@ -214,4 +215,5 @@ def do_discharge(
     episode.save(update_fields=["status", "next_evaluation_on"])
     summary = "episode closed (discharge)" + (" without end measurement: reason recorded" if reason.strip() else "")
     record(request, AuditAction.UPDATE, episode, patient_id=episode.patient_id, summary=summary)
+    outcome_summary.refresh_episode(episode)
     return report

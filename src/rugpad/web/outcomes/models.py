@@ -81,3 +81,56 @@ class GpReport(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class EpisodeOutcome(models.Model):
+    """One row per episode: what the practice outcome dashboard counts of it, kept by the actions that change it.
+
+    Written only by `outcomes.summary` — in the same transaction as the record that changes it (a questionnaire, a
+    triage, a discharge, a red flag's confirmation, a plan version, an exercise result), so it is never behind;
+    `manage.py rebuild_outcome_summary` (and the migration that made it) recompute it from the records. Nothing here
+    is decided by the dashboard: the changes' importance and the responder are the engine's (`judge_changes`)."""
+
+    episode = models.OneToOneField("care.Episode", on_delete=models.CASCADE, primary_key=True, related_name="outcome")
+    practice = models.ForeignKey("practice.Practice", on_delete=models.CASCADE, related_name="+", db_index=False)
+    patient = models.ForeignKey("care.Patient", on_delete=models.CASCADE, related_name="+", db_index=False)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
+    """The patient's treating clinician."""
+    region = models.CharField(max_length=20)
+    profile = models.CharField(max_length=10, blank=True)
+    """The newest triage's profile ('' when none)."""
+    started_on = models.DateField()
+    is_open = models.BooleanField()
+    closed_at = models.DateTimeField(null=True)
+    """The (latest) discharge report, or the doctor's confirmation of a red flag; NULL while open or unknown."""
+    referred_at = models.DateTimeField(null=True)
+    """The first confirmation of a red flag by the doctor (the patient was referred)."""
+    end_measured = models.BooleanField()
+    """A questionnaire of an end-of-treatment moment was completed."""
+    last_contact_at = models.DateTimeField(null=True)
+    """The latest questionnaire completed or guided exercise session started."""
+    plan = models.ForeignKey("plans.TreatmentPlan", on_delete=models.SET_NULL, null=True, related_name="+")
+    plan_from = models.DateField(null=True)
+    """The start of the plan's current version (NULL without a plan)."""
+    plan_days = models.PositiveIntegerField(null=True)
+    """Exercise-days a week the current version plans (each exercise's days a week; every day when none given)."""
+    done = models.PositiveIntegerField(default=0)
+    """Exercises done (not skipped) of the plan from `plan_from` on."""
+    done_until = models.DateTimeField(null=True)
+    """The latest of those."""
+    changes = models.CharField(max_length=200, blank=True)
+    """Each judged instrument's importance ('nprs=I,odi=N': I improved, W worsened, N not important), from its first
+    and latest completed score (two at least), in the engine's instrument order."""
+    responder = models.CharField(max_length=1, blank=True)
+    """Y, N, or '' when it cannot be judged yet."""
+    judged_until = models.DateTimeField(null=True)
+    """When the latest of those scores was completed: a period ending before it is judged from its own scores."""
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["practice", "started_on"], name="outcome_practice_started"),
+            models.Index(fields=["practice", "judged_until"], name="outcome_practice_judged"),
+            models.Index(fields=["practice", "patient"], name="outcome_practice_patient"),
+        ]

@@ -1,22 +1,20 @@
 """The practice outcome dashboard: how the practice's patients do as a group, for a chosen period.
 
-Everything is counted in the database, in a fixed number of queries however large the practice::
+Everything is counted in the database from the per-episode summary (`EpisodeOutcome`, kept by `outcomes.summary`
+in the transaction of every action that changes it), in a fixed number of queries however large the practice::
 
-    episodes of the period  --one row per episode (subqueries: profile, closing date, adherence, referral,
-      (cohort)                drop-out), joined to one pass over the scores (window functions: first and latest
-                              score per instrument and episode)--> grouped by (clinician, region, profile)
-    questionnaires          --grouped by (clinician, region, profile, moment)-->  completion per moment
-    red flags raised        --grouped by (clinician, region, profile, minutes to the first action)--> times
-    patients                --COUNT(DISTINCT) per breakdown-->  which groups are large enough to show
+    summary rows of the period's episodes  --one pass, grouped by (clinician, region, profile, the episode's
+      (the cohort)                            judged changes, responder)-->  counts per cell
+    the few whose scores go on after the period  --their scores before its end, judged by the engine-->  corrections
+    questionnaires                          --grouped by (cell, moment)-->  completion per moment
+    red flags raised                        --grouped by (cell, minutes to the first action)-->  times
+    summary rows                            --COUNT(DISTINCT patient) per breakdown-->  which groups may be shown
 
-Python only adds up the (clinician, region, profile) cells into the breakdowns and reads medians from the minute
-histograms: its work grows with the number of groups, never with the number of patients.
-
-The clinically important change is judged with the engine's change rules (`engine.change_rules()`: MCID in points
-and in percent of the baseline, direction, source), written into the SQL as parameters; the reading of those rules
-(points or percent, the direction by `higher_is_worse`, a zero change is no change) is the core's `change()`, and
-`tests/web/outcomes/test_practice_dashboard_sql.py` holds the SQL to it over every pair of scores. Responders follow
-the core's `responder()`: an important improvement on pain and on function, and no important worsening.
+Nothing clinical is decided here: whether a change is clinically important, and whether the patient responded, is
+the engine's `judge_changes`, stored per episode when its scores change. A period that ends before an episode's
+latest score judges that episode from its scores up to the period's end (the same engine function), so a past
+period reads as it did then. Python adds the cells up into the breakdowns and reads medians from the minute
+histograms: its work grows with the number of groups and judged-change patterns, never with the patients.
 
 No patient is named: rows carry counts, and a group of fewer than `MIN_GROUP` patients is not shown at all.
 """
@@ -28,13 +26,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateField,
-    Exists,
     F,
     FloatField,
     Func,
@@ -46,25 +41,16 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Floor, Greatest, Least, NullIf, Round, RowNumber
+from django.db.models.functions import Coalesce, Floor, Greatest, Least, Round
 from django.utils import timezone
 
-from rugpad import engine
-from rugpad.core.evaluation import ChangeRule, Domain
-from rugpad.web.care.models import (
-    Episode,
-    EpisodeStatus,
-    FlagEventKind,
-    InstrumentResponse,
-    RedFlag,
-    RedFlagEvent,
-    ResponseStatus,
-    TriageRecord,
-)
-from rugpad.web.outcomes.models import GpReport, ReportKind
-from rugpad.web.plans.models import ExerciseSessionLog, ExerciseSetLog, ItemKind, PlanVersion, VersionItem
+from rugpad.web.care.models import FlagEventKind, InstrumentResponse, RedFlag, RedFlagEvent, ResponseStatus
+from rugpad.web.outcomes.models import EpisodeOutcome
+from rugpad.web.outcomes.summary import improvement_rules, midnight, parse_changes, verdicts_before
+from rugpad.web.plans.models import ExerciseSetLog
+
+__all__ = ["MIN_GROUP", "NO_CONTACT_DAYS", "Group", "Period", "improvement_rules", "practice_groups"]
 
 MIN_GROUP = 5
 """Groups of fewer patients are not shown (and a share of fewer than this many episodes is not given): small
@@ -129,244 +115,125 @@ class EpochSeconds(Func):
         )
 
 
-def profile_of_episode(ref: str = "pk") -> Subquery:
-    """The profile of the episode's newest triage (what the patient list shows); '' when none is recorded."""
-    latest = TriageRecord.objects.filter(episode=OuterRef(ref)).order_by("-recorded_at", "-id")
-    return Coalesce(Subquery(latest.values("profile")[:1]), Value(""), output_field=CharField())  # type: ignore[return-value]
-
-
-def closed_at_of_episode() -> Coalesce:
-    """When the episode closed: its discharge report, or the doctor's confirmation of a red flag (referred)."""
-    discharge = GpReport.objects.filter(episode=OuterRef("pk"), kind=ReportKind.DISCHARGE).order_by("-created_at")
-    confirmed = RedFlagEvent.objects.filter(flag__episode=OuterRef("pk"), kind=FlagEventKind.CONFIRMED).order_by("at")
-    return Coalesce(Subquery(discharge.values("created_at")[:1]), Subquery(confirmed.values("at")[:1]))
-
-
-def score_rows(practice_id: int, period: Period) -> QuerySet[Any]:
-    """Every completed score (up to the period's end) of the instruments that can be judged, in one pass with its
-    place in its episode's series of that instrument: first (`first_rank` 1), latest (`last_rank` 1), and how many
-    (`n`). The core's reading: the first score is the baseline, the latest the follow-up, in order of completion."""
-    _first, after = period.bounds()
-    series = [F("episode_id"), F("instrument")]
+def cohort(practice_id: int, period: Period) -> QuerySet[EpisodeOutcome]:
+    """The summary rows of every episode of the practice that ran during the period: started on or before its end,
+    and open, or closed on or after its start (a closed episode whose closing date is unknown counts when it
+    started in the period)."""
+    first, _after = period.bounds()
     return (
-        InstrumentResponse.objects.filter(
-            episode__patient__practice_id=practice_id,
-            episode__started_on__lte=period.end,
-            instrument__in=list(improvement_rules()),
-            status=ResponseStatus.COMPLETED,
-            score__isnull=False,
-            completed_at__lt=after,
-        )
-        .annotate(
-            first_rank=Window(RowNumber(), partition_by=series, order_by=[F("completed_at").asc(), F("id").asc()]),
-            last_rank=Window(RowNumber(), partition_by=series, order_by=[F("completed_at").desc(), F("id").desc()]),
-            n=Window(Count("id"), partition_by=series),
-        )
+        EpisodeOutcome.objects.filter(practice_id=practice_id, started_on__lte=period.end)
+        .filter(Q(is_open=True) | Q(closed_at__gte=first) | Q(closed_at__isnull=True, started_on__gte=period.start))
         .order_by()
-        .values("episode_id", "instrument", "score", "first_rank", "last_rank", "n")
     )
 
 
-def adherence_of_episode(period: Period, today: dt.date) -> Subquery:
+def adherence(period: Period, today: dt.date) -> Case:
     """The home programme's adherence over the period, as `plans.queries.weekly_adherence` counts it: exercises
-    done (not skipped) of the exercise-days planned by the plan's current version (each exercise's days a week, every
-    day when its dose names none), from the version's start (or the period's) to the period's end (or today); capped
-    at 100 %. A fraction 0-1; NULL without a plan, without planned exercise, or before the programme starts."""
+    done (not skipped) of the exercise-days planned by the plan's current version, from the version's start (or
+    the period's) to the period's end (or today); capped at 100 %. A fraction 0-1; NULL without a plan, without
+    planned exercise, or before the programme starts.
+
+    The summary's counter serves when the programme starts in the period and nothing was done after its end; the
+    rest (a programme that began before the period, or went on after it) count their results in the period."""
     end = min(period.end, today)
-    end_after = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    exercise_days = Case(
-        When(item__dose_kind="", then=Value(7)),
-        default=Least(Coalesce(F("item__days_per_week"), Value(7)), Value(7)),
+    first, end_after = midnight(period.start), midnight(end + dt.timedelta(days=1))
+    logs = ExerciseSetLog.objects.filter(session__plan=OuterRef("plan_id"), skipped=False).order_by()
+
+    def counted(rows: QuerySet[ExerciseSetLog]) -> Subquery:
+        return Subquery(rows.values("session__plan").annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+    in_period = Q(plan_from__gte=period.start)
+    done = Case(
+        When(in_period & (Q(done_until__isnull=True) | Q(done_until__lt=end_after)), then=F("done")),
+        When(in_period, then=F("done") - Coalesce(counted(logs.filter(done_at__gte=end_after)), Value(0))),
+        default=Coalesce(counted(logs.filter(done_at__gte=first, done_at__lt=end_after)), Value(0)),
         output_field=IntegerField(),
     )
-    per_week = (
-        VersionItem.objects.filter(version=OuterRef("pk"), item__kind=ItemKind.EXERCISE)
-        .order_by()
-        .values("version")
-        .annotate(days=Sum(exercise_days))
-        .values("days")
-    )
-    done = (
-        ExerciseSetLog.objects.filter(
-            session__plan=OuterRef("plan"),
-            skipped=False,
-            done_at__gte=OuterRef("from_day"),
-            done_at__lt=end_after,
-        )
-        .order_by()
-        .values("session__plan")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    first = Greatest(F("starts_on"), Value(period.start, output_field=DateField()))
-    weeks = DaysBetween(F("from_day"), Value(end, output_field=DateField())) / Value(7) + Value(1)
-    # each subquery is written once in the SQL: the planned days are NULL (no division) when there are none
-    planned = NullIf(Subquery(per_week, output_field=IntegerField()) * weeks, Value(0))
-    done_count = Coalesce(Subquery(done, output_field=IntegerField()), Value(0))
-    versions = (
-        PlanVersion.objects.filter(plan__episode=OuterRef("pk"))
-        .order_by("-number")
-        .annotate(from_day=first)
-        .annotate(
-            share=Case(
-                When(from_day__lte=end, then=Least(done_count * 1.0 / planned, Value(1.0))),
-                default=None,
-                output_field=FloatField(),
-            )
-        )
-    )
-    return Subquery(versions.values("share")[:1], output_field=FloatField())
-
-
-def improvement_rules() -> dict[str, ChangeRule]:
-    """The instruments whose change can be judged: those with a known MCID (PSK has none), in content order."""
-    return {code: rule for code, rule in engine.change_rules().items() if rule.mcid_points is not None}
-
-
-def end_moments() -> list[str]:
-    """The measurement moments at the end of treatment (the schedule's own keys)."""
-    return [moment.key for moment in engine.schedule().moments if moment.end_of_treatment]
-
-
-def episode_rows(practice_id: int, period: Period, today: dt.date) -> QuerySet[Any]:
-    """One row per episode of the period (plain values, no name): the cohort is every episode of the practice that
-    ran during the period — started on or before its end, and open, or closed on or after its start (a closed
-    episode whose closing date is unknown counts when it started in the period)."""
-    first, after = period.bounds()
-    cutoff = min(period.end, today) - dt.timedelta(days=NO_CONTACT_DAYS)
-    cutoff_at = timezone.make_aware(dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min))
-    ends = end_moments()
-    closed = Q(status=EpisodeStatus.CLOSED)
-    episodes = episode_cohort(practice_id, period)
-    referral = RedFlagEvent.objects.filter(
-        flag__episode=OuterRef("pk"), kind=FlagEventKind.CONFIRMED, at__gte=first, at__lt=after
-    )
-    referred_ever = RedFlagEvent.objects.filter(flag__episode=OuterRef("pk"), kind=FlagEventKind.CONFIRMED)
-    end_measured = InstrumentResponse.objects.filter(
-        episode=OuterRef("pk"), status=ResponseStatus.COMPLETED, moment__in=ends
-    )
-    recent_answer = InstrumentResponse.objects.filter(
-        episode=OuterRef("pk"), status=ResponseStatus.COMPLETED, completed_at__gte=cutoff_at
-    )
-    recent_session = ExerciseSessionLog.objects.filter(plan__episode=OuterRef("pk"), started_at__gte=cutoff_at)
-    columns: dict[str, Any] = {
-        "g_episode": F("pk"),
-        "g_patient": F("patient_id"),
-        "g_clinician": F("patient__clinician_id"),
-        "g_region": F("region"),
-        "g_profile": profile_of_episode(),
-        "started": Case(When(started_on__gte=period.start, then=Value(1)), default=Value(0)),
-        "closed_in": Case(When(closed & Q(closed_at__gte=first, closed_at__lt=after), then=Value(1)), default=Value(0)),
-        "referred": Case(When(Exists(referral), then=Value(1)), default=Value(0)),
-        "dropout_closed": Case(
-            When(
-                closed & Q(closed_at__gte=first, closed_at__lt=after) & ~Exists(referred_ever) & ~Exists(end_measured),
-                then=Value(1),
-            ),
-            default=Value(0),
+    from_day = Greatest(F("plan_from"), Value(period.start, output_field=DateField()))
+    weeks = DaysBetween(from_day, Value(end, output_field=DateField())) / Value(7) + Value(1)
+    return Case(
+        When(
+            Q(plan_days__gt=0, plan_from__lte=end),
+            then=Least(done * 1.0 / (F("plan_days") * weeks), Value(1.0)),
         ),
-        "dropout_open": Case(
-            When(
-                Q(status=EpisodeStatus.OPEN, started_on__lte=cutoff) & ~Exists(recent_answer) & ~Exists(recent_session),
-                then=Value(1),
-            ),
-            default=Value(0),
-        ),
-        "adherence": adherence_of_episode(period, today),
-    }
-    rows: QuerySet[Any] = episodes.annotate(**columns).values(*columns)
-    return rows
-
-
-def verdict_sql(code: str, rule: ChangeRule) -> tuple[str, list[Any]]:
-    """SQL for one instrument's verdict on an episode row: 'I' important improvement, 'W' important worsening,
-    'N' judged and not important, NULL when not judged (fewer than two scores). The engine's rule as parameters."""
-    base, last, count = f'"b_{code}"', f'"l_{code}"', f'"n_{code}"'
-    change = f"({last} - {base})"
-    worse = f"{change} > 0" if rule.higher_is_worse else f"{change} < 0"
-    important = f"ABS{change} >= %s"
-    params: list[Any] = [rule.mcid_points]
-    if rule.mcid_percent is not None:
-        important = f"({important} OR ({base} <> 0 AND ABS{change} * 100 >= %s * ABS({base})))"
-        params.append(rule.mcid_percent)
-    sql = (
-        f"CASE WHEN {count} IS NULL OR {count} < 2 THEN NULL WHEN {change} = 0 THEN 'N' "
-        f"WHEN {important} THEN (CASE WHEN {worse} THEN 'W' ELSE 'I' END) ELSE 'N' END"
+        default=None,
+        output_field=FloatField(),
     )
-    return sql, params
 
 
 CELL_KEYS = ("g_clinician", "g_region", "g_profile")
 
 
 def cells(practice_id: int, period: Period, today: dt.date) -> list[dict[str, Any]]:
-    """The episode counts per (clinician, region, profile) cell, in one query: the episode rows are read as a
-    derived table, their verdicts judged in a middle layer, and summed per cell."""
-    inner_sql, inner_params = episode_rows(practice_id, period, today).query.sql_with_params()
-    scores_sql, scores_params = score_rows(practice_id, period).query.sql_with_params()
-    rules = improvement_rules()
-    pivot, pivot_params = [], []
-    for code in rules:  # one row per episode: first and latest score and their number, per instrument
-        pivot += [
-            f'MAX(CASE WHEN instrument = %s AND first_rank = 1 THEN score END) AS "b_{code}"',
-            f'MAX(CASE WHEN instrument = %s AND last_rank = 1 THEN score END) AS "l_{code}"',
-            f'MAX(CASE WHEN instrument = %s THEN n END) AS "n_{code}"',
-        ]
-        pivot_params += [code, code, code]
-    verdicts, verdict_params = [], []
-    for code, rule in rules.items():
-        sql, params = verdict_sql(code, rule)
-        verdicts.append(f"COALESCE({sql}, '-') AS \"v_{code}\"")
-        verdict_params += params
-    pain = [code for code, rule in rules.items() if rule.domain is Domain.PAIN]
-    function = [code for code, rule in rules.items() if rule.domain is not Domain.PAIN]
+    """The episode counts per (clinician, region, profile) cell, in one query over the summary plus one for the
+    episodes judged as of the period's end; each instrument's judged (`m_`) and importantly improved (`i_`)
+    episodes and the responders are added up from the stored verdicts."""
+    first, after = period.bounds()
+    cutoff = min(period.end, today) - dt.timedelta(days=NO_CONTACT_DAYS)
+    cutoff_at = midnight(cutoff + dt.timedelta(days=1))
+    closed_in = Q(is_open=False, closed_at__gte=first, closed_at__lt=after)
+    later = Q(judged_until__gte=after)  # judged again after the period: read as of its end below
 
-    def any_of(codes: Iterable[str], *letters: str) -> str:
-        wanted = ", ".join(f"'{letter}'" for letter in letters)
-        return "(" + (" OR ".join(f'"v_{code}" IN ({wanted})' for code in codes) or "1 = 0") + ")"
+    def flag(condition: Q) -> Sum:
+        return Sum(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
-    # the core's responder(): an important worsening, or a domain judged without an important improvement, says
-    # no; an important improvement on both pain and function says yes; anything else cannot be judged yet
-    no = (
-        f"{any_of(rules, 'W')} OR (NOT {any_of(pain, 'I')} AND {any_of(pain, 'N')}) "
-        f"OR (NOT {any_of(function, 'I')} AND {any_of(function, 'N')})"
+    grouped = (
+        cohort(practice_id, period)
+        .annotate(share=adherence(period, today))
+        .values(
+            g_clinician=F("clinician_id"),
+            g_region=F("region"),
+            g_profile=F("profile"),
+            g_changes=Case(When(later, then=Value("")), default=F("changes")),
+            g_responder=Case(When(later, then=Value("")), default=F("responder")),
+        )
+        .annotate(
+            episodes=Count("pk"),
+            started=flag(Q(started_on__gte=period.start)),
+            closed_in=flag(closed_in),
+            referred=flag(Q(referred_at__gte=first, referred_at__lt=after)),
+            dropout_closed=flag(closed_in & Q(referred_at__isnull=True, end_measured=False)),
+            dropout_open=flag(
+                Q(is_open=True, started_on__lte=cutoff)
+                & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=cutoff_at))
+            ),
+            adherence_n=Count("share"),
+            adherence_sum=Sum("share"),
+        )
+        .order_by()
     )
-    yes = f"{any_of(pain, 'I')} AND {any_of(function, 'I')}"
-    sums = [
-        "COUNT(*) AS episodes",
-        "SUM(started) AS started",
-        "SUM(closed_in) AS closed_in",
-        "SUM(referred) AS referred",
-        "SUM(dropout_closed) AS dropout_closed",
-        "SUM(dropout_open) AS dropout_open",
-        "COUNT(adherence) AS adherence_n",
-        "SUM(adherence) AS adherence_sum",
-        f"SUM(CASE WHEN {no} THEN 1 ELSE 0 END) AS responder_no",
-        f"SUM(CASE WHEN NOT ({no}) AND {yes} THEN 1 ELSE 0 END) AS responder_yes",
-    ]
-    for code in rules:
-        sums.append(f'SUM(CASE WHEN "v_{code}" <> \'-\' THEN 1 ELSE 0 END) AS "m_{code}"')
-        sums.append(f'SUM(CASE WHEN "v_{code}" = \'I\' THEN 1 ELSE 0 END) AS "i_{code}"')
-    keys = ", ".join(CELL_KEYS)
-    # MATERIALIZED: each episode's subqueries run once; a flattened derived table would repeat them in every
-    # expression that reads a verdict (SQLite >= 3.35 and PostgreSQL >= 12 both honour it)
-    sql = (
-        f"WITH episode_rows AS MATERIALIZED ({inner_sql}), "
-        f"score_rows AS MATERIALIZED ({scores_sql}), "
-        f"series AS (SELECT episode_id, {', '.join(pivot)} FROM score_rows GROUP BY episode_id) "
-        f"SELECT {keys}, {', '.join(sums)} FROM (SELECT {keys}, started, closed_in, referred, dropout_closed, "
-        f"dropout_open, adherence, {', '.join(verdicts) or 'NULL AS v_none'} FROM episode_rows "
-        f"LEFT JOIN series ON series.episode_id = episode_rows.g_episode) judged "
-        f"GROUP BY {keys}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *scores_params, *pivot_params, *verdict_params])
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    found = [_judged(row, row.pop("g_changes"), row.pop("g_responder")) for row in grouped]
+    again = cohort(practice_id, period).filter(later)
+    keys = {e: (c, r, p) for e, c, r, p in again.values_list("episode_id", "clinician_id", "region", "profile")}
+    for episode, (changes, responder) in verdicts_before(Q(episode_id__in=list(keys)), after).items():
+        clinician, region, profile = keys[episode]
+        cell = {"g_clinician": clinician, "g_region": region, "g_profile": profile}
+        found.append(_judged(cell, changes, responder))
+    return found
+
+
+def _judged(row: dict[str, Any], changes: str, responder: str) -> dict[str, Any]:
+    """A cell row with the counts its stored verdicts make: each judged instrument (`m_`), each important
+    improvement (`i_`), the responder yes or no — as many as the row's episodes."""
+    n = row.get("episodes", 1)
+    for code, letter in parse_changes(changes).items():
+        row[f"m_{code}"] = n
+        row[f"i_{code}"] = n if letter == "I" else 0
+    row["responder_yes"] = n if responder == "Y" else 0
+    row["responder_no"] = n if responder == "N" else 0
+    return row
 
 
 def _cell(values: Mapping[str, Any]) -> tuple[Any, str, str]:
     return (values["g_clinician"], values["g_region"], values["g_profile"] or "")
+
+
+def _cell_keys(prefix: str) -> dict[str, F]:
+    return {
+        "g_clinician": F(f"{prefix}clinician_id"),
+        "g_region": F(f"{prefix}region"),
+        "g_profile": F(f"{prefix}profile"),
+    }
 
 
 def completion_cells(practice_id: int, period: Period) -> list[dict[str, Any]]:
@@ -374,16 +241,11 @@ def completion_cells(practice_id: int, period: Period) -> list[dict[str, Any]]:
     were completed."""
     first, after = period.bounds()
     return list(
-        InstrumentResponse.objects.filter(episode__patient__practice_id=practice_id)
+        InstrumentResponse.objects.filter(episode__outcome__practice_id=practice_id)
         .exclude(moment="")
         .annotate(when=Coalesce("requested_at", "completed_at"))
         .filter(when__gte=first, when__lt=after)
-        .annotate(
-            g_clinician=F("episode__patient__clinician_id"),
-            g_region=F("episode__region"),
-            g_profile=profile_of_episode("episode"),
-        )
-        .values("g_clinician", "g_region", "g_profile", "moment")
+        .values("moment", **_cell_keys("episode__outcome__"))
         .annotate(asked=Count("pk"), completed=Count("pk", filter=Q(status=ResponseStatus.COMPLETED)))
         .order_by()
     )
@@ -401,14 +263,9 @@ def alarm_cells(practice_id: int, period: Period) -> list[dict[str, Any]]:
         output_field=FloatField(),
     )  # a typed action time a little before the raise counts as at once
     return list(
-        RedFlag.objects.filter(episode__patient__practice_id=practice_id, raised_at__gte=first, raised_at__lt=after)
+        RedFlag.objects.filter(episode__outcome__practice_id=practice_id, raised_at__gte=first, raised_at__lt=after)
         .annotate(acted_at=Subquery(action.values("at")[:1]))
-        .annotate(
-            g_clinician=F("episode__patient__clinician_id"),
-            g_region=F("episode__region"),
-            g_profile=profile_of_episode("episode"),
-            seconds=seconds,
-        )
+        .annotate(**_cell_keys("episode__outcome__"), seconds=seconds)
         .annotate(minute=Floor(Round(F("seconds")) / Value(60.0)))
         .values("g_clinician", "g_region", "g_profile", "minute")
         .annotate(flags=Count("pk"), seconds_sum=Sum("seconds"))
@@ -416,30 +273,16 @@ def alarm_cells(practice_id: int, period: Period) -> list[dict[str, Any]]:
     )
 
 
-def patient_counts(practice_id: int, period: Period, today: dt.date) -> dict[str, dict[Any, int]]:
+def patient_counts(practice_id: int, period: Period) -> dict[str, dict[Any, int]]:
     """Distinct patients of the period's episodes: in all and per clinician, region and profile."""
-    base = episode_cohort(practice_id, period).annotate(g_profile=profile_of_episode())
+    base = cohort(practice_id, period)
     counts: dict[str, dict[Any, int]] = {
-        "all": {None: base.aggregate(n=Count("patient", distinct=True))["n"]},
+        "all": {None: base.aggregate(n=Count("patient_id", distinct=True))["n"]},
     }
-    for name, key in (("clinician", "patient__clinician_id"), ("region", "region"), ("profile", "g_profile")):
-        rows = base.values(key).annotate(n=Count("patient", distinct=True)).values_list(key, "n").order_by()
-        counts[name] = {(value or "" if name == "profile" else value): n for value, n in rows}
+    for name, key in (("clinician", "clinician_id"), ("region", "region"), ("profile", "profile")):
+        rows = base.values(key).annotate(n=Count("patient_id", distinct=True)).values_list(key, "n").order_by()
+        counts[name] = dict(rows)
     return counts
-
-
-def episode_cohort(practice_id: int, period: Period) -> QuerySet[Episode]:
-    first, _after = period.bounds()
-    return (
-        Episode.objects.filter(patient__practice_id=practice_id, started_on__lte=period.end)
-        .annotate(closed_at=closed_at_of_episode())
-        .filter(
-            Q(status=EpisodeStatus.OPEN)
-            | Q(closed_at__gte=first)
-            | Q(closed_at__isnull=True, started_on__gte=period.start)
-        )
-        .order_by()
-    )
 
 
 # ---------------------------------------------------------------------------------------------------- roll-up
@@ -548,5 +391,5 @@ def practice_groups(practice_id: int, period: Period, today: dt.date) -> dict[st
         cells(practice_id, period, today),
         completion_cells(practice_id, period),
         alarm_cells(practice_id, period),
-        patient_counts(practice_id, period, today),
+        patient_counts(practice_id, period),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,6 +40,7 @@ def _evaluation(request: HttpRequest, episode, **forms: object) -> dict[str, obj
 
 REPORT_IDS = "report_%s"
 DISCHARGE_IDS = "discharge_%s"
+
 
 @login_required
 def evaluation(request: HttpRequest, episode_id: int) -> HttpResponse:
@@ -196,30 +199,36 @@ def _practice_period(request: HttpRequest) -> tuple[PeriodForm, Period | None]:
     return form, Period(form.cleaned_data["start"] or default.start, form.cleaned_data["end"] or default.end)
 
 
-@login_required
-def practice_dashboard(request: HttpRequest) -> HttpResponse:
-    """How the practice's patients do as a group: aggregates only, small groups hidden; one audit event per view."""
+def _practice_view(request: HttpRequest, what: str) -> dict[str, Any] | HttpResponse:
+    """What the page and its CSV share: the staff check, the period (a refused one answers the form, 400), the
+    dashboard's rows, and the one list event naming `what` and the period."""
     user = require_practice_staff(request)
     form, period = _practice_period(request)
     if period is None:
         return render(request, "outcomes/practice.html", {"form": form, "min_group": MIN_GROUP}, status=400)
     context = practice_page.page(user.practice_id or 0, period, clock.today())
-    record_list(request, f"practice outcome dashboard {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}",
-                context["patients"])  # fmt: skip
+    record_list(request, f"{what} {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}", context["patients"])
+    return context | {"form": form}
+
+
+@login_required
+def practice_dashboard(request: HttpRequest) -> HttpResponse:
+    """How the practice's patients do as a group: aggregates only, small groups hidden; one audit event per view."""
+    context = _practice_view(request, "practice outcome dashboard")
+    if isinstance(context, HttpResponse):
+        return context  # the period was refused
+    period: Period = context["period"]
     query = f"?start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
-    return render(request, "outcomes/practice.html", context | {"form": form, "csv_query": query})
+    return render(request, "outcomes/practice.html", context | {"csv_query": query})
 
 
 @login_required
 def practice_dashboard_csv(request: HttpRequest) -> HttpResponse:
     """The dashboard's aggregates as CSV (the same rows as the page); an export, so audited as a list event too."""
-    user = require_practice_staff(request)
-    form, period = _practice_period(request)
-    if period is None:
-        return render(request, "outcomes/practice.html", {"form": form, "min_group": MIN_GROUP}, status=400)
-    context = practice_page.page(user.practice_id or 0, period, clock.today())
-    record_list(request, f"practice outcome dashboard CSV {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}",
-                context["patients"])  # fmt: skip
+    context = _practice_view(request, "practice outcome dashboard CSV")
+    if isinstance(context, HttpResponse):
+        return context  # the period was refused
+    period: Period = context["period"]
     response = HttpResponse(practice_page.csv_text(context), content_type="text/csv; charset=utf-8")
     name = f"rugpad-outcomes-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -20,6 +20,7 @@ from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.i18n import reader_lang
+from rugpad.web.outcomes import summary
 from rugpad.web.outcomes.actions import do_assign_modules
 from rugpad.web.plans.clinical import item_checker, pathway_gate, reason_text
 from rugpad.web.plans.models import (
@@ -126,6 +127,7 @@ def do_save_version(
             patient_id=episode.patient_id,
             summary=f"caution confirmed for exercise {spec.ref} (plan version {version.number})",
         )
+    summary.refresh_episode(episode)  # the outcome dashboard's adherence follows the current version
     return version
 
 
@@ -197,7 +199,7 @@ def _stored(patient: Patient, key: Any) -> ExerciseSetLog | None:
 
 @transaction.atomic
 def _create_entry(request: HttpRequest, patient: Patient, plan: TreatmentPlan, entry: dict[str, Any]) -> ExerciseSetLog:
-    session, _created = ExerciseSessionLog.objects.get_or_create(
+    session, session_is_new = ExerciseSessionLog.objects.get_or_create(
         key=entry["session_key"],
         defaults={
             "plan": plan,
@@ -232,6 +234,7 @@ def _create_entry(request: HttpRequest, patient: Patient, plan: TreatmentPlan, e
         patient_id=patient.pk,
         summary=f"exercise {row.exercise_id} {'skipped' if row.skipped else 'done'} (pain {row.pain_during})",
     )
+    summary.count_exercise(row, session, session_is_new)
     return row
 
 
