@@ -153,20 +153,17 @@ def binary(request: HttpRequest, report_id: str) -> HttpResponse:
     """`GET /fhir/Binary/<id>`: the letter's PDF — as FHIR's Binary resource when the client asks for FHIR JSON,
     else the PDF itself — released through the letter's own export action (consent checked, export audited)."""
     from rugpad.web.fhir.auth import clinician
-    from rugpad.web.fhir.outcome import FHIR_JSON, FhirError, error_response, fhir_response
+    from rugpad.web.fhir.outcome import FHIR_JSON, FhirError, fhir_response
     from rugpad.web.outcomes.actions import ConsentMissing, do_export_report
 
+    user = clinician(request)
+    report = records(user).filter(pk=int(report_id)).first() if report_id.isdigit() else None
+    if report is None:
+        raise FhirError(404, "not-found", f"Binary/{report_id} is not known.")
     try:
-        user = clinician(request)
-        report = records(user).filter(pk=int(report_id) if report_id.isdigit() else 0).first()
-        if report is None:
-            raise FhirError(404, "not-found", f"Binary/{report_id} is not known.")
-        try:
-            do_export_report(request, report)
-        except ConsentMissing:  # withdrawn between the query and the export's own check
-            raise FhirError(404, "not-found", f"Binary/{report_id} is not known.") from None
-    except FhirError as error:
-        return error_response(error)
+        do_export_report(request, report)
+    except ConsentMissing:  # withdrawn between the query and the export's own check
+        raise FhirError(404, "not-found", f"Binary/{report_id} is not known.") from None
     pdf = bytes(report.pdf)
     if FHIR_JSON in request.headers.get("Accept", ""):
         data = base64.b64encode(pdf).decode("ascii")
