@@ -15,6 +15,7 @@ import rugpad.web.fhir.build.extra  # noqa: F401  (registers the types)
 from rugpad.core.exercises import Dose, DoseKind
 from rugpad.core.text import Text
 from rugpad.core.vocab import Lang
+from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.care import actions as care_actions
 from rugpad.web.care.models import EpisodeStatus
 from rugpad.web.demo import SB_LOW, as_user
@@ -25,7 +26,7 @@ from rugpad.web.plans.clinical import clinician_exercise, exercise_library, prop
 from rugpad.web.plans.models import ItemKind, Origin, PlanItem
 from rugpad.web.plans.specs import ItemSpec
 from rugpad.web.practice.models import User
-from tests.web.conftest import TODAY, World
+from tests.web.conftest import TODAY, World, client_for
 
 OWN_DOSE = Dose(kind=DoseKind.HOLD, hold_seconds=25, repetitions=4, sets=3, times_per_day=2, days_per_week=5)
 
@@ -156,3 +157,14 @@ def test_a_page_costs_the_same_queries_for_one_plan_or_many(planned: World) -> N
         care_actions.do_save_screening(as_user(planned.clinician), episode, [], notes="")
         _plan(planned, planned.clinician, episode)
     assert queries(planned.clinician) == one
+
+
+def test_read_and_search_over_http_answer_the_practice_only(planned: World) -> None:
+    (plan,) = built(planned.clinician)
+    url = f"/fhir/CarePlan/{plan['id']}"
+    response = client_for(planned.clinician).get(url)
+    assert response.status_code == 200 and response.json() == plan
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, patient_id=planned.patient.pk, actor=planned.clinician)
+    assert client_for(planned.other_clinician).get(url).status_code == 404
+    found = client_for(planned.other_clinician).get(f"/fhir/CarePlan?patient={planned.patient.pk}").json()
+    assert found.get("entry", []) == []

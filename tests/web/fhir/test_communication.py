@@ -10,12 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from fhir.resources.R4B.communication import Communication
 
 import rugpad.web.fhir.build.extra  # noqa: F401  (registers the types)
+from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.demo import as_user
 from rugpad.web.fhir.registry import KINDS, BuildContext
 from rugpad.web.portal import actions
 from rugpad.web.portal.models import Message
 from rugpad.web.practice.models import User
-from tests.web.conftest import TODAY, World
+from tests.web.conftest import TODAY, World, client_for
 
 
 def built(user: User) -> list[dict[str, Any]]:
@@ -77,3 +78,15 @@ def test_a_page_costs_the_same_queries_for_one_message_or_many(thread: World) ->
     for number in range(5):
         actions.do_send_message(as_user(thread.clinician), thread.episode, f"Bericht {number}")
     assert queries() == few == 0  # everything a message needs comes with it from `records`
+
+
+def test_read_and_search_over_http_answer_the_practice_only(thread: World) -> None:
+    world = thread
+    first = built(world.clinician)[0]
+    url = f"/fhir/Communication/{first['id']}"
+    response = client_for(world.clinician).get(url)
+    assert response.status_code == 200 and response.json() == first
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, patient_id=world.patient.pk, actor=world.clinician)
+    assert client_for(world.other_clinician).get(url).status_code == 404
+    found = client_for(world.other_clinician).get(f"/fhir/Communication?patient={world.patient.pk}").json()
+    assert found.get("entry", []) == []

@@ -159,3 +159,15 @@ def test_binary_without_consent_is_a_404_and_nothing_leaves(world: World) -> Non
     assert client_for(None).get(f"/fhir/Binary/{report.pk}").status_code == 401
     report.refresh_from_db()
     assert report.exported_at is None
+
+
+def test_read_and_search_over_http_answer_the_practice_only(reported: tuple[World, GpReport]) -> None:
+    world = reported[0]
+    first = built("DocumentReference", world.clinician)[0]
+    url = f"/fhir/DocumentReference/{first['id']}"
+    response = client_for(world.clinician).get(url)
+    assert response.status_code == 200 and response.json() == first
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, patient_id=world.patient.pk, actor=world.clinician)
+    assert client_for(world.other_clinician).get(url).status_code == 404
+    found = client_for(world.other_clinician).get(f"/fhir/DocumentReference?patient={world.patient.pk}").json()
+    assert found.get("entry", []) == []

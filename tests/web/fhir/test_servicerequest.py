@@ -13,12 +13,13 @@ from django.utils import timezone
 from fhir.resources.R4B.servicerequest import ServiceRequest
 
 import rugpad.web.fhir.build.extra  # noqa: F401  (registers the types)
+from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.care import actions
 from rugpad.web.care.models import RedFlag
 from rugpad.web.demo import as_user
 from rugpad.web.fhir.registry import KINDS, BuildContext
 from rugpad.web.practice.models import User
-from tests.web.conftest import TODAY, World
+from tests.web.conftest import TODAY, World, client_for
 
 
 def built(user: User) -> list[dict[str, Any]]:
@@ -104,3 +105,15 @@ def test_a_page_costs_the_same_queries_for_one_referral_or_many(referred: tuple[
             _act(world.clinician, flag)
     assert len(built(world.clinician)) >= 3
     assert queries() == one
+
+
+def test_read_and_search_over_http_answer_the_practice_only(referred: tuple[World, RedFlag]) -> None:
+    world = referred[0]
+    first = built(world.clinician)[0]
+    url = f"/fhir/ServiceRequest/{first['id']}"
+    response = client_for(world.clinician).get(url)
+    assert response.status_code == 200 and response.json() == first
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW, patient_id=world.patient.pk, actor=world.clinician)
+    assert client_for(world.other_clinician).get(url).status_code == 404
+    found = client_for(world.other_clinician).get(f"/fhir/ServiceRequest?patient={world.patient.pk}").json()
+    assert found.get("entry", []) == []
