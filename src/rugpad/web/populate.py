@@ -13,7 +13,9 @@ records, so their pages are what a benchmark times, among the filler:
   carry a flag the doctor confirmed). Each episode's records — intake, screening, examination, triage, questionnaires,
   red flags with their events — are copies of a demo episode of the same kind (the engine's real answers), moved to
   the filler episode's dates; the latest episode without an open red flag has a treatment plan (a copy of a demo
-  plan: one version, its items), with education modules assigned;
+  plan: one version, its items), with education modules assigned; a closed episode without a confirmed flag was
+  discharged nine weeks after its start (a copy of the demo's discharge report, without its PDF), so the
+  outcome dashboard meets closures spread over the years;
 - per *active* patient (all of them unless `active` says fewer) about `per_patient` diary entries and as many
   exercise set logs (grouped in guided sessions) — the bulk of the rows: 100,000 patients × 50 is 5 million of each.
 
@@ -61,7 +63,8 @@ from rugpad.web.care.models import (
     index_names,
 )
 from rugpad.web.demo import DEMO_PASSWORD, PRACTICE_NAME, load_demo
-from rugpad.web.outcomes.models import EducationAssignment
+from rugpad.web.outcomes import summary
+from rugpad.web.outcomes.models import EducationAssignment, EpisodeOutcome, GpReport, ReportKind
 from rugpad.web.plans.models import (
     Effort,
     ExerciseSessionLog,
@@ -183,6 +186,8 @@ class _PlanTemplate:
 class _Templates:
     archetypes: dict[str, _Archetype]
     plans: dict[str, _PlanTemplate]
+    discharge: GpReport | None = None
+    """The demo's discharge report, copied (without its PDF) onto every discharged filler episode."""
 
     @classmethod
     def read(cls, practice: Practice) -> _Templates:
@@ -213,7 +218,8 @@ class _Templates:
                     .values_list("module_id", flat=True)
                 )
                 plans[region] = _PlanTemplate(version, list(version.ordered_items()), modules)
-        return cls(archetypes, plans)
+        discharge = GpReport.objects.filter(episode__patient__practice=practice, kind=ReportKind.DISCHARGE)
+        return cls(archetypes, plans, discharge.order_by("id").first())
 
 
 def populate(
@@ -278,6 +284,7 @@ _DATED_FIELDS: tuple[tuple[type[models.Model], str], ...] = (
     (TreatmentPlan, "created_at"),
     (PlanVersion, "created_at"),
     (EducationAssignment, "assigned_at"),
+    (GpReport, "created_at"),
     (DiaryEntry, "recorded_at"),
     (ExerciseSessionLog, "recorded_at"),
     (ExerciseSetLog, "recorded_at"),
@@ -426,6 +433,7 @@ def _fill_chunk(chunk: _Chunk, size: int, active: int, per_patient: int) -> None
     specs = _episodes(chunk, patients)
     chunk.create(Episode, [s.episode for s in specs])
     _records(chunk, specs)
+    _discharges(chunk, specs)
     latest = [s for s in specs if s.latest]
     plans = _plans(chunk, [s for s in latest if s.flag_stage not in (FlagStage.RAISED, FlagStage.ACTED)])
     bulk = _Bulk()
@@ -438,6 +446,23 @@ def _fill_chunk(chunk: _Chunk, size: int, active: int, per_patient: int) -> None
         if plan is not None:
             _set_logs(bulk, rng, spec.patient.pk, plan, per_patient, end, before=None)
     bulk.flush(chunk.filled)
+    chunk.filled.count(EpisodeOutcome._meta.label, summary.refresh([s.episode.pk for s in specs]))
+
+
+def _discharges(chunk: _Chunk, specs: list[_EpisodeSpec]) -> None:
+    """Each closed episode that no doctor's confirmation closed gets its discharge report, nine weeks in."""
+    template = chunk.templates.discharge
+    if template is None:
+        return
+    chunk.create(
+        GpReport,
+        [
+            GpReport(episode_id=s.episode.pk, kind=ReportKind.DISCHARGE, lang=template.lang, content=template.content,
+                     pdf=b"", created_by_id=s.episode.created_by_id, created_at=_at(_end_of(s.episode), 16))
+            for s in specs
+            if s.episode.status == EpisodeStatus.CLOSED and s.flag_stage != FlagStage.CONFIRMED
+        ],
+    )  # fmt: skip
 
 
 def _end_of(episode: Episode) -> dt.date:
@@ -839,6 +864,7 @@ def _top_up_demo_patients(
             before = first.started_at if first is not None else _at(today, 18, 30)
             _set_logs(bulk, rng, patient.pk, filled_plan, wanted, today, before=before)
         bulk.flush(filled)
+        summary.refresh(Episode.objects.filter(patient__in=demo).values_list("pk", flat=True))
 
 
 def _demo_logins(practice: Practice) -> list[str]:

@@ -231,3 +231,16 @@ def test_adherence_counts_the_results_inside_the_period(world: World) -> None:
     # the plan starts in the period, results go on after its end (day 8): 4 of 2 weeks x 2 days; then 1 of 1 x 2
     assert share(Period(starts - dt.timedelta(days=5), starts + dt.timedelta(days=8))) == 1.0
     assert share(Period(starts - dt.timedelta(days=5), starts)) == 0.5
+
+
+@pytest.mark.django_db
+def test_the_demo_and_the_bulk_fill_keep_the_summary() -> None:
+    """The demo (through the actions, its dates moved back after) and `populate` (bulk rows, no actions) leave the
+    summary equal to the records; the fill's closed episodes carry their discharge date."""
+    from rugpad.web.populate import Shares, populate
+
+    populate(60, per_patient=6, shares=Shares(open_episode=0.3, earlier_episode=0.3))
+    _assert_kept()
+    closed = EpisodeOutcome.objects.filter(is_open=False)
+    assert closed.count() > 20 and not closed.filter(closed_at__isnull=True).exists()
+    assert EpisodeOutcome.objects.filter(done__gt=0).exists()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from rugpad.web.care import actions as care_actions
 from rugpad.web.care.models import Episode, InstrumentResponse
 from rugpad.web.demo import as_user
-from rugpad.web.outcomes import actions
+from rugpad.web.outcomes import actions, summary
 from rugpad.web.practice.models import Practice
 
 ODI_MODERATE = {str(item): 2 for item in range(1, 11)}  # 40 %
@@ -40,6 +40,7 @@ def _fill(episode: Episode, moment: str, on: dt.date, scores: Mapping[str, Mappi
         response = care_actions.do_record_response(request, episode, code, answers, moment=moment)
         when = timezone.make_aware(dt.datetime.combine(on, dt.time(10, 0)))
         InstrumentResponse.objects.filter(pk=response.pk).update(completed_at=when)
+    summary.refresh_episode(episode)  # the dashboard's summary reads the dates just moved
 
 
 @transaction.atomic
