@@ -293,3 +293,81 @@ def test_a_practice_from_the_admins_invitation_to_a_read_answer(
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the thread is {overflow} px wider than the phone"
     assert not problems, problems
+
+
+def test_a_patient_who_lost_her_phone_is_reset_by_her_therapist_after_an_identity_check(
+    page: Any, phone: Any, practice: str
+) -> None:
+    """Marja chose two-step sign-in and lost her phone (and the sheet of codes). The code page tells her to call her
+    practice; Lotte sees her at the desk with her passport and resets it from Marja's page; Marja's half-finished
+    sign-in ends, she gets an e-mail, and signs in with her password alone."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
+
+    from rugpad.web.care import actions
+    from rugpad.web.demo import as_user
+    from rugpad.web.practice.models import Practice, Role, User
+    from rugpad.web.twofactor.models import TwoStepReset
+
+    base = practice
+    page.set_viewport_size(DESK)
+    anker = Practice.objects.get(name="Fysiotherapie Het Anker")
+    lotte = User.objects.create_user(
+        "lotte",
+        password=CLINICIAN_PASSWORD,
+        practice=anker,
+        role=Role.CLINICIAN,
+        first_name="Lotte",
+        last_name="de Wit",
+    )
+    TOTPDevice.objects.create(user=lotte, name="authenticator app", confirmed=True, key=ADMIN_KEY)
+    patient = actions.do_create_patient(
+        as_user(lotte), first_name="Marja", last_name="Vermeulen", date_of_birth=dt.date(1965, 3, 14), sex="female"
+    )
+    marja = User.objects.create_user(
+        "marja", password=PATIENT_PASSWORD, practice=anker, role=Role.PATIENT, email="marja@example.nl"
+    )
+    patient.user = marja
+    patient.save()
+    TOTPDevice.objects.create(user=marja, name="authenticator app", confirmed=True)  # the app on the lost phone
+
+    sign_in(phone, base, "marja", PATIENT_PASSWORD)
+    assert "/account/two-factor/code/" in phone.url
+    assert "Bel uw praktijk" in text(phone)
+    shot(phone, "20-patient-lost-her-phone")
+
+    sign_in(page, base, "lotte", CLINICIAN_PASSWORD)
+    page.fill("#id_code", code_for(unhexlify(ADMIN_KEY)))
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/two-factor/" not in url)
+    page.goto(f"{base}/patients/{patient.pk}/")
+    card = page.locator("#patient-two-step")
+    assert "code uit een app" in card.inner_text()
+    shot(page, "21-clinician-patient-page-two-step")
+    card.locator("a").click()
+    page.wait_for_url("**/reset/")
+    assert "14-03-1965" in text(page)  # the date of birth, to hold against the document
+    page.fill("#id_note", "Paspoort gezien aan de balie")
+    page.click("main button[type=submit]")
+    assert page.locator(".errorlist").first.is_visible()  # how the identity was checked is required
+    page.check("input[name=identity_check][value=in_person_document]")
+    shot(page, "22-clinician-confirms-the-reset")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/patients/{patient.pk}/")
+    assert "Inloggen in twee stappen van Marja Vermeulen is teruggezet" in text(page)
+    assert "Laatst teruggezet op" in page.locator("#patient-two-step").inner_text()
+    assert "Lotte de Wit" in page.locator("#patient-two-step").inner_text()
+    shot(page, "23-clinician-after-the-reset")
+    reset = TwoStepReset.objects.get()
+    assert (reset.reset_by, reset.note) == (lotte, "Paspoort gezien aan de balie")
+
+    notice = [m for m in mail.outbox if "marja@example.nl" in m.to][-1]
+    assert notice.subject == "Uw inloggen in twee stappen bij rugpad is teruggezet"
+    assert "Fysiotherapie Het Anker" in notice.body
+    assert not any(word.lower() in notice.body.lower() for word in CLINICAL_WORDS)
+
+    phone.goto(f"{base}/me/")  # her half-finished sign-in ended with the reset
+    assert "/login/" in phone.url
+    sign_in(phone, base, "marja", PATIENT_PASSWORD)
+    assert phone.url.rstrip("/").endswith("/me"), phone.url
+    assert "Marja" in phone.locator("h1").inner_text()
+    shot(phone, "24-patient-back-in")
