@@ -9,7 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
@@ -17,7 +19,7 @@ from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.demo import as_user
 from rugpad.web.fhir import export
 from rugpad.web.fhir.models import ExportJob, ExportStatus
-from rugpad.web.fhir.registry import KINDS
+from rugpad.web.fhir.registry import CONTENT, KINDS
 from rugpad.web.outcomes import actions as outcome_actions
 from rugpad.web.portal import actions as portal_actions
 from rugpad.web.practice.models import User
@@ -69,7 +71,8 @@ def test_a_whole_practice_export_end_to_end(records: World, django_capture_on_co
     assert manifest["request"] == "http://testserver/fhir/$export"
     assert dt.datetime.fromisoformat(manifest["transactionTime"]) <= timezone.now()
     assert manifest["error"] == []
-    assert [part["type"] for part in manifest["output"]] == list(KINDS)
+    assert [part["type"] for part in manifest["output"]] == export.exportable()
+    assert manifest["output"][0]["type"] == "Patient" and set(KINDS) | set(CONTENT) == set(export.exportable())
     found: dict[str, list[dict[str, Any]]] = {}
     for part in manifest["output"]:
         resources = ndjson(client, part["url"], **auth)
@@ -84,8 +87,8 @@ def test_a_whole_practice_export_end_to_end(records: World, django_capture_on_co
     assert patients == {f"Patient/{world.patient.pk}"}  # practice B's patient is absent from every file
     assert [r["payload"][0]["contentString"] for r in found["Communication"]] == ["Bericht van clina"]
     assert len(found["DocumentReference"]) == len(found["Composition"]) == 1
-    if "Patient" in found:
-        assert [r["id"] for r in found["Patient"]] == [str(world.patient.pk)]
+    assert [r["id"] for r in found["Patient"]] == [str(world.patient.pk)]
+    assert len(found["Questionnaire"]) == len(CONTENT["Questionnaire"].resources())  # the definitions, whole
     (event,) = AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="exportjob")
     assert event.actor == world.clinician and event.summary.startswith("FHIR bulk export of 1 patients")
 
@@ -213,3 +216,24 @@ def test_memory_stays_one_page(records: World, django_capture_on_commit_callback
     (part,) = client.get(location).json()["output"]
     bodies = [r["payload"][0]["contentString"] for r in ndjson(client, part["url"])]
     assert bodies == ["Bericht van clina", *(f"Bericht {n}" for n in range(4))]
+
+
+def test_each_page_costs_the_same_queries(records: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With pages of one record, every further record costs one more page: the same few queries, however many came
+    before (no query per row, no list of the practice held)."""
+    world = records
+    monkeypatch.setattr(export, "PAGE", 1)
+    client = client_for(world.clinician)
+
+    def queries() -> int:
+        client.get("/fhir/$export?_type=CarePlan,ServiceRequest,Communication", **ASYNC)
+        job = ExportJob.objects.filter(status=ExportStatus.QUEUED).get()
+        with CaptureQueriesContext(connection) as captured:
+            export.run(str(job.pk))
+        return len(captured)
+
+    counts = []
+    for number in range(3):
+        counts.append(queries())
+        portal_actions.do_send_message(as_user(world.clinician), world.episode, f"Bericht {number}")
+    assert 0 < counts[2] - counts[1] == counts[1] - counts[0] <= 3

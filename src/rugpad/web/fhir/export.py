@@ -40,7 +40,7 @@ from rugpad.web.fhir.auth import clinician
 from rugpad.web.fhir.bundle import base_url
 from rugpad.web.fhir.models import ExportJob, ExportStatus
 from rugpad.web.fhir.outcome import FhirError, error_response
-from rugpad.web.fhir.registry import KINDS, BuildContext
+from rugpad.web.fhir.registry import CONTENT, KINDS, BuildContext
 from rugpad.web.i18n import reader_lang
 from rugpad.web.outcomes import clock
 from rugpad.web.practice.models import User
@@ -80,13 +80,20 @@ def view(*methods: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[
     return decorate
 
 
+def exportable() -> list[str]:
+    """Every type, Patient first (the others point at it), then the patients' records, then the definitions they
+    refer to (Questionnaire: content, the same in every file)."""
+    return sorted(KINDS, key=lambda name: name != "Patient") + list(CONTENT)
+
+
 def _types(request: HttpRequest) -> list[str]:
     asked = [name.strip() for value in request.GET.getlist("_type") for name in value.split(",") if name.strip()]
-    unknown = [name for name in asked if name not in KINDS]
+    known = exportable()
+    unknown = [name for name in asked if name not in known]
     if unknown:
         raise FhirError(400, "not-supported", f"_type: no resource type {', '.join(unknown)} here; known: "
-                        f"{', '.join(KINDS)}.", expression="_type")  # fmt: skip
-    return list(dict.fromkeys(asked)) if asked else list(KINDS)
+                        f"{', '.join(known)}.", expression="_type")  # fmt: skip
+    return list(dict.fromkeys(asked)) if asked else known
 
 
 def _since(request: HttpRequest) -> dt.datetime | None:
@@ -262,8 +269,18 @@ def _progress(job: ExportJob, text: str) -> None:
         raise Cancelled
 
 
+def _line(resource: dict[str, Any]) -> str:
+    return json.dumps(resource, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def _write_type(job: ExportJob, user: User, resource_type: str, path: Path, patients: set[Any]) -> int:
-    """Appends every record of one type to its file, a page at a time in id order; returns how many."""
+    """Appends every record of one type to its file, a page at a time in id order; returns how many. A definitional
+    type (content) is written whole: it holds no patient and does not change while the server runs."""
+    if resource_type in CONTENT:
+        definitions = list(CONTENT[resource_type].resources().values())
+        with path.open("w", encoding="utf-8") as out:
+            out.writelines(_line(resource) for resource in definitions)
+        return len(definitions)
     kind = KINDS[resource_type]
     assert job.started_at is not None
     rows = kind.records(user).filter(**{f"{kind.updated_field}__lte": job.started_at})
@@ -279,9 +296,7 @@ def _write_type(job: ExportJob, user: User, resource_type: str, path: Path, pati
                 return count
             # a fresh context per page: the episodes' states of earlier pages are not kept
             ctx = BuildContext(user=user, base_url=job.base_url, today=clock.today(), lang=job.lang)
-            for resource in kind.build(page, ctx):
-                out.write(json.dumps(resource, ensure_ascii=False, separators=(",", ":")))
-                out.write("\n")
+            out.writelines(_line(resource) for resource in kind.build(page, ctx))
             patients.update(_patient_of(row, kind.patient_field) for row in page)
             count += len(page)
             last = page[-1].pk
