@@ -144,4 +144,8 @@ def load_interop_codes() -> InteropCodes:
         questionnaires=MappingProxyType({str(url): str(kind) for url, kind in questionnaires.items()}),
         orders=orders,
         override_reasons=reasons,
+        absent_values=frozenset(
+            _key(entry, f"{_PATH}: absent_values[{index}]")
+            for index, entry in enumerate(raw.get("absent_values") or [])
+        ),
     )

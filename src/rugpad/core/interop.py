@@ -125,6 +125,8 @@ class InteropCodes:
     item's linkId is a sign id) or ``alarm`` (each linkId is one of the portal's alarm questions)."""
     orders: tuple[OrderKind, ...]
     override_reasons: tuple[OverrideReason, ...]
+    absent_values: frozenset[tuple[str, str]] = frozenset()
+    """Codes of an Observation's coded value that mean "absent" (any other value, or none, counts as present)."""
 
     def region_of(self, system: str, code: str) -> Region | None:
         """The region a diagnosis code names (rugpad's region codes included), or None."""

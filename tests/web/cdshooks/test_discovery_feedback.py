@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from rugpad.web.audit.models import AuditAction, AuditEvent
@@ -120,3 +121,14 @@ def test_the_explanation_page_shows_the_rule_and_its_source(client: Client) -> N
     dutch = client.get("/cds-services/rules/rf.cauda_equina").content.decode()
     assert "Vermoeden van caudasyndroom" in dutch and "Bron" in dutch
     assert client.get("/cds-services/rules/no.such.rule").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("rule", ["rf.cauda_equina", "lb.all.no_routine_imaging", "strat.lb.profile_2"])
+def test_the_explanation_page_shows_no_raw_words(client: Client, lang: str, rule: str) -> None:
+    from tests.web.test_no_raw_words import PageText, problems
+
+    response = client.get(f"/cds-services/rules/{rule}", headers={"Accept-Language": lang})
+    parser = PageText()
+    parser.feed(response.content.decode())
+    assert sorted(set(problems(parser.chunks, parser.options, lang))) == []

@@ -17,6 +17,7 @@ from tests.web.cdshooks.conftest import (
     Keys,
     bundle,
     call,
+    coded,
     condition,
     finding,
     patient,
@@ -250,3 +251,27 @@ def test_the_specs_patient_view_example_shape(client: Client, keys: Keys, fake_f
     }
     assert _cards(call(client, keys, PATIENT_VIEW, body)) == []  # no back or neck pain on record: nothing to say
     assert len(fake_fhir.seen) == 4
+
+
+def test_a_coded_no_or_a_missing_value_reason_is_not_the_sign(client: Client, keys: Keys) -> None:
+    no = {**finding("saddle_anaesthesia", present=None), "valueCodeableConcept": coded(SNOMED, "373067005")}
+    unknown = {
+        **finding("bladder_dysfunction", present=None),
+        "dataAbsentReason": coded("http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown"),
+    }
+    data = prefetch([condition(LOW_BACK_PAIN)], [no, unknown], [startback(LOW_RISK)])
+    assert {c["indicator"] for c in _cards(call(client, keys, PATIENT_VIEW, patient_view(data)))} == {"info"}
+    yes = {**finding("saddle_anaesthesia", present=None), "valueCodeableConcept": coded(SNOMED, "373066001")}
+    data = prefetch([condition(LOW_BACK_PAIN)], [yes])
+    assert [c["indicator"] for c in _cards(call(client, keys, PATIENT_VIEW, patient_view(data)))] == ["critical"]
+
+
+def test_an_older_woman_with_ordinary_back_pain_raises_no_alarm(client: Client, keys: Keys) -> None:
+    """Facts 6.2 vignette 5 (synthetic, rule-derived): a 67-year-old woman with ordinary mechanical pain and nothing
+    else gets no red flag, only her profile by STarT Back."""
+    data = prefetch(
+        [condition(LOW_BACK_PAIN)], [], [startback({**LOW_RISK, "1": 1, "2": 1, "3": 1, "4": 1})], birth="1959-05-01"
+    )
+    cards = _cards(call(client, keys, PATIENT_VIEW, patient_view(data), lang="en"))
+    assert {c["indicator"] for c in cards} == {"info"}
+    assert any(c["summary"] == "Low back pain: profile 2 (STarT Back: medium risk)" for c in cards)

@@ -191,7 +191,10 @@ def signs_and_startback(data: PatientData) -> tuple[set[str], dict[str, object] 
         if _status(condition.verificationStatus) not in _NOT_COUNTING:
             signs.update(s for s in (codes.sign_of(*c, known) for c in _codings([condition.code])) if s)
     for observation in data.observations:
-        if observation.status in _NO_RESULT or observation.valueBoolean is False:
+        if observation.status in _NO_RESULT or observation.valueBoolean is False or observation.dataAbsentReason:
+            continue
+        value = observation.valueCodeableConcept
+        if value is not None and not codes.absent_values.isdisjoint(_codings([value])):
             continue
         signs.update(s for s in (codes.sign_of(*c, known) for c in _codings([observation.code])) if s)
     startback: tuple[dt.datetime | dt.date, dict[str, object]] | None = None

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rugpad import engine
 from rugpad.core.errors import InvalidInput
+from rugpad.web.audit.log import client_address
 from rugpad.web.cdshooks import actions, reading
 from rugpad.web.cdshooks.auth import Caller, Unauthorized, verify
 from rugpad.web.cdshooks.cards import CardContext, order_cards, patient_view_cards
@@ -47,7 +48,7 @@ def _outcome(status: int, code: str, message: str, field: str | None = None) -> 
 
 
 def _unauthorized(request: HttpRequest, problem: Unauthorized) -> JsonResponse:
-    logger.warning("CDS Hooks call refused (401) from %s: %s", request.META.get("REMOTE_ADDR"), problem)
+    logger.warning("CDS Hooks call refused (401) from %s: %s", client_address(request), problem)
     response = _outcome(401, "login", f"not authorised: {problem}")
     description = str(problem).replace('"', "'")[:200]
     response["WWW-Authenticate"] = (
