@@ -73,7 +73,7 @@ def _component(code: str, display: str, value: dict[str, Any], text: str | None 
 def _results(response: Any) -> list[dict[str, Any]]:
     code = response.instrument
     components = []
-    for key, value in response.result.items():
+    for key, value in sorted(response.result.items()):  # jsonb keeps no key order
         if key in STANDARD_KEYS or value is None:
             continue
         name = f"{code}-{key}"
