@@ -237,3 +237,15 @@ def test_each_page_costs_the_same_queries(records: World, monkeypatch: pytest.Mo
         counts.append(queries())
         portal_actions.do_send_message(as_user(world.clinician), world.episode, f"Bericht {number}")
     assert 0 < counts[2] - counts[1] == counts[1] - counts[0] <= 3
+
+
+def test_since_applies_to_every_type(records: World, django_capture_on_commit_callbacks: Any) -> None:
+    client = client_for(records.clinician)
+    _status, everything = kick_off(client, django_capture_on_commit_callbacks)
+    _status, since_long_ago = kick_off(client, django_capture_on_commit_callbacks, "?_since=2000-01-01T00:00:00Z")
+    future = (timezone.now() + dt.timedelta(days=1)).isoformat().replace("+00:00", "Z")
+    _status, since_tomorrow = kick_off(client, django_capture_on_commit_callbacks, f"?_since={future}")
+    counts = [{p["type"]: p["count"] for p in client.get(url).json()["output"]}
+              for url in (everything, since_long_ago, since_tomorrow)]  # fmt: skip
+    assert counts[0] == counts[1]
+    assert {type_ for type_, count in counts[2].items() if count} == set(CONTENT)  # definitions only
