@@ -176,8 +176,8 @@ def verify(authorization: str, audiences: list[str]) -> Caller:
         raise Unauthorized("an Authorization: Bearer <JWT> header is required")
     token = token.strip()
     try:
-        header = jwt.get_unverified_header(token)
-        unverified = jwt.decode(token, options={"verify_signature": False})
+        parts = jwt.api_jwt.decode_complete(token, options={"verify_signature": False})
+        header, unverified = parts["header"], parts["payload"]
     except jwt.PyJWTError as exc:
         raise Unauthorized(f"not a JWT: {exc}") from exc
     alg = header.get("alg")
