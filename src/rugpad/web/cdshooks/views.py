@@ -133,6 +133,22 @@ def _explanation_url(request: HttpRequest) -> Callable[[str], str]:
     return lambda rule_id: base + reverse("cdshooks:explanation", args=[rule_id])
 
 
+def _advice(request: HttpRequest, service: Service, caller: Caller, body: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cards: the body checked, the prefetch completed, one triage per region by the engine."""
+    context = _check_call(service, body)
+    patient_id(context)
+    data = reading.patient_data(complete(body, context))
+    cases = reading.cases(data, timezone.localdate())
+    try:
+        results = {region: engine.triage(case) for region, case in cases.items()}
+    except InvalidInput as problem:  # the caller's data, e.g. a STarT Back answer out of range
+        raise InvalidInput(f"prefetch ({problem.field})", problem.problem) from None
+    ctx = CardContext(reader_lang(), caller.country, _explanation_url(request))
+    if service.hook == "order-select":
+        return order_cards(selected_orders(context["draftOrders"], context["selections"]), results, ctx)
+    return patient_view_cards(results, cases, ctx)
+
+
 @csrf_exempt
 @require_POST
 def service_call(request: HttpRequest, service_id: str) -> HttpResponse:
@@ -141,20 +157,7 @@ def service_call(request: HttpRequest, service_id: str) -> HttpResponse:
         return authorised
     service, caller, call, body = authorised
     try:
-        context = _check_call(service, body)
-        patient_id(context)
-        data = reading.patient_data(complete(body, context))
-        cases = reading.cases(data, timezone.localdate())
-        try:
-            results = {region: engine.triage(case) for region, case in cases.items()}
-        except InvalidInput as problem:
-            raise InvalidInput(f"prefetch ({problem.field})", problem.problem) from None
-        ctx = CardContext(reader_lang(), caller.country, _explanation_url(request))
-        if service.hook == "order-select":
-            orders = selected_orders(context["draftOrders"], context["selections"])
-            cards = order_cards(orders, results, ctx)
-        else:
-            cards = patient_view_cards(results, cases, ctx)
+        cards = _advice(request, service, caller, body)
     except InvalidInput as problem:
         return _outcome(400, "invalid", str(problem), problem.field)
     except PrefetchMissing as problem:
