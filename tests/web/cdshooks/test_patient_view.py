@@ -275,3 +275,13 @@ def test_an_older_woman_with_ordinary_back_pain_raises_no_alarm(client: Client, 
     cards = _cards(call(client, keys, PATIENT_VIEW, patient_view(data), lang="en"))
     assert {c["indicator"] for c in cards} == {"info"}
     assert any(c["summary"] == "Low back pain: profile 2 (STarT Back: medium risk)" for c in cards)
+
+
+def test_data_of_another_patient_is_refused(client: Client, keys: Keys) -> None:
+    other = prefetch([condition(LOW_BACK_PAIN)], pid="p2")
+    assert _problem(call(client, keys, PATIENT_VIEW, patient_view(other)))[:2] == (400, "prefetch.patient.id")
+    mixed = prefetch([condition(LOW_BACK_PAIN), {**condition(LOW_BACK_PAIN), "subject": {"reference": "Patient/p2"}}])
+    response = call(client, keys, PATIENT_VIEW, patient_view(mixed))
+    assert _problem(response)[:2] == (400, "prefetch.conditions[1].subject")
+    absolute = {**condition(LOW_BACK_PAIN), "subject": {"reference": "https://ehr.example.nl/fhir/Patient/p1"}}
+    assert _cards(call(client, keys, PATIENT_VIEW, patient_view(prefetch([absolute]))))

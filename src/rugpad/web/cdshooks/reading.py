@@ -90,15 +90,37 @@ def resources_in(raw: object, resource_type: str, where: str) -> list[Any]:
     return found
 
 
-def patient_data(prefetch: Mapping[str, object]) -> PatientData:
-    """Every prefetch key parsed (each present: the caller has filled in what was missing)."""
+def _of_patient(resources: list[Any], patient_id: str, where: str) -> list[Any]:
+    """The resources, refused (InvalidInput) when one names another patient: advice on mixed-up data is worse than
+    none. A subject given only by identifier, or none, is taken as the context's patient."""
+    for index, resource in enumerate(resources):
+        reference = str(resource.subject.reference or "") if resource.subject is not None else ""
+        if reference and not (reference == f"Patient/{patient_id}" or reference.endswith(f"/Patient/{patient_id}")):
+            raise InvalidInput(f"{where}[{index}].subject", f"{reference!r} is not the context's Patient/{patient_id}")
+    return resources
+
+
+def patient_data(prefetch: Mapping[str, object], patient_id: str) -> PatientData:
+    """Every prefetch key parsed (each present: the caller has filled in what was missing), all of one patient."""
     patients = resources_in(prefetch["patient"], "Patient", "prefetch.patient")
+    if patients and patients[0].id is not None and patients[0].id != patient_id:
+        raise InvalidInput("prefetch.patient.id", f"{patients[0].id!r} is not the context's patientId {patient_id!r}")
     return PatientData(
         patient=patients[0] if patients else None,
-        conditions=resources_in(prefetch["conditions"], "Condition", "prefetch.conditions"),
-        observations=resources_in(prefetch["observations"], "Observation", "prefetch.observations"),
-        responses=resources_in(
-            prefetch["questionnaireResponses"], "QuestionnaireResponse", "prefetch.questionnaireResponses"
+        conditions=_of_patient(
+            resources_in(prefetch["conditions"], "Condition", "prefetch.conditions"), patient_id, "prefetch.conditions"
+        ),
+        observations=_of_patient(
+            resources_in(prefetch["observations"], "Observation", "prefetch.observations"),
+            patient_id,
+            "prefetch.observations",
+        ),
+        responses=_of_patient(
+            resources_in(
+                prefetch["questionnaireResponses"], "QuestionnaireResponse", "prefetch.questionnaireResponses"
+            ),
+            patient_id,
+            "prefetch.questionnaireResponses",
         ),
     )
 

@@ -136,8 +136,7 @@ def _explanation_url(request: HttpRequest) -> Callable[[str], str]:
 def _advice(request: HttpRequest, service: Service, caller: Caller, body: dict[str, Any]) -> list[dict[str, Any]]:
     """The cards: the body checked, the prefetch completed, one triage per region by the engine."""
     context = _check_call(service, body)
-    patient_id(context)
-    data = reading.patient_data(complete(body, context))
+    data = reading.patient_data(complete(body, context), patient_id(context))
     cases = reading.cases(data, timezone.localdate())
     try:
         results = {region: engine.triage(case) for region, case in cases.items()}
