@@ -348,8 +348,11 @@ def test_the_admin_resets_a_colleagues_app_within_the_practice_only(world: World
     assert admin.post(f"{USERS}{world.patient_user.pk}/reset/").status_code == 404
     assert TOTPDevice.objects.filter(user=world.other_clinician).exists()
 
+    on_the_lost_phone = client_for(world.clinician)
+    assert on_the_lost_phone.get("/patients/").status_code == 302  # (signed in, sent to the code page)
     response = admin.post(f"{USERS}{world.clinician.pk}/reset/")
     assert response.status_code == 302 and response["Location"] == USERS
+    assert on_the_lost_phone.get("/patients/")["Location"].startswith("/login/")  # that session ended
     assert not TOTPDevice.objects.filter(user=world.clinician).exists()
     assert not RecoveryCode.objects.filter(device__user=world.clinician).exists()
     event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(world.clinician.pk)).latest("id")

@@ -123,16 +123,17 @@ def _remove_devices(user: User) -> None:
 
 
 def do_reset(request: HttpRequest, admin: User, target: User) -> None:
-    """A practice admin removes a colleague's app and recovery codes (a lost phone): their next sign-in asks them
-    to set it up again."""
+    """A practice admin removes a colleague's app and recovery codes (a lost phone): their sessions end — one may
+    be open on the lost phone — and their next sign-in asks them to set it up again."""
     with transaction.atomic():
         _remove_devices(target)
+        ended = end_sessions(target)
         record(
             request,
             AuditAction.UPDATE,
             target,
             actor=admin,
-            summary=f"two-step sign-in of {target.get_username()} reset by the practice admin",
+            summary=f"two-step sign-in of {target.get_username()} reset by the practice admin; sessions ended: {ended}",
             practice=target.practice,
         )
 
@@ -149,7 +150,8 @@ def do_reset_patient(
     request: HttpRequest, clinician: User, patient: Patient, identity_check: IdentityCheck, note: str
 ) -> TwoStepReset | None:
     """A clinician of the patient's practice, having checked who the patient is, removes the patient's app and
-    recovery codes (a lost phone): every session of the patient ends, their next sign-in is with the password
+    recovery codes (a lost phone): every session of the patient ends (one may be open on the lost phone), their
+    next sign-in is with the password
     alone, and they are told by e-mail. The caller has loaded `patient` through `care.access` (the clinician's
     reach). None when the patient has no two-step sign-in to reset (nothing written)."""
     account = patient.user
