@@ -308,3 +308,17 @@ def test_reading_content_or_metadata_writes_no_patient_event(demo: Demo, db: Non
     get(client, "/fhir/metadata")
     get(client, "/fhir/Questionnaire")
     assert _events(start) == []
+
+
+def test_a_failure_is_a_500_operation_outcome_and_logged(
+    demo: Demo, db: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from rugpad.web.fhir.build import patient
+
+    def broken(row: Any) -> dict[str, Any]:
+        raise RuntimeError("a build module's mistake")
+
+    monkeypatch.setattr(patient, "patient_resource", broken)
+    outcome = get(bearer(demo.token), f"/fhir/Patient/{demo.discharged}", 500)
+    assert outcome["issue"][0]["code"] == "exception" and "mistake" not in outcome["issue"][0]["diagnostics"]
+    assert "a build module's mistake" in caplog.text

@@ -22,6 +22,7 @@ from rugpad.web.fhir import search
 from rugpad.web.fhir.auth import clinician
 from rugpad.web.fhir.bundle import context, searchset
 from rugpad.web.fhir.outcome import FhirError
+from rugpad.web.fhir.reads import audit_rows, records
 from rugpad.web.fhir.registry import KINDS, ResourceKind
 
 ALLOWED = frozenset({"_count", "_cursor", "_format"})
@@ -51,8 +52,6 @@ def _encode(kind: ResourceKind, row: Any | None) -> str:
 
 
 def patient_everything(request: HttpRequest, patient_id: str) -> dict[str, Any]:
-    from rugpad.web.fhir.views import audit_rows, records
-
     user = clinician(request)
     count, start = search.MAX_COUNT, None
     for name in request.GET:

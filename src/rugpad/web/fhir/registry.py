@@ -1,6 +1,7 @@
 """The resource types /fhir/ serves, each declared once: where its records are, how they are searched, how a page of
 them becomes resources. The views (search, read, $everything, $export) are written once against this table, so a
-new resource type is one `register(ResourceKind(...))` in its build module.
+new resource type is one `register(ResourceKind(...))` in its build module (`fhir.apps` imports every module of
+`fhir.build` at start-up, so a new module needs no list to join).
 
 The contract between the views and a build module:
 - `records(user)` — every record of this type the user may see: a queryset filtered with `care.access.reach`, so a

@@ -15,27 +15,28 @@ narrowed to one patient also writes one `list` event. Errors are OperationOutcom
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from rugpad.web.audit.log import record_list, record_read
+from rugpad.web.audit.log import record_list
 from rugpad.web.fhir import search
 from rugpad.web.fhir.auth import clinician
 from rugpad.web.fhir.bundle import context, searchset
 from rugpad.web.fhir.capability import capability_statement
+from rugpad.web.fhir.everything import patient_everything
 from rugpad.web.fhir.outcome import FHIR_JSON, FhirError, error_response, fhir_response
+from rugpad.web.fhir.reads import audit_rows, patient_of, records
 from rugpad.web.fhir.registry import CONTENT, KINDS, ContentKind, ResourceKind
 from rugpad.web.practice.models import User
 
-PATIENT_ID = "fhir_patient_id"
-"""The annotation every record query carries: the id of the record's patient (for `patient` and the audit)."""
 FORMATS = frozenset({"json", "application/json", "application/fhir+json", "application/fhir json", "fhir+json"})
 """`_format` values answered (a `+` left unencoded in a query string arrives as a space)."""
+log = logging.getLogger("django.request")
 MEDIA = frozenset({"*/*", "application/*", "application/json", FHIR_JSON})
 
 
@@ -76,6 +77,10 @@ def endpoint(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[
                 return error_response(error)
             except Http404:
                 return error_response(FhirError(404, "not-found", "Not found."))
+            except Exception:
+                # A client reads every answer as FHIR, a failure too; the error is logged like Django's own.
+                log.exception("FHIR request failed: %s %s", request.method, request.path)
+                return error_response(FhirError(500, "exception", "The server failed to answer; it has been logged."))
 
         return wrapper
 
@@ -92,22 +97,6 @@ def _kind(resource_type: str) -> ResourceKind | ContentKind:
     if kind is None:
         raise FhirError(404, "not-supported", f"This server has no resource type {resource_type!r}.")
     return kind
-
-
-def records(kind: ResourceKind, user: User) -> QuerySet[Any]:
-    """The records of `kind` the user may reach, each with its patient's id."""
-    rows: QuerySet[Any] = kind.records(user).annotate(**{PATIENT_ID: F(kind.patient_field)})
-    return rows
-
-
-def audit_rows(request: HttpRequest, kind: ResourceKind, rows: Sequence[Any], how: str) -> None:
-    """Each patient whose records are shown: one read (the middleware joins a request's reads into one `view`
-    event per patient), naming the first record and how many of this type were shown."""
-    by_patient: dict[int, list[Any]] = {}
-    for row in rows:
-        by_patient.setdefault(getattr(row, PATIENT_ID), []).append(row)
-    for patient_id, of_patient in by_patient.items():
-        record_read(request, of_patient[0], patient_id=patient_id, summary=f"FHIR {kind.type} {how}: {len(of_patient)}")
 
 
 @endpoint("GET", "POST")
@@ -127,7 +116,7 @@ def type_endpoint(request: HttpRequest, resource_type: str) -> HttpResponse:
     resources = kind.build(rows, ctx) if rows else []
     audit_rows(request, kind, rows, "search")
     if found.patients is None or len(found.patients) != 1:
-        record_list(request, f"FHIR {kind.type} search", len({getattr(row, PATIENT_ID) for row in rows}))
+        record_list(request, f"FHIR {kind.type} search", len({patient_of(row) for row in rows}))
     own = f"{ctx.base_url}/{kind.type}"
     return fhir_response(searchset(ctx, resources, found.link(own), found.link(own, following) if following else None))
 
@@ -205,6 +194,4 @@ def _content_search(request: HttpRequest, kind: ContentKind, user: User) -> dict
 
 @endpoint("GET")
 def everything(request: HttpRequest, patient_id: str) -> HttpResponse:
-    from rugpad.web.fhir.everything import patient_everything
-
     return fhir_response(patient_everything(request, patient_id))
