@@ -1,6 +1,7 @@
 """EpisodeOfCare and Condition: one episode of care seen twice — as the course of care (EpisodeOfCare: status,
 period, the region and the KNGF profile as its types, the practice) and as the complaint it treats (Condition: the
-region as body site, onset, clinical status, the profile as its stage, radicular syndrome yes/no). Both share the
+region as body site, onset, clinical status, and as its stages the KNGF profile and whether a radicular syndrome is
+present, in rugpad's code systems). Both share the
 episode's id. Status, profile, radicular syndrome and referral are read from the engine's episode state.
 
 - status: the state's `closed` (discharged, or referred after a doctor confirmed a red flag) → `finished` /
@@ -23,7 +24,7 @@ from rugpad.core.episode import EpisodeState
 from rugpad.core.flags import FlagEventKind, FlagStage
 from rugpad.web.care.access import reach
 from rugpad.web.care.models import Episode, Intake, TriageRecord
-from rugpad.web.fhir.codes import coding, extension, instant, reference
+from rugpad.web.fhir.codes import coding, instant, reference
 from rugpad.web.fhir.registry import BuildContext, ResourceKind, register
 from rugpad.web.fhir.validate import validated
 from rugpad.web.outcomes.models import GpReport
@@ -33,8 +34,9 @@ REGION = {"low_back": "Low back", "neck": "Neck"}
 """The displays of rugpad's `region` code system (the core's Region values)."""
 COMPLAINT = {"low_back": "Low back pain", "neck": "Neck pain"}
 """The displays of rugpad's `complaint` code system, one complaint per region."""
-RADICULAR = extension("radicular-syndrome")
-"""Whether the engine judged a radicular syndrome (LRS/CRS) present: valueBoolean; absent while undecided."""
+RADICULAR = {"low_back": ("lrs", "Lumbosacral radicular syndrome"), "neck": ("crs", "Cervical radicular syndrome")}
+"""The codes of rugpad's `radicular-syndrome` system: whether the engine judged one present (`lrs-present`) or absent
+(`lrs-absent`); no stage while it is undecided."""
 
 
 def records(user: User) -> QuerySet[Episode]:
@@ -117,12 +119,20 @@ def condition(episode: Any, state: EpisodeState, complaint: str) -> dict[str, An
         resource["code"]["text"] = complaint  # the complaint in the patient's words, from the newest intake
     if episode.onset_on:
         resource["onsetDateTime"] = episode.onset_on.isoformat()
+    stages = []
     if state.triage.profile:
-        resource["stage"] = [
-            {"summary": _profile(episode.region, state.triage.profile), "type": {"text": "KNGF profile"}}
-        ]
+        stages.append({"summary": _profile(episode.region, state.triage.profile), "type": {"text": "KNGF profile"}})
     if state.triage.radicular is not None:
-        resource["extension"] = [{"url": RADICULAR, "valueBoolean": state.triage.radicular}]
+        code, words = RADICULAR[episode.region]
+        judged = "present" if state.triage.radicular else "absent"
+        stages.append(
+            {
+                "summary": {"coding": [coding("radicular-syndrome", f"{code}-{judged}", f"{words} {judged}")]},
+                "type": {"text": "Radicular syndrome"},
+            }
+        )
+    if stages:
+        resource["stage"] = stages
     return validated(resource)
 
 
