@@ -127,6 +127,21 @@ def red_flag_card(flag: RedFlag, signs: Iterable[str], ctx: CardContext) -> dict
     return _sourced(_card(summary, indicator, "\n\n".join(lines)), flag.id, ctx)
 
 
+def undecided_flag_card(flag: RedFlag, needs: Iterable[str], ctx: CardContext) -> dict[str, Any]:
+    """A red flag the records point at but cannot decide (e.g. no birth date): a warning saying what would decide
+    it, with the action should it hold."""
+    words = ", ".join(_need_words(need) for need in needs)
+    summary = _("Red flag not decided: %(name)s — needs %(needs)s") % {"name": flag.name.get(ctx.lang), "needs": words}
+    detail = "\n\n".join(
+        [
+            _("rugpad cannot decide this red flag without %(needs)s. Until it is known, consider it possible.")
+            % {"needs": words},
+            _("**Action if it holds:** %(action)s") % {"action": flag.action.get(ctx.lang)},
+        ]
+    )
+    return _sourced(_card(summary, "warning", detail), flag.id, ctx)
+
+
 def _strength(strength: Strength) -> str:
     return {Strength.DO: _("Do"), Strength.CONSIDER: _("Consider"), Strength.DO_NOT: _("Do not")}[strength]
 
@@ -173,6 +188,8 @@ def _need_words(need: str) -> str:
         "duration_weeks": _("how long the complaint lasts"),
         "psychosocial_dominant": _("whether psychosocial factors dominate"),
         "signs": _("the screening signs"),
+        "age": _("the age"),
+        "sex": _("the sex"),
     }.get(need, need)
 
 
@@ -209,6 +226,12 @@ def patient_view_cards(
             if flag.id not in flags_shown:
                 flags_shown.add(flag.id)
                 cards.append(red_flag_card(flag, cases[region].get("signs", ()), ctx))
+    for result in results.values():
+        for item in result.undecided:
+            possible = engine.red_flag(item.item)
+            if possible is not None and possible.id not in flags_shown:
+                flags_shown.add(possible.id)
+                cards.append(undecided_flag_card(possible, item.needs, ctx))
     for region, result in results.items():
         do_not, shown = do_not_cards(result, ctx)
         profile = profile_card(region, result, ctx, shown)
