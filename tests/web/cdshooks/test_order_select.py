@@ -185,3 +185,13 @@ def test_the_specs_order_select_example_shape(client: Client, keys: Keys) -> Non
     }
     body = _body([amoxicillin], ["MedicationRequest/smart-MedicationRequest-103"], NON_SPECIFIC)
     assert _cards(call(client, keys, ORDER_SELECT, body)) == []
+
+
+def test_an_undecided_red_flag_also_silences_the_imaging_card(client: Client, keys: Keys) -> None:
+    """Long-term corticosteroids in a patient whose age is unknown: the fracture rule cannot be decided (no flag is
+    raised), so "no imaging without a red flag" is not known to hold. With the age known (young), it does."""
+    data = prefetch([condition(LOW_BACK_PAIN)], [finding("long_term_corticosteroids")], [startback(LOW_RISK)])
+    del data["patient"]["birthDate"]
+    assert _cards(call(client, keys, ORDER_SELECT, _body([_mri()], ["ServiceRequest/sr-1"], data))) == []
+    data["patient"]["birthDate"] = "1990-01-01"
+    assert len(_cards(call(client, keys, ORDER_SELECT, _body([_mri()], ["ServiceRequest/sr-1"], data)))) == 1

@@ -197,6 +197,11 @@ def _risk_words(risk: str) -> str:
     return {"low": _("low"), "medium": _("medium"), "high": _("high")}.get(risk, risk)
 
 
+def _red_flag_possible(result: TriageResult) -> bool:
+    """A red flag is raised, or one could not be decided: "without a red flag" is then not known to hold."""
+    return bool(result.red_flags) or any(engine.red_flag(item.item) is not None for item in result.undecided)
+
+
 def do_not_cards(result: TriageResult, ctx: CardContext) -> tuple[list[dict[str, Any]], set[str]]:
     """The "do not" rules an order kind names (imaging, opioids) that the triage lists for this patient, as info
     cards; with the ids shown (the profile card leaves them out)."""
@@ -204,7 +209,7 @@ def do_not_cards(result: TriageResult, ctx: CardContext) -> tuple[list[dict[str,
     shown: set[str] = set()
     listed = {rec.id: rec for rec in result.recommendations}
     for kind in engine.interop_codes().orders:
-        if kind.only_without_red_flags and result.red_flags:
+        if kind.only_without_red_flags and _red_flag_possible(result):
             continue
         for rule_id in kind.do_not_rules:
             rec = listed.get(rule_id)
@@ -259,7 +264,7 @@ def order_cards(
                 continue
             for region in sorted(regions or results.keys()):
                 result = results.get(region)
-                if result is None or (kind.only_without_red_flags and result.red_flags):
+                if result is None or (kind.only_without_red_flags and _red_flag_possible(result)):
                     continue
                 listed = {rec.id: rec for rec in result.recommendations}
                 rule_id = next((rule for rule in kind.do_not_rules if rule in listed), None)
