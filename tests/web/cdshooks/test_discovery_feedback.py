@@ -132,3 +132,16 @@ def test_the_explanation_page_shows_no_raw_words(client: Client, lang: str, rule
     parser = PageText()
     parser.feed(response.content.decode())
     assert sorted(set(problems(parser.chunks, parser.options, lang))) == []
+
+
+def test_browser_clients_may_call_from_another_origin(client: Client, keys: Keys) -> None:
+    preflight = client.options(
+        f"/cds-services/{PATIENT_VIEW}",
+        headers={"Origin": "https://sandbox.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in preflight["Access-Control-Allow-Headers"]
+    assert client.get("/cds-services")["Access-Control-Allow-Origin"] == "*"
+    refused = _feedback(client, keys, SPEC_EXAMPLE, aud="https://elsewhere.example")
+    assert refused.status_code == 401 and refused["Access-Control-Allow-Origin"] == "*"

@@ -10,6 +10,7 @@ A failed check answers with an OperationOutcome (CDS Hooks 3.0 does; 2.0 leaves 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -39,6 +40,28 @@ from rugpad.web.i18n import reader_lang
 
 logger = logging.getLogger("rugpad.cdshooks")
 
+_CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, Accept-Language",
+    "Access-Control-Max-Age": "600",
+}
+"""Browser-based CDS clients (a SMART app, the CDS Hooks sandbox) call from another origin. Any origin may: a call
+is authorised by its signed bearer token, never by a cookie, so another site's page gains nothing from it."""
+
+
+def cors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answers a preflight (OPTIONS) itself and adds the CORS headers to every answer of `view`."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponse(status=204) if request.method == "OPTIONS" else view(request, *args, **kwargs)
+        for name, value in _CORS.items():
+            response[name] = value
+        return response
+
+    return wrapped
+
 
 def _outcome(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:
     issue: dict[str, Any] = {"severity": "error", "code": code, "diagnostics": message}
@@ -67,6 +90,7 @@ def _service_url(request: HttpRequest, service_id: str) -> str:
     return _base_url(request) + reverse("cdshooks:service", args=[service_id])
 
 
+@cors
 @require_GET
 def discovery(request: HttpRequest) -> JsonResponse:
     return JsonResponse(discovery_json())
@@ -149,6 +173,7 @@ def _advice(request: HttpRequest, service: Service, caller: Caller, body: dict[s
 
 
 @csrf_exempt
+@cors
 @require_POST
 def service_call(request: HttpRequest, service_id: str) -> HttpResponse:
     authorised = _authorised(request, service_id)
@@ -167,6 +192,7 @@ def service_call(request: HttpRequest, service_id: str) -> HttpResponse:
 
 
 @csrf_exempt
+@cors
 @require_POST
 def feedback(request: HttpRequest, service_id: str) -> HttpResponse:
     authorised = _authorised(request, service_id, extra_audience="/feedback")
