@@ -299,3 +299,19 @@ def test_a_red_flag_that_needs_the_age_is_a_warning_saying_so(client: Client, ke
     data["patient"]["birthDate"] = "1990-01-01"  # young: the age decides it, and it does not hold
     cards = _cards(call(client, keys, PATIENT_VIEW, patient_view(data), lang="en"))
     assert not any("rf.fracture_features" in c["source"]["label"] for c in cards)
+
+
+def test_startback_answers_may_sit_in_a_group_and_be_codings(client: Client, keys: Keys) -> None:
+    grouped = startback({})
+    grouped["item"] = [
+        {
+            "linkId": "startback",
+            "item": [
+                *({"linkId": str(i), "answer": [{"valueBoolean": i <= 4}]} for i in range(1, 9)),
+                {"linkId": "9", "answer": [{"valueCoding": {"system": "https://rugpad.org/x", "code": "4"}}]},
+            ],
+        }
+    ]
+    data = prefetch([condition(LOW_BACK_PAIN)], [], [grouped])
+    cards = _cards(call(client, keys, PATIENT_VIEW, patient_view(data), lang="en"))
+    assert any(c["summary"] == "Low back pain: profile 2 (STarT Back: medium risk)" for c in cards)

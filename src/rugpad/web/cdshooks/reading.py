@@ -224,7 +224,7 @@ def signs_and_startback(data: PatientData) -> tuple[set[str], dict[str, object] 
         kind = codes.questionnaire_kind(str(response.questionnaire or ""))
         if kind is None or response.status not in ("completed", "amended"):
             continue
-        answers = {str(item.linkId): _answer_value(item) for item in _items(response.item)}
+        answers = {str(item.linkId): _answer_value(item) for item in _items(response.item) if item.answer}
         if kind == "screening":
             signs.update(link for link, value in answers.items() if value is True and link in known)
         elif kind == "alarm":
