@@ -186,3 +186,10 @@ def test_a_patient_without_an_open_episode_cannot_be_sent_answers(demo: Demo, db
     assert not_json.status_code == 400
     wrong_type = _post(bearer(demo.token), {"resourceType": "Observation"})
     assert wrong_type.status_code == 400
+
+
+def test_a_body_beyond_the_upload_limit_is_a_413(demo: Demo, db: None, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    body = _nprs(demo.open, {"valueInteger": 3}, text={"status": "generated", "div": "<div>" + "x" * 2_000 + "</div>"})
+    refused = _post(bearer(demo.token), body)
+    assert refused.status_code == 413 and refused.json()["issue"][0]["code"] == "too-costly"

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -127,7 +128,11 @@ def _create(request: HttpRequest, kind: ResourceKind, user: User) -> HttpRespons
     if content_type not in ("application/json", FHIR_JSON):
         raise FhirError(415, "not-supported", f"Send {FHIR_JSON}, not {content_type or 'no content type'}.")
     try:
-        body = json.loads(request.body or b"null")
+        raw = request.body
+    except RequestDataTooBig:
+        raise FhirError(413, "too-costly", "The body is larger than this server accepts.") from None
+    try:
+        body = json.loads(raw or b"null")
     except ValueError:
         raise FhirError(400, "structure", "The body is not valid JSON.") from None
     if not isinstance(body, dict) or body.get("resourceType") != kind.type:
