@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -89,6 +90,11 @@ def test_a_questionnaire_reads_by_its_code_and_searches_by_canonical_url(demo: D
     assert _ids(get(client, f"/fhir/Questionnaire?url={odi['url']}")) == ["odi"]
     assert _ids(get(client, f"/fhir/Questionnaire?url={odi['url']}|{odi['version']}")) == ["odi"]
     assert _ids(get(client, "/fhir/Questionnaire?_id=nprs,psk")) == ["nprs", "psk"]
+    psk = get(client, "/fhir/Questionnaire/psk")  # its version has spaces: a canonical percent-encodes them
+    canonical = "https://rugpad.org/fhir/Questionnaire/psk|2008%20%2811-point%20scale%29"
+    assert psk["version"] == "2008 (11-point scale)"
+    assert _ids(get(client, f"/fhir/Questionnaire?{urlencode({'url': canonical})}")) == ["psk"]
+    assert _ids(get(client, "/fhir/Observation?_id=123456789012345678901234")) == []
     paged = get(client, "/fhir/Questionnaire?_count=5")
     assert len(_ids(paged)) == 5 and next_link(paged)
     assert len(_all(client, "/fhir/Questionnaire?_count=3")) == len(CONTENT["Questionnaire"].resources())
@@ -97,7 +103,8 @@ def test_a_questionnaire_reads_by_its_code_and_searches_by_canonical_url(demo: D
 @pytest.mark.parametrize(
     "url",
     ["/fhir/Patient/999999", "/fhir/Patient/abc", "/fhir/Observation/0", "/fhir/Questionnaire/nope",
-     "/fhir/Nothing/1", "/fhir/Nothing", "/fhir/Patient/999999/$everything"],
+     "/fhir/Nothing/1", "/fhir/Nothing", "/fhir/Patient/999999/$everything", "/fhir/Flag/123456789012345678901234",
+     "/fhir/Patient/123456789012345678901234/$everything"],
 )  # fmt: skip
 def test_what_is_not_there_is_a_404_operation_outcome(demo: Demo, db: None, url: str) -> None:
     outcome = get(bearer(demo.token), url, 404)

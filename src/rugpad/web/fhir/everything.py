@@ -22,7 +22,7 @@ from rugpad.web.fhir import search
 from rugpad.web.fhir.auth import clinician
 from rugpad.web.fhir.bundle import context, searchset
 from rugpad.web.fhir.outcome import FhirError
-from rugpad.web.fhir.reads import audit_rows, records
+from rugpad.web.fhir.reads import audit_rows, record_id, records
 from rugpad.web.fhir.registry import KINDS, ResourceKind
 
 ALLOWED = frozenset({"_count", "_cursor", "_format"})
@@ -63,9 +63,10 @@ def patient_everything(request: HttpRequest, patient_id: str) -> dict[str, Any]:
             raise FhirError(
                 400, "not-supported", f"Unknown parameter {name!r} for $everything; supported: _count.", expression=name
             )
-    if not patient_id.isdigit():
+    pk = record_id(patient_id)
+    if pk is None:
         raise FhirError(404, "not-found", f"Patient/{patient_id} is not known.")
-    patient = access_patient(request, int(patient_id), summary="FHIR $everything")
+    patient = access_patient(request, pk, summary="FHIR $everything")
     ctx = context(request, user)
     kinds = kinds_in_order()
     begin = 0 if start is None else [kind.type for kind in kinds].index(start[0])

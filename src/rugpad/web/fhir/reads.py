@@ -17,6 +17,12 @@ PATIENT_ID = "fhir_patient_id"
 """The annotation every record query carries: the id of the record's patient (for `patient` and the audit)."""
 
 
+def record_id(text: str) -> int | None:
+    """A record id as rugpad writes them (digits, within the databases' integer range); None for anything else,
+    which names no record."""
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 def records(kind: ResourceKind, user: User) -> QuerySet[Any]:
     """The records of `kind` the user may reach, each with its patient's id."""
     rows: QuerySet[Any] = kind.records(user).annotate(**{PATIENT_ID: F(kind.patient_field)})

@@ -121,7 +121,7 @@ def _condition(kind: ResourceKind, queryset: QuerySet[Any], name: str, value: st
     if not alternatives:
         raise FhirError(400, "invalid", f"{name} needs a value.", expression=name)
     if name == "_id":
-        ids = [int(part) for part in alternatives if part.isdigit()]  # any other id names no rugpad record
+        ids = [int(part) for part in alternatives if part.isdigit() and len(part) <= 18]  # others name no record
         return Q(pk__in=ids)
     if name == "patient":
         patients = {_patient_id(part) for part in alternatives}

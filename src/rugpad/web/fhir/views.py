@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import unquote
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,7 +32,7 @@ from rugpad.web.fhir.bundle import context, searchset
 from rugpad.web.fhir.capability import capability_statement
 from rugpad.web.fhir.everything import patient_everything
 from rugpad.web.fhir.outcome import FHIR_JSON, FhirError, error_response, fhir_response
-from rugpad.web.fhir.reads import audit_rows, patient_of, records
+from rugpad.web.fhir.reads import audit_rows, patient_of, record_id, records
 from rugpad.web.fhir.registry import CONTENT, KINDS, ContentKind, ResourceKind
 from rugpad.web.practice.models import User
 
@@ -154,7 +155,8 @@ def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResp
         if resource is None:
             raise FhirError(404, "not-found", f"{kind.type}/{resource_id} is not known.")
         return fhir_response(resource)
-    row = records(kind, user).filter(pk=int(resource_id)).first() if resource_id.isdigit() else None
+    pk = record_id(resource_id)
+    row = records(kind, user).filter(pk=pk).first() if pk is not None else None
     if row is None:
         raise FhirError(404, "not-found", f"{kind.type}/{resource_id} is not known.")
     ctx = context(request, user)
@@ -180,6 +182,7 @@ def _content_search(request: HttpRequest, kind: ContentKind, user: User) -> dict
             applied += [(name, value) for value in values]
         elif name == "url":
             urls = set(search.ids(values))
+            urls = {unquote(url) for url in urls}  # a canonical's version may come percent-encoded
             resources = [r for r in resources if r.get("url") in urls or f"{r.get('url')}|{r.get('version')}" in urls]
             applied += [(name, value) for value in values]
         elif name != "_format" and not search.lenient(request):

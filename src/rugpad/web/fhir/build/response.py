@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -40,6 +40,7 @@ from rugpad.web.fhir.actions import do_file_response
 from rugpad.web.fhir.build.questionnaire import ACTIVITY, canonical_of, url_of
 from rugpad.web.fhir.codes import CANONICAL, extension, instant, reference
 from rugpad.web.fhir.outcome import FhirError
+from rugpad.web.fhir.reads import record_id
 from rugpad.web.fhir.registry import BuildContext, ResourceKind, register
 from rugpad.web.fhir.validate import validated
 from rugpad.web.practice.models import User
@@ -101,7 +102,7 @@ def response_resource(response: Any) -> dict[str, Any]:
         "questionnaire": (
             canonical_of(definition)
             if definition and definition.version == version
-            else f"{url}|{version}".replace(" ", "%20")
+            else f"{url}|{quote(version, safe='')}"
         ),
         "status": "completed",
         "subject": reference("Patient", patient.pk),
@@ -191,7 +192,8 @@ def _episode(request: HttpRequest, body: dict[str, Any], patient: Any) -> Any:
     if named:
         ref = str(named[0].get("valueReference", {}).get("reference", ""))
         episode_id = ref.removeprefix("EpisodeOfCare/")
-        episode = open_episodes.filter(pk=int(episode_id)).first() if episode_id.isdigit() else None
+        pk = record_id(episode_id)
+        episode = open_episodes.filter(pk=pk).first() if pk is not None else None
         if episode is None:
             raise _invalid(f"{ref!r} is not an open episode of care of this patient.", f"extension('{EPISODE}')")
         return episode
@@ -223,9 +225,10 @@ def create(request: HttpRequest, body: dict[str, Any], ctx: BuildContext) -> tup
     if body.get("status") != "completed":
         raise _invalid("Only a completed QuestionnaireResponse is filed (status: completed).", "status")
     subject = str(body.get("subject", {}).get("reference", ""))
-    if not subject.startswith("Patient/") or not subject.removeprefix("Patient/").isdigit():
+    patient_id = record_id(subject.removeprefix("Patient/")) if subject.startswith("Patient/") else None
+    if patient_id is None:
         raise _invalid("subject must be a Patient reference (Patient/<id>).", "subject")
-    patient = access_patient(request, int(subject.removeprefix("Patient/")))  # 404 outside the clinician's reach
+    patient = access_patient(request, patient_id)  # 404 outside the clinician's reach
     definition = _instrument(str(body.get("questionnaire", "")))
     episode = _episode(request, body, patient)
     answers, activities = _answers(definition, body.get("item", []))
