@@ -244,3 +244,21 @@ def test_the_demo_and_the_bulk_fill_keep_the_summary() -> None:
     closed = EpisodeOutcome.objects.filter(is_open=False)
     assert closed.count() > 20 and not closed.filter(closed_at__isnull=True).exists()
     assert EpisodeOutcome.objects.filter(done__gt=0).exists()
+
+
+def test_a_patient_with_two_episodes_is_one_patient_in_each_group(world: World) -> None:
+    """The world's patient (one low back episode) and Tom with a low back and a neck episode at once."""
+    request = as_user(world.clinician)
+    tom = actions.do_create_patient(
+        request, first_name="Tom", last_name="Twice", date_of_birth=dt.date(1970, 1, 1), sex="male"
+    )
+    for region in ("low_back", "neck"):
+        actions.do_open_episode(request, tom, region=region, started_on=TODAY, onset_on=TODAY)
+    _assert_kept()  # the first episode's row learnt of the second
+    assert set(EpisodeOutcome.objects.filter(patient=tom).values_list("patient_episodes", flat=True)) == {2}
+    groups = practice_groups(world.practice.pk, Period.default(TODAY), TODAY)
+    patients = {(name, g.key): g.patients for name, found in groups.items() for g in found}
+    assert patients[("all", None)] == 2
+    assert patients[("clinician", world.clinician.pk)] == 2
+    assert (patients[("region", "low_back")], patients[("region", "neck")]) == (2, 1)
+    assert sum(g.get("episodes") for g in groups["all"]) == 3

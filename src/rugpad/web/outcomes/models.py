@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,7 +89,7 @@ class EpisodeOutcome(models.Model):
 
     Written only by `outcomes.summary` — in the same transaction as the record that changes it (a questionnaire, a
     triage, a discharge, a red flag's confirmation, a plan version, an exercise result), so it is never behind;
-    `manage.py rebuild_outcome_summary` (and the migration that made it) recompute it from the records. Nothing here
+    `manage.py rebuild_outcome_summary` (and the migration 0003) recompute it from the records. Nothing here
     is decided by the dashboard: the changes' importance and the responder are the engine's (`judge_changes`)."""
 
     episode = models.OneToOneField("care.Episode", on_delete=models.CASCADE, primary_key=True, related_name="outcome")
@@ -127,10 +128,16 @@ class EpisodeOutcome(models.Model):
     """Y, N, or '' when it cannot be judged yet."""
     judged_until = models.DateTimeField(null=True)
     """When the latest of those scores was completed: a period ending before it is judged from its own scores."""
+    patient_episodes = models.PositiveIntegerField(default=1)
+    """How many episodes the patient has: an episode of a patient with one alone is one patient wherever it is
+    counted, so only the others need counting distinct patients."""
 
     class Meta:
         indexes = [
             models.Index(fields=["practice", "started_on"], name="outcome_practice_started"),
             models.Index(fields=["practice", "judged_until"], name="outcome_practice_judged"),
             models.Index(fields=["practice", "patient"], name="outcome_practice_patient"),
+            models.Index(
+                fields=["practice", "started_on"], name="outcome_practice_repeat", condition=Q(patient_episodes__gt=1)
+            ),
         ]

@@ -8,7 +8,8 @@ in the transaction of every action that changes it), in a fixed number of querie
     the few whose scores go on after the period  --their scores before its end, judged by the engine-->  corrections
     questionnaires                          --grouped by (cell, moment)-->  completion per moment
     red flags raised                        --grouped by (cell, minutes to the first action)-->  times
-    summary rows                            --COUNT(DISTINCT patient) per breakdown-->  which groups may be shown
+    summary rows of patients with more than one episode  --COUNT(DISTINCT patient) per breakdown-->  patients,
+                                            with those of one episode counted per cell above: which groups show
 
 Nothing clinical is decided here: whether a change is clinically important, and whether the patient responded, is
 the engine's `judge_changes`, stored per episode when its scores change. A period that ends before an episode's
@@ -26,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -189,6 +191,7 @@ def cells(practice_id: int, period: Period, today: dt.date) -> list[dict[str, An
         )
         .annotate(
             episodes=Count("pk"),
+            singles=flag(Q(patient_episodes=1)),
             started=flag(Q(started_on__gte=period.start)),
             closed_in=flag(closed_in),
             referred=flag(Q(referred_at__gte=first, referred_at__lt=after)),
@@ -238,17 +241,25 @@ def _cell_keys(prefix: str) -> dict[str, F]:
 
 def completion_cells(practice_id: int, period: Period) -> list[dict[str, Any]]:
     """Per cell and measurement moment: questionnaires sent or filled in during the period, and how many of them
-    were completed."""
+    were completed. Written as SQL so that each questionnaire meets its summary row straight by the episode's id
+    (the ORM would pass through the episode table on the way)."""
     first, after = period.bounds()
-    return list(
-        InstrumentResponse.objects.filter(episode__outcome__practice_id=practice_id)
-        .exclude(moment="")
-        .annotate(when=Coalesce("requested_at", "completed_at"))
-        .filter(when__gte=first, when__lt=after)
-        .values("moment", **_cell_keys("episode__outcome__"))
-        .annotate(asked=Count("pk"), completed=Count("pk", filter=Q(status=ResponseStatus.COMPLETED)))
-        .order_by()
+    responses, outcomes = InstrumentResponse._meta.db_table, EpisodeOutcome._meta.db_table
+    when = "COALESCE(r.requested_at, r.completed_at)"
+    sql = (
+        "SELECT o.clinician_id, o.region, o.profile, r.moment, COUNT(*), "
+        "SUM(CASE WHEN r.status = %s THEN 1 ELSE 0 END) "
+        f"FROM {responses} r JOIN {outcomes} o ON o.episode_id = r.episode_id "
+        f"WHERE o.practice_id = %s AND r.moment <> '' AND {when} >= %s AND {when} < %s "
+        "GROUP BY o.clinician_id, o.region, o.profile, r.moment"
     )
+    ops = connection.ops
+    params: list[Any] = [ResponseStatus.COMPLETED.value, practice_id, ops.adapt_datetimefield_value(first),
+                         ops.adapt_datetimefield_value(after)]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = ("g_clinician", "g_region", "g_profile", "moment", "asked", "completed")
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def alarm_cells(practice_id: int, period: Period) -> list[dict[str, Any]]:
@@ -274,14 +285,15 @@ def alarm_cells(practice_id: int, period: Period) -> list[dict[str, Any]]:
 
 
 def patient_counts(practice_id: int, period: Period) -> dict[str, dict[Any, int]]:
-    """Distinct patients of the period's episodes: in all and per clinician, region and profile."""
-    base = cohort(practice_id, period)
-    counts: dict[str, dict[Any, int]] = {
-        "all": {None: base.aggregate(n=Count("patient_id", distinct=True))["n"]},
-    }
+    """Distinct patients of the period's episodes who have more than one episode, per clinician, region and
+    profile, and in all (the sum over the clinicians: all of a patient's episodes count under the patient's one
+    treating clinician). The others are one patient per episode: `cells` counts them (`singles`)."""
+    base = cohort(practice_id, period).filter(patient_episodes__gt=1)
+    counts: dict[str, dict[Any, int]] = {}
     for name, key in (("clinician", "clinician_id"), ("region", "region"), ("profile", "profile")):
         rows = base.values(key).annotate(n=Count("patient_id", distinct=True)).values_list(key, "n").order_by()
         counts[name] = dict(rows)
+    counts["all"] = {None: sum(counts["clinician"].values())}
     return counts
 
 
@@ -382,6 +394,9 @@ def roll_up(
             minute = -1 if row["minute"] is None else int(row["minute"])
             group.minutes[minute] = group.minutes.get(minute, 0) + row["flags"]
             group.seconds += float(row["seconds_sum"] or 0.0)
+    for found in groups.values():
+        for group in found.values():
+            group.patients += int(group.get("singles"))
     return {name: list(found.values()) for name, found in groups.items()}
 
 

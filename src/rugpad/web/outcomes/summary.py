@@ -12,7 +12,7 @@ Every fact the dashboard needs of an episode that costs a look at other records 
 `refresh(ids)` recomputes whole rows from the records, set by set (a few queries for one episode or a thousand);
 the actions call it in the transaction that changes an input (`refresh_episode`), and an exercise result — the
 one frequent write — moves its episode's counters with one UPDATE (`count_exercise`). `rebuild()` recomputes every
-row (the migration that made the table, `manage.py rebuild_outcome_summary`, the bulk fill).
+row (the migration 0003, `manage.py rebuild_outcome_summary`, the bulk fill).
 """
 
 from __future__ import annotations
@@ -164,6 +164,9 @@ def _columns() -> dict[str, Any]:
     )
     session = ExerciseSessionLog.objects.filter(plan__episode=OuterRef("pk")).order_by("-started_at")
     version = PlanVersion.objects.filter(plan__episode=OuterRef("pk")).order_by("-number")
+    siblings = (
+        Episode.objects.filter(patient=OuterRef("patient_id")).order_by().values("patient").annotate(n=Count("pk"))
+    )
     return {
         "o_practice": F("patient__practice_id"),
         "o_clinician": F("patient__clinician_id"),
@@ -180,6 +183,7 @@ def _columns() -> dict[str, Any]:
         "o_plan": Subquery(version.values("plan_id")[:1]),
         "o_version": Subquery(version.values("pk")[:1]),
         "o_plan_from": Subquery(version.values("starts_on")[:1]),
+        "o_patient_episodes": Subquery(siblings.values("n"), output_field=IntegerField()),
     }
 
 
@@ -242,6 +246,7 @@ def compute(episode_ids: Sequence[int]) -> list[EpisodeOutcome]:
                 changes=changes,
                 responder=responder,
                 judged_until=judged_until,
+                patient_episodes=r["o_patient_episodes"] or 1,
             )
         )
     return built
@@ -258,6 +263,14 @@ def refresh(episode_ids: Iterable[int]) -> int:
     built = compute(ids)
     EpisodeOutcome.objects.filter(episode_id__in=ids).delete()
     EpisodeOutcome.objects.bulk_create(built, batch_size=500)
+    # the patients' other episodes: their count of episodes changes when one is opened
+    counts = {row.patient_id: row.patient_episodes for row in built}
+    others = EpisodeOutcome.objects.filter(patient_id__in=list(counts)).exclude(episode_id__in=ids)
+    for patient, n in others.values_list("patient_id", "patient_episodes").distinct():
+        if n != counts[patient]:
+            EpisodeOutcome.objects.filter(patient_id=patient).exclude(episode_id__in=ids).update(
+                patient_episodes=counts[patient]
+            )
     return len(built)
 
 

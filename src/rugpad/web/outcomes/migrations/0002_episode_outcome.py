@@ -5,16 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def backfill(apps, schema_editor):  # type: ignore[no-untyped-def]
-    """Fills the summary from the records already there. It uses the live computation (`outcomes.summary`), which
-    reads only columns that exist at this point; a later migration that changes the summary rebuilds it itself."""
-    if not apps.get_model("care", "Episode").objects.exists():
-        return
-    from rugpad.web.outcomes.summary import rebuild
-
-    rebuild()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("care", "0006_red_flag_queue"),
@@ -96,5 +86,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
+        # filled from the records by 0003 (the summary's latest migration), with every column it has
     ]
