@@ -141,7 +141,7 @@ THREAD_PAGE = 50
 HOME_MESSAGES = 3
 """The latest messages on the patient's home screen."""
 UNREAD_CAP = 99
-"""Unread counts stop here ("99+"): a count never reads more rows than it can show."""
+"""Unread counts stop here ("99+"): a count never reads more rows than it can show (in no order: none is needed)."""
 UNREAD_THREADS = 10
 """Threads with new messages listed on the clinician's dashboard, most recent first."""
 
@@ -173,7 +173,7 @@ def capped(count: int) -> str:
 def unread_for_patient(patient: Patient) -> int:
     """The clinicians' messages the patient has not read (counted up to the cap)."""
     unread = Message.objects.filter(patient=patient, from_patient=False, read_at__isnull=True)
-    return unread[: UNREAD_CAP + 1].count()
+    return unread.order_by()[: UNREAD_CAP + 1].count()
 
 
 def unread_in_episode(episode: Episode) -> int:
@@ -181,7 +181,7 @@ def unread_in_episode(episode: Episode) -> int:
     unread = Message.objects.filter(
         patient_id=episode.patient_id, episode=episode, from_patient=True, read_at__isnull=True
     )
-    return unread[: UNREAD_CAP + 1].count()
+    return unread.order_by()[: UNREAD_CAP + 1].count()
 
 
 def _treated_by(clinician: User) -> Q:
@@ -203,7 +203,7 @@ def unread_threads(clinician: User) -> dict[str, Any]:
     unread = Message.objects.filter(
         practice_id=clinician.practice_id or 0, from_patient=True, read_at__isnull=True, episode__isnull=False
     ).filter(_treated_by(clinician))
-    total = unread[: UNREAD_CAP + 1].count()
+    total = unread.order_by()[: UNREAD_CAP + 1].count()
     if not total:
         return {"total": 0}
     rows = list(
