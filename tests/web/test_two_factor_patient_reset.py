@@ -128,7 +128,7 @@ def test_the_clinician_resets_it_the_patient_is_signed_out_told_and_signs_in_wit
     assert again.get("/me/").status_code == 200  # the password alone, as before they chose two steps
 
     page = client_for(enrolled.clinician).get(f"/patients/{enrolled.patient.pk}/", HTTP_ACCEPT_LANGUAGE="nl")
-    assert "Laatst teruggezet op" in page.content.decode()
+    assert "Laatst teruggezet op" in page.content.decode() and NOTE in page.content.decode()
 
 
 def test_a_second_reset_finds_nothing_to_reset_and_writes_nothing(enrolled: World, post: Post) -> None:
