@@ -63,6 +63,18 @@ def test_a_code_signs_in_once_and_is_then_gone(world: World, settings: Any) -> N
     assert "code" in refused.context["form"].errors
 
 
+def test_signed_in_with_a_recovery_code_making_new_ones_keeps_the_session_open(world: World, settings: Any) -> None:
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    old = enrol(client_for(world.clinician), world.clinician)
+    client = password_sign_in(world.clinician)
+    assert client.post(CODE, {"code": old[0]}).status_code == 302 and verified(client)
+    new = client.post("/account/two-factor/recovery-codes/").context["codes"]
+    assert client.get("/patients/").status_code == 200  # still verified: no code asked again
+    again = password_sign_in(world.clinician)
+    assert again.post(CODE, {"code": old[1]}).status_code == 200  # the old sheet stopped working
+    assert again.post(CODE, {"code": new[0]}).status_code == 302 and verified(again)
+
+
 def test_one_users_code_is_no_code_of_another(world: World, settings: Any) -> None:
     settings.OTP_STATIC_THROTTLE_FACTOR = 0
     theirs = enrol(client_for(world.other_clinician), world.other_clinician)

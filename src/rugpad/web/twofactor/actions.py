@@ -28,7 +28,7 @@ from rugpad.web.twofactor.devices import (
     is_app_code,
     normalised,
 )
-from rugpad.web.twofactor.models import IdentityCheck, RecoveryDevice, TwoStepReset, grouped, new_code
+from rugpad.web.twofactor.models import IdentityCheck, RecoveryDevice, TwoStepReset, grouped, new_code, new_salt
 
 
 def do_start_enrolment(user: User) -> TOTPDevice:
@@ -67,9 +67,18 @@ def do_new_recovery_codes(request: HttpRequest, user: User) -> list[str]:
 
 
 def _new_recovery_codes(request: HttpRequest, user: User) -> list[str]:
-    """The codes as shown once (grouped, "abcd efgh ijkl"); the database keeps only their digests."""
-    RecoveryDevice.objects.filter(user=user).delete()
-    device = RecoveryDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    """The codes as shown once (grouped, "abcd efgh ijkl"); the database keeps only their digests. The user's sheet
+    keeps its row (a new salt, new codes): a session verified with one of its codes stays verified, as django-otp
+    ties the session to the device's row."""
+    device = RecoveryDevice.objects.select_for_update().filter(user=user).order_by("id").first()
+    if device is None:
+        device = RecoveryDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    else:
+        RecoveryDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.codes.all().delete()
+        device.salt, device.confirmed = new_salt(), True
+        device.throttle_reset(commit=False)
+        device.save()
     codes: list[str] = []
     while len(codes) < RECOVERY_CODES:
         code = new_code()
