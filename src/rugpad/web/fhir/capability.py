@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from rugpad import __version__
@@ -30,14 +29,6 @@ SECURITY = (
     "browser session (CSRF checked on writes). Records of the clinician's own practice only; anything else is 404. "
     "Every record read is written to the audit log."
 )
-
-
-def _exists(url_name: str) -> bool:
-    try:
-        reverse(url_name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def _resource(kind_type: str) -> dict[str, Any]:
@@ -78,15 +69,16 @@ def capability_statement(request: HttpRequest) -> dict[str, Any]:
         }
         for name in sorted(CONTENT)
     ]
+    # The consented GP letter's PDF, which a DocumentReference's attachment points at (`export.py`).
+    resources.append({"type": "Binary", "interaction": [{"code": "read"}]})
     rest: dict[str, Any] = {
         "mode": "server",
         "documentation": "Paging: _count (default 50, at most 200) and the Bundle's next link; no totals. Unknown "
         "search parameters are refused (400) unless the request says Prefer: handling=lenient.",
         "security": {"description": SECURITY},
         "resource": resources,
+        "operation": [{"name": "export", "definition": EXPORT}],
     }
-    if _exists("fhir_export"):
-        rest["operation"] = [{"name": "export", "definition": EXPORT}]
     return validated(
         {
             "resourceType": "CapabilityStatement",
