@@ -154,13 +154,15 @@ def adherence(period: Period, today: dt.date) -> Case:
     from_day = Greatest(F("plan_from"), Value(period.start, output_field=DateField()))
     weeks = DaysBetween(from_day, Value(end, output_field=DateField())) / Value(7) + Value(1)
     return Case(
-        When(
-            Q(plan_days__gt=0, plan_from__lte=end),
-            then=Least(done * 1.0 / (F("plan_days") * weeks), Value(1.0)),
-        ),
+        When(measured(period, today), then=Least(done * 1.0 / (F("plan_days") * weeks), Value(1.0))),
         default=None,
         output_field=FloatField(),
     )
+
+
+def measured(period: Period, today: dt.date) -> Q:
+    """The episodes whose adherence `adherence` gives (not NULL): planned exercise, begun by the period's end."""
+    return Q(plan_days__gt=0, plan_from__lte=min(period.end, today))
 
 
 CELL_KEYS = ("g_clinician", "g_region", "g_profile")
@@ -200,7 +202,7 @@ def cells(practice_id: int, period: Period, today: dt.date) -> list[dict[str, An
                 Q(is_open=True, started_on__lte=cutoff)
                 & (Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=cutoff_at))
             ),
-            adherence_n=Count("share"),
+            adherence_n=flag(measured(period, today)),  # COUNT(share) would write its SQL twice
             adherence_sum=Sum("share"),
         )
         .order_by()
