@@ -23,6 +23,7 @@ from rugpad.core.vocab import Region, Urgency
 # when the plan, episode, portal and evaluation modules (and pydantic, which the episode's facts use) load only
 # when a function below first needs them.
 if TYPE_CHECKING:
+    from rugpad.core.costs import CostEstimate, CostRule, CostSettings, Policy, SessionKind
     from rugpad.core.diary import AlarmQuestion
     from rugpad.core.education import EducationModule
     from rugpad.core.episode import EpisodeContent, EpisodeFacts, EpisodeState, Measurement
@@ -458,3 +459,53 @@ def interop_codes() -> InteropCodes:
     from rugpad.content.interop import load_interop_codes
 
     return load_interop_codes()
+
+
+def cost_rules(country: str) -> tuple[CostRule, ...]:
+    """The reimbursement rules of a country (``"nl"``, ``"be"``) with their sources and evidence markers."""
+    from rugpad.content.costs import load_cost_rules
+    from rugpad.core.costs import Country
+
+    return load_cost_rules()[Country(country)]
+
+
+def session_kind_names() -> Mapping[SessionKind, Text]:
+    """The words for each kind of session a practice prices (first visit, regular, manual therapy, home visit)."""
+    from rugpad.content.costs import load_session_kind_names
+
+    return load_session_kind_names()
+
+
+def cost_assumption_texts() -> Mapping[str, Text]:
+    """The words of each assumption a cost estimate can state, with ``{name}`` placeholders for its values."""
+    from rugpad.content.costs import load_assumption_texts
+
+    return load_assumption_texts()
+
+
+def estimate_costs(
+    country: str,
+    planned: Mapping[SessionKind, int],
+    tariffs: Mapping[SessionKind, int],
+    policy: Policy | None,
+    settings: CostSettings,
+    from_plan: tuple[int, int] | None = None,
+) -> CostEstimate:
+    """Sessions, price, expected reimbursement and own payment, with the assumptions (see `core/costs.py`)."""
+    from rugpad.core.costs import Country, estimate
+
+    return estimate(Country(country), planned, tariffs, policy, settings, cost_rules(country), from_plan=from_plan)
+
+
+def parse_euros(raw: str, field: str) -> int:
+    """An amount typed in euros ("45,00") as cents; InvalidInput naming `field` when it is not one."""
+    from rugpad.core.costs import parse_euros as parse
+
+    return parse(raw, field)
+
+
+def sessions_from_plan(weeks: int, per_week: int) -> Mapping[SessionKind, int]:
+    """The sessions a plan's weeks and sessions a week imply: one first visit, the rest regular sessions."""
+    from rugpad.core.costs import sessions_from_plan as derive
+
+    return derive(weeks, per_week)
