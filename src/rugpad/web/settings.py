@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rugpad.web.jobs",
     "rugpad.web.fhir",
     "rugpad.web.cdshooks",
+    "rugpad.web.costs",
 ]
 
 MIDDLEWARE = [
