@@ -443,3 +443,15 @@ def test_the_code_fields_are_bounded_like_every_field() -> None:
         assert all(getattr(field, BOUNDED_ATTRIBUTE, None) for field in form.base_fields.values())
     bad = SignInCodeForm({"code": "12\x003456"})
     assert not bad.is_valid() and "code" in bad.errors
+
+
+def test_fhir_is_judged_like_the_api_a_token_alone_and_an_unverified_session_gets_an_operation_outcome(
+    world: World, required: None
+) -> None:
+    token = do_create_token(world.clinician, "an EHR")
+    ok = client_for(world.clinician).get(f"/fhir/Patient/{world.patient.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert ok.status_code == 200 and ok.json()["resourceType"] == "Patient"
+    refused = client_for(world.clinician).get(f"/fhir/Patient/{world.patient.pk}")
+    assert refused.status_code == 401  # not a redirect to the code page: a machine client reads the outcome
+    assert refused.json()["resourceType"] == "OperationOutcome"
+    assert refused["Content-Type"].startswith("application/fhir+json")

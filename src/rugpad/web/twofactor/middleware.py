@@ -9,7 +9,9 @@ A signed-in session that is not verified, of a user who
 Open to such a session: the two-step pages themselves, logging in and out, the language switch, the service worker
 and manifest, /health/ (static files are served before any middleware). The JSON API with a bearer token is judged
 by its token alone (a token is made on a page that needs a verified session); the API with a session cookie
-answers 401 instead of a redirect. A verified session costs nothing here; an unverified one one query.
+answers 401 instead of a redirect. /fhir/ is judged the same way (its 401 is an OperationOutcome), and CDS Hooks
+calls (bearer JWT of another system) never meet a session rule. A verified session costs nothing here; an
+unverified one one query.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from rugpad.web.fhir.outcome import fhir_response, outcome
 from rugpad.web.practice.models import request_user
 from rugpad.web.twofactor.devices import has_second_step, required_for
 
@@ -57,7 +60,8 @@ class TwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in OPEN_VIEWS:
             return None
-        is_api = match is not None and "api" in match.namespaces
+        is_fhir = match is not None and (match.url_name or "").startswith("fhir_")
+        is_api = match is not None and ("api" in match.namespaces or is_fhir or "cdshooks" in match.namespaces)
         if is_api and _has_bearer(request):
             return None
         user = request_user(request)
@@ -69,6 +73,8 @@ class TwoFactorMiddleware:
             target = "twofactor_setup"
         else:
             return None
+        if is_fhir:
+            return fhir_response(outcome("login", "Two-step sign-in is not finished"), 401)
         if is_api:
             return JsonResponse({"detail": "Two-step sign-in is not finished"}, status=401)
         url = reverse(target)
