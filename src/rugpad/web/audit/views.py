@@ -55,6 +55,11 @@ OBJECT_LABELS = {
     "recoverydevice": _("recovery code sheet"),  # translated in twofactor's catalogue
     "recoverycode": _("recovery code"),
     "twostepreset": _("two-step sign-in reset"),
+    "episodeoutcome": _("episode outcome summary"),
+    "exportjob": _("data export"),
+    "submission": _("questionnaire from another system"),
+    "cdscall": _("advice asked by another system"),
+    "cdsfeedback": _("feedback on advice"),
 }
 
 
