@@ -29,6 +29,7 @@ urlpatterns = [
     path("plans/", include("rugpad.web.plans.urls")),
     path("portal/", include("rugpad.web.portal.urls")),
     path("outcomes/", include("rugpad.web.outcomes.urls")),
+    path("", include("rugpad.web.costs.urls")),
     path("", include("rugpad.web.jobs.urls")),
     path("", include("rugpad.web.care.urls")),
 ]
