@@ -286,12 +286,28 @@ _NO_PROFILE_RULE = Text(
 )
 
 
+_NEED_WORDS: Mapping[str, Text] = {
+    "startback": Text("de STarT Back-vragenlijst", "the STarT Back questionnaire"),
+    "signs": Text("de screening op rode vlaggen", "the red-flag screening"),
+    "age": Text("de geboortedatum", "the date of birth"),
+    "sex": Text("het geslacht", "the sex"),
+    "duration_weeks": Text("sinds wanneer de klacht bestaat", "since when the complaint has existed"),
+    "course": Text("het beloop tot nu toe", "the course so far"),
+    "psychosocial_dominant": Text("of psychosociale factoren overheersen", "whether psychosocial factors dominate"),
+    "work_absence_weeks": Text("de weken verzuim", "the weeks off work"),
+    "profile": Text("het profiel", "the profile"),
+}
+"""The words a reader is shown for each missing case field (`needs` keeps the field names for machines)."""
+
+
 @lru_cache(maxsize=1024)  # the same few items and needs come up again and again; an Undecided is immutable
 def _undecided(item: str, needs: tuple[str, ...]) -> Undecided:
     if not needs:
         return Undecided(item, needs, _NO_PROFILE_RULE)
-    shown = ", ".join(needs)
-    return Undecided(item, needs, Text(f"{_NOT_DECIDED.nl} {shown}", f"{_NOT_DECIDED.en} {shown}"))
+    words = [_NEED_WORDS.get(need) for need in needs]
+    nl = ", ".join(w.nl if w else need for w, need in zip(words, needs, strict=True))
+    en = ", ".join(w.en if w else need for w, need in zip(words, needs, strict=True))
+    return Undecided(item, needs, Text(f"{_NOT_DECIDED.nl} {nl}", f"{_NOT_DECIDED.en} {en}"))
 
 
 _RANK: Mapping[Urgency, int] = {urgency: urgency.rank for urgency in Urgency}

@@ -88,6 +88,14 @@ def instrument_name(code: object) -> str:
 
 
 @register.filter
+def instrument_title(code: object) -> str:
+    """`{{ response.instrument|instrument_title }}` → the questionnaire's full name in the reader's language, for
+    patients, to whom "SBST" says nothing."""
+    definition = engine.instruments().get(str(code))
+    return definition.name.get(reader_lang()) if definition else str(code).upper()
+
+
+@register.filter
 def band(result: Mapping[str, Any] | None, code: object) -> str:
     """`{{ response.result|band:response.instrument }}`: the interpretation band's name from the instrument's own
     definition ("Matige pijn"), in the reader's language; "" when the score has no band."""
