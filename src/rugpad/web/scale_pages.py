@@ -68,6 +68,7 @@ def pages(of: Subject) -> list[tuple[str, str, str]]:
         ("API patients", CLINICIAN, "/api/patients"),
         ("API episode state", CLINICIAN, f"/api/episodes/{episode}/state"),
         ("audit log (admin)", ADMIN, "/audit/"),
+        ("tariffs (admin)", ADMIN, "/costs/tariffs/"),
         ("patient home /me/", PATIENT, "/me/"),
         ("my exercises", PATIENT, "/plans/me/"),
         ("guided session", PATIENT, "/plans/session/"),
