@@ -509,3 +509,18 @@ def sessions_from_plan(weeks: int, per_week: int) -> Mapping[SessionKind, int]:
     from rugpad.core.costs import sessions_from_plan as derive
 
     return derive(weeks, per_week)
+
+
+def preload() -> None:
+    """Load, validate and compile all clinical content now. A server's master calls it before forking its workers,
+    so each worker starts with the content in (copy-on-write) memory instead of paying for it on its first request."""
+    instruments()
+    rulebook()
+    exercise_library()
+    education_library()
+    plan_content()
+    change_rules()
+    alarm_questions()
+    trend_settings()
+    sources()
+    interop_codes()
