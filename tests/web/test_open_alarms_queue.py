@@ -93,6 +93,15 @@ def test_a_flag_repeats_its_practice_and_the_rank_of_its_urgency(world: World) -
     assert raise_flag(world, "soon", 1, other_practice=True).practice_id == world.other_patient.practice_id
 
 
+def test_a_partial_save_keeps_the_repeated_columns_in_step(world: World) -> None:
+    flag = raise_flag(world, "soon", 3)
+    flag.stage, flag.urgency = FlagStage.WITHDRAWN, "emergency"
+    flag.save(update_fields=["stage", "urgency"])
+    stored = RedFlag.objects.get(pk=flag.pk)
+    assert (stored.is_open, stored.urgency_rank) == (False, Urgency.EMERGENCY.rank)
+    assert listed(world) == []
+
+
 def test_the_migration_fills_the_repeated_columns_of_existing_flags(world: World) -> None:
     """The backfill (three UPDATEs, no loop per row) gives older rows what the model gives new ones."""
     fill = importlib.import_module("rugpad.web.care.migrations.0006_red_flag_queue").fill

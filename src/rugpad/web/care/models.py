@@ -339,8 +339,9 @@ class RedFlag(models.Model):
         if self.practice_id is None:
             self.practice_id = self.episode.patient.practice_id
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "stage" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "is_open"}
+        if update_fields is not None:  # a partial save writes the repeated column with what it repeats
+            repeated = {"stage": "is_open", "urgency": "urgency_rank"}
+            kwargs["update_fields"] = {*update_fields, *(repeated[f] for f in update_fields if f in repeated)}
         super().save(*args, **kwargs)
 
 
