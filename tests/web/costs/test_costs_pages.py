@@ -46,7 +46,8 @@ def _nl(user: Any) -> Any:
 def test_every_field_of_the_costs_forms_carries_a_bound(db: None) -> None:
     import django.forms as forms
 
-    built = [TariffForm(), CostSettingsForm(), PolicyForm(country="nl"), PlannedSessionsForm(priced=set())]
+    built = [TariffForm(), CostSettingsForm(country="nl"), CostSettingsForm(country="be"), PolicyForm(country="be")]
+    built += [PolicyForm(country="nl"), PlannedSessionsForm(priced=set())]
     for form in built:
         for name, field in form.fields.items():
             if isinstance(field, forms.ChoiceField | forms.BooleanField):
@@ -67,7 +68,7 @@ def test_the_admin_sets_a_tariff_and_it_is_audited(world: World) -> None:
     event = AuditEvent.objects.filter(object_type="tariff", object_id=str(tariff.pk)).get()
     assert (event.action, event.actor_id, event.patient_id) == (AuditAction.CREATE, world.admin.pk, None)
     page = _nl(world.admin).get("/costs/tariffs/").content.decode()
-    assert "€ 45,50" in page
+    assert "€\xa045,50" in page
 
 
 @pytest.mark.parametrize(
@@ -88,16 +89,25 @@ def test_a_bad_tariff_is_refused_naming_the_field(world: World, data: dict[str, 
     assert not Tariff.objects.exists()
 
 
-def test_the_admin_fills_in_the_reimbursement_numbers(world: World) -> None:
-    response = _nl(world.admin).post(
-        "/costs/tariffs/settings/", {"basic_own_sessions": "20", "share_regular_cents": "9,50"}
-    )
+def test_the_admin_fills_in_the_reimbursement_numbers_of_their_country(world: World) -> None:
+    response = _nl(world.admin).post("/costs/tariffs/settings/", {"basic_own_sessions": "20"})
     assert response.status_code == 302
-    settings = queries.core_settings(queries.settings_row(world.practice.pk))
-    assert settings.basic_own_sessions == 20
-    assert dict(settings.statutory_share_cents) == {SessionKind.REGULAR: 950}
+    assert queries.core_settings(queries.settings_row(world.practice.pk)).basic_own_sessions == 20
+    event = AuditEvent.objects.get(object_type="practicecostsettings")
+    assert (event.action, event.patient_id) == (AuditAction.UPDATE, None)
     refused = _nl(world.admin).post("/costs/tariffs/settings/", {"basic_own_sessions": "-1"})
     assert refused.status_code == 400 and "basic_own_sessions" in refused.context["settings_form"].errors
+    # a Belgian practice fills in the patient's share per kind of session instead
+    world.practice.country = "be"
+    world.practice.save()
+    assert "share_regular_cents" in _nl(world.admin).get("/costs/tariffs/").context["settings_form"].fields
+    response = _nl(world.admin).post("/costs/tariffs/settings/", {"share_regular_cents": "9,50"})
+    assert response.status_code == 302
+    settings = queries.core_settings(queries.settings_row(world.practice.pk))
+    assert dict(settings.statutory_share_cents) == {SessionKind.REGULAR: 950}
+    assert settings.basic_own_sessions == 20  # the Dutch number is left as it was
+    refused = _nl(world.admin).post("/costs/tariffs/settings/", {"share_regular_cents": "9,505"})
+    assert refused.status_code == 400 and "share_regular_cents" in refused.context["settings_form"].errors
 
 
 @pytest.mark.parametrize("who", ["clinician", "patient_user", None])
@@ -129,7 +139,7 @@ def test_the_public_price_list_matches_the_tariff_data(world: World) -> None:
     }
     data = {kind.value: row.amount_cents for kind, row in queries.current_tariffs(world.practice.pk, TODAY).items()}
     assert shown == data == {"first_visit": 6000, "regular": 4800, "home_visit": 7000}
-    assert "€ 48,00" in html and "99,00" not in html
+    assert "€\xa048,00" in html and "99,00" not in html
     assert client_for(None).get("/tarieven/999999/").status_code == 404
 
 
@@ -232,15 +242,15 @@ def estimated(planned: World) -> World:
 def test_the_clinician_sees_the_estimate_on_the_plan_editor(estimated: World) -> None:
     html = _nl(estimated.clinician).get(f"/plans/episodes/{estimated.episode.pk}/").content.decode()
     # 12 × € 45 = € 540; 6 covered, 6 × € 45 = € 270 own
-    assert "Verwachte eigen betaling: € 270,00" in html
-    assert "€ 540,00" in html
+    assert "Verwachte eigen betaling: €\xa0270,00" in html
+    assert "€\xa0540,00" in html
     assert "nog 6 over" in html
 
 
 def test_the_patient_sees_their_estimate_in_plain_words(estimated: World) -> None:
     response = _nl(estimated.patient_user).get("/plans/me/")
     html = response.content.decode()
-    assert "Verwachte kosten voor u zelf: € 270,00." in html
+    assert "Verwachte kosten voor u zelf: €\xa0270,00." in html
     assert "Uw plan heeft 12 behandelingen." in html
     assert "<details" in html  # the assumptions are folded
     english = client_for(estimated.patient_user)
@@ -267,7 +277,7 @@ def test_without_sessions_or_tariffs_the_estimate_says_what_is_missing(planned: 
     own = 6000 + (weeks * 2 - 1) * 4500  # no policy: everything is the patient's own
     html = _nl(planned.clinician).get(url).content.decode()
     assert f"{weeks} weken van het plan × 2 per week" in html
-    assert f"Verwachte eigen betaling: € {own // 100},00" in html
+    assert f"Verwachte eigen betaling: €\xa0{own // 100},00" in html
 
 
 def test_another_practices_clinician_sees_no_estimate(estimated: World) -> None:

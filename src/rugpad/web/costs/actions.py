@@ -70,7 +70,8 @@ def do_set_tariff(
 def do_save_cost_settings(request: HttpRequest, practice: Practice, values: Mapping[str, int | None]) -> None:
     own, _created = PracticeCostSettings.objects.get_or_create(practice=practice)
     for name in SETTINGS_FIELDS:
-        setattr(own, name, values.get(name))
+        if name in values:  # a field of the other country's form is left as it was
+            setattr(own, name, values[name])
     own.updated_by = request_user(request)
     own.save()
     record(request, AuditAction.UPDATE, own, summary="practice reimbursement numbers changed")

@@ -87,8 +87,11 @@ class CostSettingsForm(forms.Form):
 
     basic_own_sessions = _count(_("Basic insurance: sessions a year the patient pays first (chronic list)"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, country: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if country == "nl":  # the Belgian shares mean nothing to a Dutch practice, and the other way round
+            return
+        del self.fields["basic_own_sessions"]
         names = engine.session_kind_names()
         for kind in SessionKind:
             label = _("Statutory reimbursement: the patient's own share for %(kind)s") % {

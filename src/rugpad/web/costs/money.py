@@ -1,4 +1,4 @@
-"""Amounts in cents as a reader writes them: "€ 1.234,50" in Dutch, "€1,234.50" in English."""
+"""Amounts in cents as a reader writes them: "€ 1.234,50" in Dutch (a no-break space), "€1,234.50" in English."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ def euros(cents: int | None) -> str:
     if cents is None:
         return "–"
     amount = formats.number_format(Decimal(cents) / 100, decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"€ {amount}" if (get_language() or "nl").startswith("nl") else f"€{amount}"
+    # a no-break space: the sign never ends a line apart from its amount
+    return f"€\u00a0{amount}" if (get_language() or "nl").startswith("nl") else f"€{amount}"
 
 
 def euros_input(cents: int | None) -> str:

@@ -55,7 +55,7 @@ def _tariffs_page(request: HttpRequest, practice: Practice, status: int = 200, *
         ],
         "rules": engine.cost_rules(practice.country),
         "tariff_form": forms.get("tariff_form") or TariffForm(),
-        "settings_form": forms.get("settings_form") or CostSettingsForm(initial=initial),
+        "settings_form": forms.get("settings_form") or CostSettingsForm(initial=initial, country=practice.country),
         "lang": reader_lang(),
     }
     return render(request, "costs/tariffs.html", context, status=status)
@@ -79,7 +79,7 @@ def tariffs(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cost_settings(request: HttpRequest) -> HttpResponse:
     practice = access_own_practice_as_admin(request)
-    form = CostSettingsForm(request.POST)
+    form = CostSettingsForm(request.POST, country=practice.country)
     if not form.is_valid():
         return _tariffs_page(request, practice, status=400, settings_form=form)
     actions.do_save_cost_settings(request, practice, form.cleaned_data)
