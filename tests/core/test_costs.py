@@ -104,6 +104,15 @@ def test_belgian_share_not_filled_in_counts_nothing_and_says_so() -> None:
     assert "statutory_share_not_filled" in [a.key for a in cost.assumptions]
 
 
+def test_a_belgian_share_filled_in_for_one_kind_only_counts_that_kind_and_says_so() -> None:
+    settings = CostSettings(statutory_share_cents={REGULAR: 950})
+    cost = engine.estimate_costs("be", {FIRST: 1, REGULAR: 2}, TARIFFS, Policy(prescription=True), settings)
+    # the first visit (no share entered) is not reimbursed: € 60 own; 2 × € 9,50 own for the regular sessions
+    assert (cost.first_layer_cents, cost.own_cents) == (2 * 3550, 6000 + 2 * 950)
+    keys = [a.key for a in cost.assumptions]
+    assert "statutory_share" in keys and "statutory_share_not_filled" in keys
+
+
 def test_without_a_policy_or_coverage_the_patient_pays_everything() -> None:
     no_policy = engine.estimate_costs("nl", {REGULAR: 4}, TARIFFS, None, NO_SETTINGS)
     zero = engine.estimate_costs("nl", {REGULAR: 4}, TARIFFS, supplementary(covered_sessions=0), NO_SETTINGS)

@@ -305,7 +305,12 @@ def _first_layer(
 
 
 def _assumptions(
-    country: Country, planned_from: Assumption, policy: Policy | None, settings: CostSettings, supp: _Supplementary
+    country: Country,
+    planned: Mapping[SessionKind, int],
+    planned_from: Assumption,
+    policy: Policy | None,
+    settings: CostSettings,
+    supp: _Supplementary,
 ) -> list[Assumption]:
     said = [Assumption("order"), planned_from, Assumption("tariffs_practice", entered_by="practice")]
     if policy is None:
@@ -329,10 +334,12 @@ def _assumptions(
         statutory = RuleKind.BE_STATUTORY
         if not policy.prescription:
             said.append(Assumption("statutory_no_prescription", rule=statutory))
-        elif not settings.statutory_share_cents:
-            said.append(Assumption("statutory_share_not_filled", rule=statutory))
         else:
-            said.append(Assumption("statutory_share", rule=statutory, entered_by="practice"))
+            shares = settings.statutory_share_cents
+            if any(kind in shares for kind in planned):
+                said.append(Assumption("statutory_share", rule=statutory, entered_by="practice"))
+            if any(kind not in shares for kind in planned):
+                said.append(Assumption("statutory_share_not_filled", rule=statutory))
     said += _supplementary_assumptions(policy, supp)
     return said
 
@@ -406,6 +413,8 @@ def estimate(
         first_layer_cents=sum(line.first_layer_cents for line in lines),
         supplementary_cents=sum(line.supplementary_cents for line in lines),
         own_cents=sum(line.own_cents for line in lines),
-        assumptions=tuple(_assumptions(country, planned_from, policy, settings, supp)),
+        assumptions=tuple(
+            _assumptions(country, {k: n for k, n in planned.items() if n}, planned_from, policy, settings, supp)
+        ),
         rules=tuple(rule for rule in rules if rule.country is country),
     )
