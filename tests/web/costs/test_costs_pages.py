@@ -283,3 +283,28 @@ def test_without_sessions_or_tariffs_the_estimate_says_what_is_missing(planned: 
 def test_another_practices_clinician_sees_no_estimate(estimated: World) -> None:
     response = client_for(estimated.other_clinician).get(f"/plans/episodes/{estimated.episode.pk}/")
     assert response.status_code == 404
+
+
+# ---- money words and the calendar year ----------------------------------------------------------------------
+
+
+def test_amounts_read_as_each_language_writes_them() -> None:
+    from django.utils import translation
+
+    from rugpad.web.costs.money import euros
+
+    with translation.override("nl"):
+        assert euros(123450) == "€\xa01.234,50" and euros(4500) == "€\xa045,00" and euros(None) == "–"
+    with translation.override("en"):
+        assert euros(123450) == "€1,234.50"
+
+
+def test_last_years_used_sessions_no_longer_count(world: World) -> None:
+    policy = actions.do_save_policy(
+        as_user(world.patient_user),
+        world.patient,
+        {"has_supplementary": True, "covered_sessions": 9, "sessions_used": 7, "cap_used_cents": 500},
+    )
+    policy.year = TODAY.year - 1
+    core = queries.core_policy(policy, TODAY)
+    assert core is not None and (core.sessions_used, core.cap_used_cents, core.covered_sessions) == (0, 0, 9)
