@@ -60,6 +60,10 @@ OBJECT_LABELS = {
     "submission": _("questionnaire from another system"),
     "cdscall": _("advice asked by another system"),
     "cdsfeedback": _("feedback on advice"),
+    "tariff": _("tariff"),
+    "practicecostsettings": _("reimbursement numbers of the practice"),
+    "insurancepolicy": _("insurance policy"),
+    "plannedsessions": _("planned sessions"),
 }
 
 
