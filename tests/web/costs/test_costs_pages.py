@@ -308,3 +308,14 @@ def test_last_years_used_sessions_no_longer_count(world: World) -> None:
     policy.year = TODAY.year - 1
     core = queries.core_policy(policy, TODAY)
     assert core is not None and (core.sessions_used, core.cap_used_cents, core.covered_sessions) == (0, 0, 9)
+
+
+def test_the_clinician_sees_the_estimate_before_the_first_plan_is_saved(world: World) -> None:
+    assert not hasattr(world.episode, "treatment_plan")
+    _priced(world, first_visit=6000, regular=4500)
+    actions.do_save_planned_sessions(
+        as_user(world.clinician), world.episode, {SessionKind.FIRST_VISIT: 1, SessionKind.REGULAR: 8}
+    )
+    html = _nl(world.clinician).get(f"/plans/episodes/{world.episode.pk}/").content.decode()
+    assert "Verwachte eigen betaling: €\xa0420,00" in html  # € 60 + 8 × € 45, no policy yet
+    assert "Voor deze patiënt is nog geen verzekering ingevuld." in html
