@@ -11,8 +11,9 @@ Every fact the dashboard needs of an episode that costs a look at other records 
 
 `refresh(ids)` recomputes whole rows from the records, set by set (a few queries for one episode or a thousand);
 the actions call it in the transaction that changes an input (`refresh_episode`), and an exercise result — the
-one frequent write — moves its episode's counters with one UPDATE (`count_exercise`). `rebuild()` recomputes every
-row (the migration 0003, `manage.py rebuild_outcome_summary`, the bulk fill).
+one frequent write — moves its episode's counters with one UPDATE (`count_exercise`). Each writer locks its
+episodes first, so concurrent writes to one episode take turns and the last one computes from what the others
+did. `rebuild()` recomputes every row (the migration 0003, `manage.py rebuild_outcome_summary`, the bulk fill).
 """
 
 from __future__ import annotations
@@ -260,9 +261,12 @@ def refresh(episode_ids: Iterable[int]) -> int:
     ids = sorted(set(episode_ids))
     if not ids:
         return 0
+    lock_episodes(Q(pk__in=ids))
     built = compute(ids)
-    EpisodeOutcome.objects.filter(episode_id__in=ids).delete()
-    EpisodeOutcome.objects.bulk_create(built, batch_size=500)
+    fields = [f.name for f in EpisodeOutcome._meta.concrete_fields if not f.primary_key]
+    EpisodeOutcome.objects.bulk_create(
+        built, batch_size=500, update_conflicts=True, unique_fields=["episode"], update_fields=fields
+    )
     # the patients' other episodes: their count of episodes changes when one is opened
     counts = {row.patient_id: row.patient_episodes for row in built}
     others = EpisodeOutcome.objects.filter(patient_id__in=list(counts)).exclude(episode_id__in=ids)
@@ -272,6 +276,12 @@ def refresh(episode_ids: Iterable[int]) -> int:
                 patient_episodes=counts[patient]
             )
     return len(built)
+
+
+def lock_episodes(which: Q) -> None:
+    """Every writer of the summary locks its episodes first (in id order), so that two at once on one episode take
+    turns and the later one reads what the earlier wrote (PostgreSQL; SQLite has one writer at a time anyway)."""
+    list(Episode.objects.select_for_update().filter(which).order_by("pk").values_list("pk", flat=True))
 
 
 def refresh_episode(episode: Episode) -> None:
@@ -296,6 +306,7 @@ def count_exercise(log: ExerciseSetLog, session: ExerciseSessionLog, session_is_
         at = session.started_at
         changes["last_contact_at"] = Greatest(Coalesce(F("last_contact_at"), Value(at)), Value(at))
     if changes:
+        lock_episodes(Q(treatment_plan=session.plan_id))
         EpisodeOutcome.objects.filter(plan_id=session.plan_id).update(**changes)
 
 
