@@ -43,12 +43,17 @@ def test_tariff_to_estimate_for_clinician_and_patient(demo: str, page: Any, phon
     assert "€\xa0297,50" in text and "nog 4 over" in text
     card.scroll_into_view_if_needed()
     screenshot(page, "costs-clinician-plan")
+    # Two sessions a week instead of one: 12 sessions, of which 4 covered (the first visit and 3 at € 47,50), so
+    # 8 × € 47,50 = € 380,00 own; the card follows the plan without a reload.
+    page.fill("#id_sessions_per_week", "2")
+    page.click("form.plan-meta button[type=submit]")
+    page.locator("section.costs-estimate", has_text="Verwachte eigen betaling: €\xa0380,00").wait_for()
 
-    # The patient on her phone, before she starts: the plain-language card, the assumptions folded.
+    # The patient on her phone: the plain-language card of the changed plan, the assumptions folded.
     log_in(phone, demo, "sanne")
     phone.goto(f"{demo}/plans/me/")
     mine = phone.locator("section.costs-estimate")
-    assert "Verwachte kosten voor u zelf: €\xa095,00." in mine.inner_text()
+    assert "Verwachte kosten voor u zelf: €\xa0380,00." in mine.inner_text()
     assert not mine.locator("details.costs-assumptions").evaluate("d => d.open")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     mine.scroll_into_view_if_needed()

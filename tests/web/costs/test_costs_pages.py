@@ -319,3 +319,11 @@ def test_the_clinician_sees_the_estimate_before_the_first_plan_is_saved(world: W
     html = _nl(world.clinician).get(f"/plans/episodes/{world.episode.pk}/").content.decode()
     assert "Verwachte eigen betaling: €\xa0420,00" in html  # € 60 + 8 × € 45, no policy yet
     assert "Voor deze patiënt is nog geen verzekering ingevuld." in html
+
+
+def test_the_estimate_card_alone_is_for_the_practices_clinicians(estimated: World) -> None:
+    url = f"/costs/episodes/{estimated.episode.pk}/estimate/"
+    card = _nl(estimated.clinician).get(url)
+    assert card.status_code == 200 and "Verwachte eigen betaling: €\xa0270,00" in card.content.decode()
+    for who in ("other_clinician", "patient_user", "admin"):
+        assert client_for(getattr(estimated, who)).get(url).status_code == 404

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rugpad import engine
@@ -20,7 +22,9 @@ from rugpad.web.audit.log import record_read
 from rugpad.web.care.models import Episode, Patient
 from rugpad.web.costs.models import InsurancePolicy, PlannedSessions, PracticeCostSettings, Tariff
 from rugpad.web.costs.money import euros
+from rugpad.web.i18n import reader_lang
 from rugpad.web.plans.models import PlanSettings, PlanVersion
+from rugpad.web.practice.models import Practice
 
 HISTORY_ROWS = 50
 """Tariff rows shown on the admin's page, newest first."""
@@ -176,3 +180,12 @@ def estimate_view(
             for a in cost.assumptions
         ],
     )
+
+
+def card_context(request: HttpRequest, episode: Episode, version: PlanVersion | None) -> dict[str, Any]:
+    """What an estimate card shows for `episode` (authorised by the caller); the policy read is audited."""
+    patient = episode.patient
+    country = Practice.objects.values_list("country", flat=True).get(pk=patient.practice_id)
+    policy = policy_of(request, patient)
+    view = estimate_view(episode, version, policy, country, timezone.localdate(), reader_lang())
+    return {"view": view, "policy": policy, "episode": episode, "patient": patient}

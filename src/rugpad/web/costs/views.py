@@ -28,6 +28,7 @@ from rugpad.web.costs.forms import CostSettingsForm, PlannedSessionsForm, Policy
 from rugpad.web.costs.models import PlannedSessions
 from rugpad.web.costs.money import euros_input
 from rugpad.web.i18n import reader_lang
+from rugpad.web.plans.models import TreatmentPlan
 from rugpad.web.practice.models import Practice
 
 
@@ -137,3 +138,12 @@ def planned_sessions(request: HttpRequest, episode_id: int) -> HttpResponse:
         return redirect("plans_episode", episode.pk)
     context = {"form": form, "episode": episode, "patient": episode.patient}
     return render(request, "costs/planned.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def estimate_card(request: HttpRequest, episode_id: int) -> HttpResponse:
+    """The clinician's estimate card alone: the plan editor fetches it again after a change to the plan."""
+    episode = access_episode_for_costs(request, episode_id)
+    plan = TreatmentPlan.objects.filter(episode=episode).first()
+    context = queries.card_context(request, episode, plan.current() if plan else None)
+    return render(request, "costs/_estimate.html", context)

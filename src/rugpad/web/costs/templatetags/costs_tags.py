@@ -7,16 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.http import HttpRequest
-from django.utils import timezone
 
 from rugpad.core.text import Text
-from rugpad.web.care.models import Episode
 from rugpad.web.costs import queries
 from rugpad.web.costs.money import euros as euros_text
 from rugpad.web.i18n import reader_lang
-from rugpad.web.plans.models import PlanVersion
-from rugpad.web.practice.models import Practice
 
 register = template.Library()
 
@@ -27,18 +22,10 @@ def euros(cents: int | None) -> str:
     return euros_text(cents)
 
 
-def _estimate(request: HttpRequest, episode: Episode, version: PlanVersion | None) -> dict[str, Any]:
-    patient = episode.patient
-    country = Practice.objects.values_list("country", flat=True).get(pk=patient.practice_id)
-    policy = queries.policy_of(request, patient)
-    view = queries.estimate_view(episode, version, policy, country, timezone.localdate(), reader_lang())
-    return {"view": view, "policy": policy, "episode": episode, "patient": patient}
-
-
 @register.inclusion_tag("costs/_estimate.html", takes_context=True)
 def cost_estimate(context: template.Context) -> dict[str, Any]:
     """The clinician's card, for the plan editor's `episode` and current `version`."""
-    return _estimate(context["request"], context["episode"], context.get("version"))
+    return queries.card_context(context["request"], context["episode"], context.get("version"))
 
 
 @register.inclusion_tag("costs/_my_estimate.html", takes_context=True)
@@ -49,7 +36,7 @@ def my_cost_estimate(context: template.Context) -> dict[str, Any]:
         return {"view": None}
     request = context["request"]
     version = plan.current()
-    return _estimate(request, plan.episode, version)
+    return queries.card_context(request, plan.episode, version)
 
 
 @register.filter
