@@ -335,7 +335,7 @@ def test_a_new_episode_not_screened_says_so_and_promises_nothing(world: World) -
     assert "geen open" not in page and 'class="badge none"' not in page
     assert 'class="badge allowed"' not in page and "toegestaan" not in page.split('id="result"')[1].split("</dl>")[0]
     assert "niet beoordeeld tot er is gescreend" in page
-    assert "vul aan: startback" in page  # the undecided text, in words
+    assert "vul aan: de STarT Back-vragenlijst" in page  # the undecided text, in words (no field id)
     assert 'id="gate"' in page
     assert "{'" not in page and "{&#x27;" not in page
     assert not RedFlag.objects.filter(episode=episode).exists()

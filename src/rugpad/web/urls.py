@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from rugpad.web.api import api
 from rugpad.web.audit.views import audit_log
+from rugpad.web.cdshooks import views as cds_views
 from rugpad.web.health import health
 from rugpad.web.login import ThrottledLoginView
 from rugpad.web.portal import pwa
@@ -24,7 +25,8 @@ urlpatterns = [
     path("audit/", audit_log, name="audit_log"),
     path("api/", api.urls),
     path("fhir/", include("rugpad.web.fhir.urls")),
-    path("cds-services", include("rugpad.web.cdshooks.urls")),
+    path("cds-services", cds_views.discovery, name="cds_discovery"),  # the spec names it without a slash
+    path("cds-services/", include("rugpad.web.cdshooks.urls")),
     path("django-admin/", admin.site.urls),
     path("plans/", include("rugpad.web.plans.urls")),
     path("portal/", include("rugpad.web.portal.urls")),

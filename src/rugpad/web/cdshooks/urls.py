@@ -4,10 +4,9 @@ from rugpad.web.cdshooks import views
 
 app_name = "cdshooks"
 
-# Included at "cds-services" (no slash): discovery is /cds-services itself, as the CDS Hooks spec names it.
+# Included at "cds-services/"; discovery, /cds-services itself as the CDS Hooks spec names it, is in web/urls.py.
 urlpatterns = [
-    path("", views.discovery, name="discovery"),
-    path("/rules/<str:rule_id>", views.explanation, name="explanation"),
-    path("/<slug:service_id>", views.service_call, name="service"),
-    path("/<slug:service_id>/feedback", views.feedback, name="feedback"),
+    path("rules/<str:rule_id>", views.explanation, name="explanation"),
+    path("<slug:service_id>", views.service_call, name="service"),
+    path("<slug:service_id>/feedback", views.feedback, name="feedback"),
 ]
