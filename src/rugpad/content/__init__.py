@@ -10,22 +10,27 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from rugpad.core.text import Source, Text
-from rugpad.core.vocab import Evidence
+from rugpad.core.vocab import Evidence, Region
 
 __all__ = [
+    "EVIDENCE_STRENGTH",
     "ContentError",
+    "enum_value",
     "has_file",
     "list_files",
     "load_sources",
     "parse_yaml",
     "read_text",
     "read_yaml",
+    "region",
+    "sourced",
     "text",
     "unsafe_markup",
     "yaml_loader",
@@ -121,3 +126,33 @@ def load_sources() -> Mapping[str, Source]:
                 note=str(entry.get("note", "")).strip(),
             )
     return sources
+
+
+E = TypeVar("E", bound=StrEnum)
+
+EVIDENCE_STRENGTH = (Evidence.UNVERIFIED, Evidence.SECONDARY, Evidence.VERIFIED)
+"""Weakest first: an entry may not claim stronger evidence than the source it cites."""
+
+
+def enum_value(kind: type[E], raw: object, where: str) -> E:
+    """One value of a vocabulary, or a ContentError naming the field and every allowed value."""
+    try:
+        return kind(str(raw))
+    except ValueError:
+        raise ContentError(f"{where}: {raw!r} is not one of {', '.join(member.value for member in kind)}") from None
+
+
+def region(raw: object, where: str) -> Region:
+    return enum_value(Region, raw, where)
+
+
+def sourced(entry: Mapping[str, Any], where: str) -> tuple[str, Evidence]:
+    """The entry's source id (defined in sources/) and its evidence, which may not claim more than the source has."""
+    source_id = str(entry.get("source", ""))
+    source = load_sources().get(source_id)
+    if source is None:
+        raise ContentError(f"{where}: source {source_id!r} is not defined in sources/")
+    evidence = enum_value(Evidence, entry.get("evidence"), f"{where}: evidence")
+    if EVIDENCE_STRENGTH.index(evidence) > EVIDENCE_STRENGTH.index(source.evidence):
+        raise ContentError(f"{where}: evidence {evidence} is stronger than its source's ({source.evidence})")
+    return source_id, evidence

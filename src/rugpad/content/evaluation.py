@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
-from rugpad.content import ContentError, load_sources, read_yaml, text
+from rugpad.content import ContentError, read_yaml, text
+from rugpad.content import enum_value as _enum
+from rugpad.content import sourced as _sourced
 from rugpad.core.errors import InvalidInput
 from rugpad.core.evaluation import (
     MISSING_PLACEHOLDER,
@@ -33,7 +35,7 @@ from rugpad.core.progression import (
 )
 from rugpad.core.schedule import FUNCTION, MomentRule, Schedule
 from rugpad.core.text import Text
-from rugpad.core.vocab import Evidence, Region
+from rugpad.core.vocab import Region
 
 __all__ = [
     "load_change_rules",
@@ -44,11 +46,9 @@ __all__ = [
 ]
 
 _FOLDER = "evaluation"
-_EVIDENCE_STRENGTH = (Evidence.UNVERIFIED, Evidence.SECONDARY, Evidence.VERIFIED)
 _UNMEASURED = frozenset({Outcome.INCOMPLETE, Outcome.UNKNOWN})
 _WHILE_UNMEASURED = frozenset({DecisionAction.MEASURE, DecisionAction.CONTINUE})
 """Without the measurements, the only honest actions are to measure first or to carry on until a guideline moment."""
-_E = TypeVar("_E", Domain, Outcome, DecisionAction, ProgressionAction, Region, Evidence)
 
 
 @cache
@@ -273,31 +273,12 @@ def _check_unique_keys(moments: list[MomentRule], path: str) -> None:
                     raise ContentError(f"{path}: moment keys missing or repeated for {region}, profile {profile}")
 
 
-def _sourced(entry: Mapping[str, Any], where: str) -> tuple[str, Evidence]:
-    """The source id and evidence of an entry; the evidence may not claim more than its source has."""
-    source_id = str(entry.get("source", ""))
-    source = load_sources().get(source_id)
-    if source is None:
-        raise ContentError(f"{where}: unknown source {source_id!r}")
-    evidence = _enum(Evidence, entry.get("evidence"), f"{where}: evidence")
-    if _EVIDENCE_STRENGTH.index(evidence) > _EVIDENCE_STRENGTH.index(source.evidence):
-        raise ContentError(f"{where}: evidence {evidence} is stronger than source {source_id} ({source.evidence})")
-    return source_id, evidence
-
-
 def _profiles(entry: Mapping[str, Any], regions: frozenset[Region], where: str) -> frozenset[str]:
     profiles = frozenset(str(p) for p in _list(entry.get("profiles", []), f"{where}: profiles"))
     allowed = frozenset().union(*(PROFILES[r] for r in regions or Region))
     if unknown := sorted(profiles - allowed):
         raise ContentError(f"{where}: profiles {unknown} do not belong to the rule's regions")
     return profiles
-
-
-def _enum(kind: type[_E], raw: object, where: str) -> _E:
-    try:
-        return kind(str(raw))
-    except ValueError:
-        raise ContentError(f"{where}: {raw!r} is not one of {', '.join(kind)}") from None
 
 
 def _mapping(raw: object, where: str) -> Mapping[str, Any]:

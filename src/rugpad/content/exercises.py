@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from rugpad.content import (
+    EVIDENCE_STRENGTH,
     ContentError,
     has_file,
     list_files,
@@ -22,6 +23,7 @@ from rugpad.content import (
     text,
     unsafe_markup,
 )
+from rugpad.content import enum_value as _enum
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import CONDITION_TAGS, Dose, DoseKind, Exercise, Purpose, Synonyms
 from rugpad.core.text import Text
@@ -34,8 +36,6 @@ _SVG_FOLDER = f"{_FOLDER}/svg"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NONE = "none"
 """Written in the data as `progression: none` so that a missing ladder link is a decision, never an omission."""
-_EVIDENCE_STRENGTH = (Evidence.UNVERIFIED, Evidence.SECONDARY, Evidence.VERIFIED)
-_E = TypeVar("_E", Purpose, Region, DoseKind, Evidence)
 
 
 @cache
@@ -124,13 +124,6 @@ def _synonyms(raw: object, where: str) -> Synonyms:
     return Synonyms(**words)
 
 
-def _enum(kind: type[_E], value: object, where: str) -> _E:
-    try:
-        return kind(str(value))
-    except ValueError:
-        raise ContentError(f"{where}: {value!r} is not one of {', '.join(kind)}") from None
-
-
 def _texts(raw: object, where: str) -> tuple[Text, ...]:
     if not isinstance(raw, list):
         raise ContentError(f"{where}: must be a list of {{nl, en}} texts")
@@ -189,7 +182,7 @@ def _source(raw: Mapping[str, Any], where: str) -> str:
 def _evidence(raw: Mapping[str, Any], where: str) -> Evidence:
     evidence = _enum(Evidence, raw.get("evidence"), f"{where}: evidence")
     source = load_sources()[str(raw["source"])]
-    if _EVIDENCE_STRENGTH.index(evidence) > _EVIDENCE_STRENGTH.index(source.evidence):
+    if EVIDENCE_STRENGTH.index(evidence) > EVIDENCE_STRENGTH.index(source.evidence):
         raise ContentError(f"{where}: evidence {evidence} is stronger than its source's ({source.evidence})")
     return evidence
 

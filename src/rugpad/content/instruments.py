@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any
 
-from rugpad.content import ContentError, list_files, load_sources, read_yaml, text
+from rugpad.content import ContentError, E, list_files, load_sources, read_yaml, text
+from rugpad.content import enum_value as _enum
 from rugpad.core.instruments import (
     Band,
     InstrumentDefinition,
@@ -31,7 +32,6 @@ from rugpad.core.vocab import Evidence, Region, Risk
 
 __all__ = ["instrument_codes", "load_instrument", "load_instruments"]
 
-E = TypeVar("E", Part, Region, Evidence, ScoringRule)
 
 _ALWAYS_DOCUMENTED = (Part.WORDING_EN, Part.WORDING_NL, Part.SCORING, Part.MISSING_RULE, Part.LICENCE)
 
@@ -202,14 +202,6 @@ def _provenance(file: _Fields) -> tuple[Provenance, ...]:
     if absent:
         raise ContentError(f"{block.where}: missing {', '.join(absent)}")
     return tuple(entries)
-
-
-def _enum(kind: type[E], value: object, where: str) -> E:
-    try:
-        return kind(str(value))
-    except ValueError:
-        allowed = ", ".join(member.value for member in kind)
-        raise ContentError(f"{where}: {value!r} is not one of {allowed}") from None
 
 
 class _Fields:

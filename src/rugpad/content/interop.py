@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from rugpad.content import ContentError, read_yaml, text
+from rugpad.content import region as _region
 from rugpad.content.rules import load_rulebook
 from rugpad.core.interop import CodeEntry, InteropCodes, OrderKind, OverrideReason, WordList
 from rugpad.core.vocab import Evidence, Region, Strength
@@ -26,13 +27,6 @@ def _evidence(raw: object, where: str) -> Evidence:
         return Evidence(str(raw))
     except ValueError as exc:
         raise ContentError(f"{where}: evidence must be verified, secondary or unverified") from exc
-
-
-def _region(raw: object, where: str) -> Region:
-    try:
-        return Region(str(raw))
-    except ValueError as exc:
-        raise ContentError(f"{where}: {raw!r} is not low_back or neck") from exc
 
 
 def _key(entry: Mapping[str, Any], where: str) -> tuple[str, str]:

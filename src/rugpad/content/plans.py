@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
-from rugpad.content import ContentError, load_sources, read_yaml, text
+from rugpad.content import ContentError, read_yaml, text
+from rugpad.content import enum_value as _enum
+from rugpad.content import sourced as _sourced
 from rugpad.content.exercises import load_exercises
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import CONDITION_TAGS, Purpose, Suitability
@@ -30,13 +32,11 @@ from rugpad.core.plan_rules import (
 )
 from rugpad.core.rules import PROFILES
 from rugpad.core.text import Text
-from rugpad.core.vocab import Evidence, ManipulationVerdict, Region
+from rugpad.core.vocab import ManipulationVerdict, Region
 
 __all__ = ["load_plan_rules"]
 
 _FOLDER = "plans"
-_EVIDENCE_STRENGTH = (Evidence.UNVERIFIED, Evidence.SECONDARY, Evidence.VERIFIED)
-_E = TypeVar("_E", Cause, Evidence, ManipulationVerdict, Purpose, Region, TechniqueKind)
 _GOAL_FIELDS: Mapping[str, Mapping[str, object]] = {
     "plan.goal.psk": {"activity": "a", "baseline": 5, "target": 2, "week": 6, "points": 3},
     "plan.goal.psk-no-baseline": {"activity": "a", "baseline": None, "target": None, "week": 6, "points": 3},
@@ -241,19 +241,6 @@ def _per_profile(raw: Mapping[str, Any], key: str, path: str) -> dict[str, int]:
     return {str(profile): value for profile, value in _mapping(raw.get(key), f"{path}: {key}").items()}
 
 
-def _sourced(entry: Mapping[str, Any], where: str) -> tuple[str, Evidence]:
-    source_id = str(entry.get("source", ""))
-    sources = load_sources()
-    if source_id not in sources:
-        raise ContentError(f"{where}: source {source_id!r} is not defined in sources/")
-    evidence = _enum(Evidence, entry.get("evidence"), f"{where}: evidence")
-    if _EVIDENCE_STRENGTH.index(evidence) > _EVIDENCE_STRENGTH.index(sources[source_id].evidence):
-        raise ContentError(
-            f"{where}: evidence {evidence} is stronger than its source's ({sources[source_id].evidence})"
-        )
-    return source_id, evidence
-
-
 def _suitability(raw: object, where: str) -> Suitability:
     for level in SUITABILITY_ORDER:
         if raw == level:
@@ -266,13 +253,6 @@ def _tags(raw: object, where: str) -> frozenset[str]:
     if unknown := sorted(tags - CONDITION_TAGS):
         raise ContentError(f"{where}: unknown tag(s) {unknown}; known: {', '.join(sorted(CONDITION_TAGS))}")
     return tags
-
-
-def _enum(kind: type[_E], value: object, where: str) -> _E:
-    try:
-        return kind(str(value))
-    except ValueError:
-        raise ContentError(f"{where}: {value!r} is not one of {', '.join(kind)}") from None
 
 
 def _mapping(raw: object, where: str) -> Mapping[str, Any]:

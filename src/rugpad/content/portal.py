@@ -13,33 +13,17 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from rugpad.content import ContentError, load_sources, read_yaml, text
+from rugpad.content import ContentError, read_yaml, text
+from rugpad.content import region as _region
+from rugpad.content import sourced as _sourced
 from rugpad.content.rules import load_rulebook
 from rugpad.core.diary import AlarmPhrase, AlarmQuestion, normalise_words
 from rugpad.core.errors import InvalidInput
 from rugpad.core.trends import EXERCISES_SKIPPED, PAIN_RISING, TrendRule, TrendSettings
-from rugpad.core.vocab import Evidence, Region
 
 __all__ = ["load_alarm_phrases", "load_alarm_questions", "load_trend_rules", "load_trend_settings"]
 
 _FOLDER = "portal"
-
-
-def _sourced(entry: Mapping[str, Any], where: str) -> tuple[str, Evidence]:
-    source = str(entry.get("source", ""))
-    if source not in load_sources():
-        raise ContentError(f"{where}: unknown source {source!r}")
-    try:
-        return source, Evidence(str(entry.get("evidence")))
-    except ValueError as exc:
-        raise ContentError(f"{where}: evidence must be verified, secondary or unverified") from exc
-
-
-def _region(raw: object, where: str) -> Region:
-    try:
-        return Region(str(raw))
-    except ValueError as exc:
-        raise ContentError(f"{where}: {raw!r} is not low_back or neck") from exc
 
 
 def _question(entry: Mapping[str, Any], where: str) -> AlarmQuestion:
