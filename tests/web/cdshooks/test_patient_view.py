@@ -315,3 +315,22 @@ def test_startback_answers_may_sit_in_a_group_and_be_codings(client: Client, key
     data = prefetch([condition(LOW_BACK_PAIN)], [], [grouped])
     cards = _cards(call(client, keys, PATIENT_VIEW, patient_view(data), lang="en"))
     assert any(c["summary"] == "Low back pain: profile 2 (STarT Back: medium risk)" for c in cards)
+
+
+def test_with_a_practice_configured_the_call_is_in_that_practices_audit_log(
+    client: Client, keys: Keys, settings: Any
+) -> None:
+    from rugpad.web.practice.models import Practice, Role, User
+    from tests.web.cdshooks.conftest import ISSUER
+    from tests.web.conftest import client_for
+
+    practice, other = Practice.objects.create(name="Praktijk A"), Practice.objects.create(name="Praktijk B")
+    settings.RUGPAD_CDS_ISSUERS = json.dumps({ISSUER: {"jwks_file": str(keys.jwks_path), "practice": practice.pk}})
+    _cards(call(client, keys, PATIENT_VIEW, patient_view(prefetch([condition(LOW_BACK_PAIN)], []))))
+    event = AuditEvent.objects.get(object_type="cdscall")
+    assert event.practice_id == practice.pk
+    admin = User.objects.create_user("beheer-a", password="pw-123456789", practice=practice, role=Role.ADMIN)
+    outsider = User.objects.create_user("beheer-b", password="pw-123456789", practice=other, role=Role.ADMIN)
+    asked = "advies gevraagd door een ander systeem"  # the record kind, in words (summaries are not shown there)
+    assert asked in client_for(admin).get("/audit/").content.decode().lower()
+    assert asked not in client_for(outsider).get("/audit/").content.decode().lower()

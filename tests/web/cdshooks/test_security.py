@@ -152,6 +152,8 @@ def test_issuers_from_a_jwks_url(client: Client, keys: Keys, settings: Any, fake
         '{"https://x": {"jwks_url": "ftp://x/j"}}',
         '{"https://x": {"jwks_url": "https://x/j", "country": "de"}}',
         '{"https://x": {"jwks_url": "https://x/j", "extra": 1}}',
+        '{"https://x": {"jwks_url": "https://x/j", "practice": "one"}}',
+        '{"https://x": {"jwks_url": "https://x/j", "practice": 0}}',
     ],
 )
 def test_a_malformed_issuer_setting_is_refused_with_a_reason(raw: str) -> None:

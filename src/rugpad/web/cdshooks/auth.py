@@ -2,10 +2,11 @@
 issuers this installation trusts.
 
 `RUGPAD_CDS_ISSUERS` (a setting or the environment) is a JSON object — or the path of a file holding one — that maps
-each trusted issuer (the token's `iss`) to where its public keys are, and optionally the country whose phone
-numbers the cards name (``nl``, the default, or ``be``)::
+each trusted issuer (the token's `iss`) to where its public keys are, optionally the country whose phone numbers
+the cards name (``nl``, the default, or ``be``), and optionally the rugpad practice (its number) that uses this
+client — its calls then appear in that practice's audit log, where its admin reads them::
 
-    {"https://ehr.example.nl": {"jwks_url": "https://ehr.example.nl/.well-known/jwks.json", "country": "nl"},
+    {"https://ehr.example.nl": {"jwks_url": "https://ehr.example.nl/.well-known/jwks.json", "practice": 1},
      "https://gp.example.be": {"jwks_file": "/etc/rugpad/gp-jwks.json", "country": "be"}}
 
 A token passes when its issuer is listed, its header names an asymmetric algorithm (RS256/384, ES256/384 — never
@@ -54,17 +55,19 @@ class Issuer:
     jwks_url: str = ""
     jwks_file: str = ""
     country: str = "nl"
+    practice_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """A verified CDS client: who (issuer and subject), the token's id and expiry, and its country."""
+    """A verified CDS client: who (issuer and subject), the token's id and expiry, its country and practice."""
 
     issuer: str
     subject: str
     jti: str
     expires_at: float
     country: str
+    practice_id: int | None = None
 
 
 def _raw_config() -> str:
@@ -91,8 +94,10 @@ def parse_issuers(raw: str) -> Mapping[str, Issuer]:
         raise ImproperlyConfigured("RUGPAD_CDS_ISSUERS: must be a JSON object of issuer -> settings")
     issuers: dict[str, Issuer] = {}
     for iss, entry in data.items():
-        if not isinstance(entry, dict) or set(entry) - {"jwks_url", "jwks_file", "country"}:
-            raise ImproperlyConfigured(f"RUGPAD_CDS_ISSUERS: {iss}: allowed keys are jwks_url, jwks_file, country")
+        if not isinstance(entry, dict) or set(entry) - {"jwks_url", "jwks_file", "country", "practice"}:
+            raise ImproperlyConfigured(
+                f"RUGPAD_CDS_ISSUERS: {iss}: allowed keys are jwks_url, jwks_file, country, practice"
+            )
         url, path = str(entry.get("jwks_url", "")), str(entry.get("jwks_file", ""))
         if bool(url) == bool(path):
             raise ImproperlyConfigured(f"RUGPAD_CDS_ISSUERS: {iss}: give exactly one of jwks_url and jwks_file")
@@ -101,7 +106,10 @@ def parse_issuers(raw: str) -> Mapping[str, Issuer]:
         country = str(entry.get("country", "nl"))
         if country not in COUNTRIES:
             raise ImproperlyConfigured(f"RUGPAD_CDS_ISSUERS: {iss}: country must be nl or be")
-        issuers[iss] = Issuer(iss, url, path, country)
+        practice = entry.get("practice")
+        if practice is not None and (type(practice) is not int or practice < 1):
+            raise ImproperlyConfigured(f"RUGPAD_CDS_ISSUERS: {iss}: practice must be a practice's number (1, 2, …)")
+        issuers[iss] = Issuer(iss, url, path, country, practice)
     return issuers
 
 
@@ -205,4 +213,4 @@ def verify(authorization: str, audiences: list[str]) -> Caller:
     sub, jti = claims["sub"], claims["jti"]
     if not isinstance(sub, str) or not sub or not isinstance(jti, str) or not jti or len(jti) > 200:
         raise Unauthorized("sub and jti must be non-empty strings (jti at most 200 characters)")
-    return Caller(issuer.iss, sub[:300], jti, float(claims["exp"]), issuer.country)
+    return Caller(issuer.iss, sub[:300], jti, float(claims["exp"]), issuer.country, issuer.practice_id)

@@ -187,7 +187,7 @@ def service_call(request: HttpRequest, service_id: str) -> HttpResponse:
     except PrefetchMissing as problem:
         logger.info("CDS Hooks %s: 412, %s", service.id, problem)
         return _outcome(412, "incomplete", f"prefetch missing: {problem}", f"prefetch.{problem.keys[0]}")
-    actions.do_audit_advice(request, call, service.hook, cards)
+    actions.do_audit_advice(request, call, caller, service.hook, cards)
     return JsonResponse({"cards": cards, "systemActions": []})
 
 
@@ -198,12 +198,12 @@ def feedback(request: HttpRequest, service_id: str) -> HttpResponse:
     authorised = _authorised(request, service_id, extra_audience="/feedback")
     if isinstance(authorised, HttpResponse):
         return authorised
-    _service, _caller, call, body = authorised
+    _service, caller, call, body = authorised
     try:
         items = parse_feedback(body)
     except InvalidInput as problem:
         return _outcome(400, "invalid", str(problem), problem.field)
-    actions.do_record_feedback(request, call, items)
+    actions.do_record_feedback(request, call, caller, items)
     return JsonResponse({})
 
 
