@@ -455,3 +455,11 @@ def test_fhir_is_judged_like_the_api_a_token_alone_and_an_unverified_session_get
     assert refused.status_code == 401  # not a redirect to the code page: a machine client reads the outcome
     assert refused.json()["resourceType"] == "OperationOutcome"
     assert refused["Content-Type"].startswith("application/fhir+json")
+
+
+def test_public_machine_pages_stay_open_to_a_session_half_way_through_signing_in(world: World, required: None) -> None:
+    half = client_for(world.clinician)  # password given, no second step yet
+    assert half.get("/fhir/metadata").status_code == 200
+    assert half.get("/cds-services").status_code == 200
+    assert half.get("/cds-services/rules/lb.all.no_routine_imaging").status_code == 200
+    assert half.get("/").status_code == 302  # a page of the record still waits for the second step

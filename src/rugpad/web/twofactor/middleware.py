@@ -38,9 +38,12 @@ OPEN_VIEWS = frozenset(
         "health",
         "service_worker",
         "web_manifest",
+        "fhir_metadata",  # public: what the FHIR server supports, no patient data
+        "cds_discovery",  # public: the CDS Hooks services rugpad offers
+        "cdshooks:explanation",  # public: a rule's explanation, which cards in other systems link to
     }
 )
-"""URL names an unverified session may reach."""
+"""URL names (namespaced where the route has a namespace) an unverified session may reach."""
 
 
 def _has_bearer(request: HttpRequest) -> bool:
@@ -58,7 +61,7 @@ class TwoFactorMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: dict[str, Any]
     ) -> HttpResponse | None:
         match = request.resolver_match
-        if match is not None and match.url_name in OPEN_VIEWS:
+        if match is not None and match.view_name in OPEN_VIEWS:
             return None
         is_fhir = match is not None and (match.url_name or "").startswith("fhir_")
         is_api = match is not None and ("api" in match.namespaces or is_fhir or "cdshooks" in match.namespaces)
