@@ -13,13 +13,12 @@ from functools import cache
 from typing import Any
 
 from rugpad.content import (
-    EVIDENCE_STRENGTH,
     ContentError,
     has_file,
     list_files,
-    load_sources,
     read_text,
     read_yaml,
+    sourced,
     text,
     unsafe_markup,
 )
@@ -27,7 +26,7 @@ from rugpad.content import enum_value as _enum
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import CONDITION_TAGS, Dose, DoseKind, Exercise, Purpose, Synonyms
 from rugpad.core.text import Text
-from rugpad.core.vocab import Evidence, Region
+from rugpad.core.vocab import Region
 
 __all__ = ["illustration_svg", "load_exercises"]
 
@@ -86,6 +85,7 @@ def _parse(raw: Mapping[str, Any], where: str) -> Exercise:
     caution_text = text(raw["caution_text"], f"{where}: caution_text") if raw.get("caution_text") else None
     if (cautions or contraindications) and caution_text is None:
         raise ContentError(f"{where}: caution_text is required when cautions or contraindications are listed")
+    source_id, evidence = sourced(raw, where)
     return Exercise(
         id=exercise_id,
         name=text(raw.get("name"), f"{where}: name"),
@@ -104,8 +104,8 @@ def _parse(raw: Mapping[str, Any], where: str) -> Exercise:
         contraindications=contraindications,
         caution_text=caution_text,
         illustration=_illustration(raw.get("illustration"), where),
-        source_id=_source(raw, where),
-        evidence=_evidence(raw, where),
+        source_id=source_id,
+        evidence=evidence,
         synonyms=_synonyms(raw.get("synonyms"), f"{where}: synonyms"),
     )
 
@@ -170,21 +170,6 @@ def _illustration(raw: object, where: str) -> str:
     if problem:
         raise ContentError(f"{where}: illustration {name} {problem}: pages inline it, so it must be a plain drawing")
     return name
-
-
-def _source(raw: Mapping[str, Any], where: str) -> str:
-    source_id = str(raw.get("source", ""))
-    if source_id not in load_sources():
-        raise ContentError(f"{where}: source {source_id!r} is not defined in sources/")
-    return source_id
-
-
-def _evidence(raw: Mapping[str, Any], where: str) -> Evidence:
-    evidence = _enum(Evidence, raw.get("evidence"), f"{where}: evidence")
-    source = load_sources()[str(raw["source"])]
-    if EVIDENCE_STRENGTH.index(evidence) > EVIDENCE_STRENGTH.index(source.evidence):
-        raise ContentError(f"{where}: evidence {evidence} is stronger than its source's ({source.evidence})")
-    return evidence
 
 
 def _check_ladders(library: Mapping[str, Exercise]) -> None:
