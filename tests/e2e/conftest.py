@@ -44,6 +44,10 @@ def browser() -> Iterator[object]:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+SERVER_LOCK = threading.RLock()
+"""Held by the live server while it answers a request, and by the test's own queries while they run."""
+
+
 @pytest.fixture(scope="session", autouse=True)
 def one_request_at_a_time() -> Iterator[None]:
     """Django's live server answers each request in a thread of its own, but on SQLite all of them share the test
@@ -51,15 +55,29 @@ def one_request_at_a_time() -> Iterator[None]:
     interleave their transactions and fail with "database table is locked". The browser tests serialise requests."""
     from django.core.handlers.wsgi import WSGIHandler
 
-    lock = threading.Lock()
     answer = WSGIHandler.__call__
 
     def serialised(self: WSGIHandler, environ: Any, start_response: Any) -> Any:
-        with lock:
+        with SERVER_LOCK:
             return answer(self, environ, start_response)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(WSGIHandler, "__call__", serialised)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def queries_wait_for_the_server() -> Iterator[None]:
+    """The test's own queries (a poll for the row a page sends) share that connection too: each waits until the
+    server has answered its request, or one of them reads a table the other is writing ("table is locked"). The
+    server's queries take the lock again, which the re-entrant lock allows."""
+    from django.db import connection
+
+    def locked(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        with SERVER_LOCK:
+            return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(locked):
         yield
 
 
