@@ -6,10 +6,16 @@ from enum import StrEnum
 
 
 class Lang(StrEnum):
-    """Languages every user-facing text exists in. Dutch is the default."""
+    """The languages rugpad speaks: the one list every layer reads (the web's language menu, the content checks,
+    the command line). Dutch is the default. Adding a language here and writing its texts is all it takes."""
 
     NL = "nl"
     EN = "en"
+    FR = "fr"
+
+
+LANGUAGE_NAMES: dict[Lang, str] = {Lang.NL: "Nederlands", Lang.EN: "English", Lang.FR: "Français"}
+"""Each language's name in itself, for a language menu."""
 
 
 class Region(StrEnum):

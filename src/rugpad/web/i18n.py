@@ -8,5 +8,9 @@ from rugpad.core.vocab import Lang
 
 
 def reader_lang() -> Lang:
-    """English when the page is in English, Dutch otherwise (Dutch is the default)."""
-    return Lang.EN if (get_language() or "nl").startswith("en") else Lang.NL
+    """The page's language as a `Lang`; Dutch (the default) for anything rugpad does not speak."""
+    code = (get_language() or "nl")[:2]
+    return Lang(code) if code in _SPOKEN else Lang.NL
+
+
+_SPOKEN = frozenset(lang.value for lang in Lang)

@@ -21,6 +21,8 @@ import dj_database_url
 import django_stubs_ext
 import platformdirs
 
+from rugpad.core.vocab import LANGUAGE_NAMES
+
 django_stubs_ext.monkeypatch()  # lets `forms.ModelForm[Patient]` and friends be subscripted at run time
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -66,6 +68,9 @@ INSTALLED_APPS = [
     "rugpad.web.fhir",
     "rugpad.web.cdshooks",
     "rugpad.web.costs",
+    "rugpad.web.aftercare",
+    "rugpad.web.work",
+    "rugpad.web.groups",
 ]
 
 MIDDLEWARE = [
@@ -176,7 +181,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LANGUAGES = [(lang.value, name) for lang, name in LANGUAGE_NAMES.items()]  # one list: rugpad.core.vocab.Lang
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rugpad.core.vocab import LANGUAGE_NAMES
 from rugpad.web.practice.signals import password_changed
 
 
@@ -59,7 +60,7 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLINICIAN)
     discipline = models.CharField(_("discipline"), max_length=30, choices=Discipline.choices, blank=True)
     preferred_language = models.CharField(
-        _("language"), max_length=5, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
+        _("language"), max_length=5, choices=[(lang.value, name) for lang, name in LANGUAGE_NAMES.items()], default="nl"
     )
     register = models.CharField(_("register"), max_length=3, choices=Register.choices, blank=True)
     """Which register `registration_number` is from (staff only; blank for patients and when not given)."""
