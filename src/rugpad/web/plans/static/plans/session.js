@@ -141,7 +141,10 @@
   var exercises = json("session-exercises") || [];
   var variants = json("session-variants") || {};
   var svgs = json("session-svgs") || {};
-  var speechLang = (root.getAttribute("data-lang") || "nl").indexOf("en") === 0 ? "en-GB" : "nl-NL";
+  /* The cues are spoken in the page's language (the words come from the page's catalogue), so the voice follows
+   * <html lang>: a French page must not be read by a Dutch voice. Each language names its preferred region. */
+  var pageLang = (document.documentElement.lang || root.getAttribute("data-lang") || "nl").toLowerCase().split("-")[0];
+  var speechLang = { nl: "nl-NL", en: "en-GB", fr: "fr-BE" }[pageLang] || pageLang;
   var PACE_SECONDS = 3; // the paced count: one repetition every 3 s (rugpad's counting tempo, not part of the dose)
   var sessionKey = uuid(), startedAt = new Date().toISOString(), settled = null;
   var index = 0, paused = false, cancel = null, done = { sets: 0, reps: 0 }, rateMode = "done", running = false;
@@ -161,7 +164,19 @@
   function say(text) {
     if (!option("opt-speech") || !("speechSynthesis" in window)) return;
     var u = new SpeechSynthesisUtterance(text); u.lang = speechLang;
+    var voice = speechVoice(); if (voice) u.voice = voice;
     speechSynthesis.cancel(); speechSynthesis.speak(u);
+  }
+  /* A phone rarely has a voice for every region (fr-BE, say): take the exact one, else any voice of the language,
+   * else leave the choice to the browser with the language set. */
+  function speechVoice() {
+    var voices = speechSynthesis.getVoices() || [], tag = speechLang.toLowerCase(), same = null;
+    for (var i = 0; i < voices.length; i++) {
+      var lang = (voices[i].lang || "").toLowerCase().replace("_", "-");
+      if (lang === tag) return voices[i];
+      if (!same && lang.split("-")[0] === pageLang) same = voices[i];
+    }
+    return same;
   }
   function keepAwake() {
     if (!("wakeLock" in navigator)) return;
