@@ -23,6 +23,7 @@ from rugpad.core.vocab import Region, Urgency
 # when the plan, episode, portal and evaluation modules (and pydantic, which the episode's facts use) load only
 # when a function below first needs them.
 if TYPE_CHECKING:
+    from rugpad.core.aftercare import AftercareContent, CheckinAnswers, CheckinStatus, CheckinVerdict
     from rugpad.core.costs import CostEstimate, CostRule, CostSettings, Policy, SessionKind
     from rugpad.core.diary import AlarmQuestion
     from rugpad.core.education import EducationModule
@@ -509,6 +510,108 @@ def sessions_from_plan(weeks: int, per_week: int) -> Mapping[SessionKind, int]:
     from rugpad.core.costs import sessions_from_plan as derive
 
     return derive(weeks, per_week)
+
+
+# --- aftercare after discharge ------------------------------------------------------------------------------------
+
+__all__ += [
+    "aftercare_content",
+    "assess_checkin",
+    "checkin_dates",
+    "checkin_statuses",
+    "discharge_pain",
+    "parse_checkin_weeks",
+]
+
+
+def aftercare_content() -> AftercareContent:
+    """The check-in's questions, the recurrence rule's numbers and words, and the "come back if…" text
+    (``data/aftercare/checkin.yaml``)."""
+    from rugpad.content.aftercare import load_aftercare
+
+    return load_aftercare()
+
+
+def assess_checkin(baseline_pain: int | None, answers: CheckinAnswers) -> CheckinVerdict:
+    """Stable, watch or recurrence for one check-in after discharge, against the pain at discharge, with the rule
+    that decided (`core.aftercare`); InvalidInput names a bad answer."""
+    from rugpad.core.aftercare import assess_checkin as _assess
+
+    return _assess(baseline_pain, answers, aftercare_content().settings)
+
+
+def checkin_dates(discharged_on: dt.date, weeks: Sequence[int]) -> tuple[dt.date, ...]:
+    """The day of each check-in moment, `weeks` whole weeks after discharge; InvalidInput("weeks") otherwise."""
+    from rugpad.core.aftercare import checkin_dates as _dates
+
+    return _dates(discharged_on, weeks)
+
+
+def checkin_statuses(
+    due_dates: Sequence[dt.date], answered: Sequence[bool], today: dt.date
+) -> tuple[CheckinStatus, ...]:
+    """Each check-in moment's status on `today` (upcoming, due, answered, missed): one is asked at a time."""
+    from rugpad.core.aftercare import checkin_statuses as _statuses
+
+    return _statuses(due_dates, answered, today)
+
+
+def discharge_pain(measurements: Iterable[Measurement]) -> int | None:
+    """The pain at discharge: the episode's last NPRS score, a whole point; None without one."""
+    from rugpad.core.aftercare import discharge_pain as _pain
+
+    return _pain(measurements)
+
+
+def parse_checkin_weeks(raw: str) -> tuple[int, ...]:
+    """Check-in moments as typed ("6, 12, 26": weeks after discharge), in order; InvalidInput("weeks") otherwise."""
+    from rugpad.core.aftercare import parse_checkin_weeks as _parse
+
+    return _parse(raw)
+
+
+# --- prevention at work: the workplace check, its advice and the break routine ---------------------------------------
+
+__all__ += ["break_routine", "check_work_answers", "work_advice", "work_content", "work_related_goals"]
+
+
+def work_content() -> WorkContent:
+    """The workplace check's questions and advice rules, the break routine and the occupational physician's names."""
+    from rugpad.content.work import load_work_content
+
+    return load_work_content()
+
+
+def check_work_answers(answers: Mapping[str, object]) -> dict[str, str]:
+    """The workplace check's answers, each a known option of its question; InvalidInput names the question."""
+    from rugpad.core.work import check_answers
+
+    return check_answers(work_content(), answers)
+
+
+def work_advice(answers: Mapping[str, object], region: Region | str) -> tuple[AdviceRule, ...]:
+    """The advice rules that the (checked) answers make apply for the region, in the content's order."""
+    from rugpad.core.work import advise
+
+    return advise(work_content(), check_work_answers(answers), region)
+
+
+def break_routine(
+    region: Region | str, condition_tags: Iterable[str], confirmed: Iterable[str] = ()
+) -> BreakRoutine:
+    """The break exercises offered to a patient of the region with these condition tags (a caution only when the
+    therapist confirmed that exercise in the plan), and those left out."""
+    from rugpad.core.work import break_routine as routine
+
+    return routine(work_content(), exercise_library(), region, condition_tags, confirmed)
+
+
+def work_related_goals(goals: Iterable[str]) -> tuple[bool, ...]:
+    """For each goal's text, whether it is about work (a suggestion the clinician confirms)."""
+    from rugpad.core.work import work_related
+
+    content = work_content()
+    return tuple(work_related(content, goal) for goal in goals)
 
 
 def preload() -> None:
