@@ -25,6 +25,7 @@ from rugpad.core.vocab import Region, Urgency
 if TYPE_CHECKING:
     from rugpad.core.aftercare import AftercareContent, CheckinAnswers, CheckinStatus, CheckinVerdict
     from rugpad.core.costs import CostEstimate, CostRule, CostSettings, Policy, SessionKind
+    from rugpad.core.country import CountryCare, Term
     from rugpad.core.diary import AlarmQuestion
     from rugpad.core.education import EducationModule
     from rugpad.core.episode import EpisodeContent, EpisodeFacts, EpisodeState, Measurement
@@ -512,6 +513,39 @@ def sessions_from_plan(weeks: int, per_week: int) -> Mapping[SessionKind, int]:
     return derive(weeks, per_week)
 
 
+# --- what differs per country: words, numbers, whose guideline first ------------------------------------------------
+
+__all__ += ["country_care", "country_term", "rule_sources"]
+
+
+def country_care(country: str) -> CountryCare:
+    """A country's words, patient phone numbers and guideline order (``data/country/``); InvalidInput for a country
+    rugpad does not serve."""
+    from rugpad.content.country import load_country_care
+    from rugpad.core.country import country_of
+
+    return load_country_care()[country_of(country)]
+
+
+def country_term(key: Term | str, country: str) -> Text:
+    """The country's word for a professional or care-system term (`core.country.Term`: "therapist", "insurer", …) in
+    every language: kinesitherapeut for a Belgian practice, fysiotherapeut for a Dutch one. InvalidInput for an
+    unknown term or country."""
+    return country_care(country).term(key)
+
+
+def rule_sources(rule_id: str, country: str) -> tuple[Source, ...]:
+    """Every source a rule rests on, the country's own guidelines first (KCE for a Belgian practice, KNGF and NHG for
+    a Dutch one), then the others in the rule's order. InvalidInput for an unknown rule id or country."""
+    rulebook = load_rulebook()
+    ids = next(
+        (rec.sources for rec in rulebook.recommendations if rec.id == rule_id),
+        (rulebook.explain(rule_id).source.id,),
+    )
+    ordered = country_care(country).cited_first(ids)
+    return tuple(rulebook.sources[source_id] for source_id in ordered if source_id in rulebook.sources)
+
+
 # --- aftercare after discharge ------------------------------------------------------------------------------------
 
 __all__ += [
@@ -627,3 +661,4 @@ def preload() -> None:
     trend_settings()
     sources()
     interop_codes()
+    country_care("nl")

@@ -259,8 +259,9 @@ class _Parser:
         self, entry: Mapping[str, Any], where: str, labels: Mapping[str, Text], on_red_flag: bool
     ) -> Recommendation:
         required = {"id", "strength", "text", "source", "evidence"} | (set() if on_red_flag else {"when"})
-        self.keys(entry, where, required, {"note", "reevaluate_after_weeks"})
+        self.keys(entry, where, required, {"note", "reevaluate_after_weeks", "also_sources"})
         source, evidence = self.source(entry, where)
+        also = self.also_sources(entry.get("also_sources", []), source, f"{where}: also_sources")
         weeks = entry.get("reevaluate_after_weeks")
         if weeks is not None and (isinstance(weeks, bool) or not isinstance(weeks, int | float) or weeks <= 0):
             raise ContentError(f"{where}: reevaluate_after_weeks must be a positive number")
@@ -274,7 +275,20 @@ class _Parser:
             note=self.note(entry, where),
             reevaluate_after_weeks=None if weeks is None else float(weeks),
             on_red_flag=on_red_flag,
+            also_sources=also,
         )
+
+    def also_sources(self, raw: object, source: str, where: str) -> tuple[str, ...]:
+        """Other guidelines giving the same advice: known source ids, each once, not the rule's own `source`."""
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise ContentError(f"{where}: must be a list of source ids")
+        for source_id in raw:
+            if source_id not in self.sources:
+                raise ContentError(f"{where}: source {source_id!r} is not defined in data/sources/")
+        if len(set(raw)) != len(raw) or source in raw:
+            raise ContentError(f"{where}: names a source twice (or the rule's own source)")
+        self.used_sources.update(raw)
+        return tuple(raw)
 
     def manipulation(
         self, entry: Mapping[str, Any], where: str, labels: Mapping[str, Text], flags: Mapping[str, Text]

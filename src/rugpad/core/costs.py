@@ -29,7 +29,7 @@ from types import MappingProxyType
 
 from rugpad.core.errors import InvalidInput
 from rugpad.core.text import Text
-from rugpad.core.vocab import Evidence
+from rugpad.core.vocab import Country, Evidence
 
 __all__ = [
     "ASSUMPTION_VALUES",
@@ -57,11 +57,6 @@ class SessionKind(StrEnum):
     REGULAR = "regular"
     MANUAL_THERAPY = "manual_therapy"
     HOME_VISIT = "home_visit"
-
-
-class Country(StrEnum):
-    NL = "nl"
-    BE = "be"
 
 
 class RuleKind(StrEnum):

@@ -161,10 +161,18 @@ class Recommendation:
     note: Text | None = None
     reevaluate_after_weeks: float | None = None
     on_red_flag: bool = False
+    also_sources: tuple[str, ...] = ()
+    """Other guidelines that give the same advice (e.g. NHG and KCE beside NICE). `source` alone decides the
+    evidence marker; a page cites them all, the practice's own country's guideline first (`engine.rule_sources`)."""
     _json: dict[Lang, dict[str, object]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_json", {})
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source id the recommendation rests on: `source` first, then `also_sources`."""
+        return (self.source, *self.also_sources)
 
     def as_json(self, lang: Lang) -> dict[str, object]:
         """The recommendation as the triage's JSON shows it: a new dict each call, built once per language."""

@@ -18,6 +18,15 @@ LANGUAGE_NAMES: dict[Lang, str] = {Lang.NL: "Nederlands", Lang.EN: "English", La
 """Each language's name in itself, for a language menu."""
 
 
+class Country(StrEnum):
+    """The countries rugpad serves, a practice's setting: it decides the numbers a patient is told to call, the
+    professional terms, which guideline a recommendation cites first and the reimbursement rules
+    (``content/data/country/``, ``content/data/costs/``)."""
+
+    NL = "nl"
+    BE = "be"
+
+
 class Region(StrEnum):
     LOW_BACK = "low_back"
     NECK = "neck"
