@@ -23,6 +23,7 @@ from rugpad.core.vocab import Region, Urgency
 # when the plan, episode, portal and evaluation modules (and pydantic, which the episode's facts use) load only
 # when a function below first needs them.
 if TYPE_CHECKING:
+    from rugpad.content.languages import Gap
     from rugpad.core.aftercare import AftercareContent, CheckinAnswers, CheckinStatus, CheckinVerdict
     from rugpad.core.costs import CostEstimate, CostRule, CostSettings, Policy, SessionKind
     from rugpad.core.country import CountryCare, Term
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, Reactivity
     from rugpad.core.schedule import Moment, Schedule
     from rugpad.core.text import Source, Text
+    from rugpad.core.work import AdviceRule, BreakRoutine, WorkContent
     from rugpad.core.trends import DiaryPoint, TrendAlert, TrendRule, TrendSettings
 
 __all__ = [
@@ -448,6 +450,13 @@ def schedule() -> Schedule:
     return load_schedule()
 
 
+def missing_translations() -> list[Gap]:
+    """The content check for languages: every content text that lacks a language rugpad speaks."""
+    from rugpad.content.languages import missing_translations as gaps
+
+    return gaps()
+
+
 def sources() -> Mapping[str, Source]:
     """Every citation by source id, with its evidence marker."""
     from rugpad.content import load_sources
@@ -582,12 +591,13 @@ def checkin_dates(discharged_on: dt.date, weeks: Sequence[int]) -> tuple[dt.date
 
 
 def checkin_statuses(
-    due_dates: Sequence[dt.date], answered: Sequence[bool], today: dt.date
+    due_dates: Sequence[dt.date], answered: Sequence[bool], today: dt.date, *, ended: bool = False
 ) -> tuple[CheckinStatus, ...]:
-    """Each check-in moment's status on `today` (upcoming, due, answered, missed): one is asked at a time."""
+    """Each check-in moment's status on `today` (upcoming, due, answered, missed; ended once a newer episode has
+    started): one is asked at a time."""
     from rugpad.core.aftercare import checkin_statuses as _statuses
 
-    return _statuses(due_dates, answered, today)
+    return _statuses(due_dates, answered, today, ended=ended)
 
 
 def discharge_pain(measurements: Iterable[Measurement]) -> int | None:

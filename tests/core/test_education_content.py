@@ -61,12 +61,12 @@ def test_library_has_every_required_topic() -> None:
     assert set(LIBRARY) >= TOPICS
 
 
-def test_every_module_has_a_dutch_and_an_english_file() -> None:
+def test_every_module_has_a_file_in_every_language() -> None:
     files = set(list_files("education", ".md"))
     for module_id in LIBRARY:
         for lang in Lang:
             assert f"education/{module_id}.{lang}.md" in files
-    assert len(files) == 2 * len(LIBRARY)
+    assert len(files) == len(Lang) * len(LIBRARY)
 
 
 def test_load_education_is_cached() -> None:
@@ -361,9 +361,16 @@ def test_loader_rejects_inconsistent_front_matter(
         load_fake(monkeypatch, files)
 
 
-def test_loader_requires_both_languages(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(ContentError, match=r"demo\.en\.md: missing"):
-        load_fake(monkeypatch, {"education/demo.nl.md": fake_module("nl")})
+def test_loader_requires_the_dutch_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ContentError, match=r"demo\.nl\.md: missing"):
+        load_fake(monkeypatch, {"education/demo.en.md": fake_module("en")})
+
+
+def test_a_module_not_yet_translated_loads_and_shows_dutch_behind_a_marker(monkeypatch: pytest.MonkeyPatch) -> None:
+    modules = load_fake(monkeypatch, {"education/demo.nl.md": fake_module("nl")})
+    body = modules["demo"].body
+    assert body.missing() == (Lang.EN, Lang.FR)
+    assert body.get(Lang.FR).startswith("[NL] ") and body.get(Lang.FR).removeprefix("[NL] ") == body.get(Lang.NL)
 
 
 def test_loader_rejects_a_text_that_is_too_short(monkeypatch: pytest.MonkeyPatch) -> None:

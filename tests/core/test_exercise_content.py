@@ -198,8 +198,9 @@ def test_a_valid_small_library_loads(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"name": {"nl": "Alleen Nederlands"}}, "name: needs both 'nl' and 'en'"),
-        ({"steps": [{"en": "English only"}]}, r"steps\[1\]: needs both"),
+        ({"name": {"en": "English only"}}, "name: needs the 'nl' text"),
+        ({"steps": [{"en": "English only"}]}, r"steps\[1\]: needs the 'nl' text"),
+        ({"name": {"nl": "Dutch", "de": "Deutsch"}}, "name: de is not a language rugpad speaks"),
         ({"illustration": "missing.svg"}, "does not exist"),
         ({"progression": None}, "progression must name an exercise id or be written as 'none'"),
         ({"progression": "ghost"}, "'ghost' is not an exercise"),

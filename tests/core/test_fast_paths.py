@@ -31,8 +31,8 @@ from rugpad.core.stratify import decide_profile, decide_region_profile
 from rugpad.core.text import Text
 from rugpad.core.vocab import Course, Evidence, Region, Risk, Sex
 
-LABELS = {name: Text(name.upper(), name) for name in ("a", "b", "c", "d")}
-FLAGS = {name: Text(name, name) for name in ("rf.x", "rf.y")}
+LABELS = {name: Text(nl=name.upper(), en=name) for name in ("a", "b", "c", "d")}
+FLAGS = {name: Text(nl=name, en=name) for name in ("rf.x", "rf.y")}
 PROFILES = ["1", "2", "3", "A", "B", "C", "D"]
 
 # --- a plain, slow reading of the condition language --------------------------------------------------------------
@@ -215,8 +215,8 @@ def test_a_regions_profile_table_answers_as_its_rules_do(facts: Facts) -> None:
 
 
 def test_profile_rules_that_read_a_sign_are_evaluated_not_tabulated() -> None:
-    labels = {"a": Text("A", "a")}
-    rule = ProfileRule("p", Region.NECK, "A", Text("", ""), compile_condition("a", labels, "t"), "s", Evidence.VERIFIED)
+    labels = {"a": Text(nl="A", en="a")}
+    rule = ProfileRule("p", Region.NECK, "A", Text(nl="", en=""), compile_condition("a", labels, "t"), "s", Evidence.VERIFIED)
     rules = RegionRules((), (rule,), (), (), (), (), Region.NECK)
     assert rules.profile_plan is None
     assert decide_region_profile(Facts(Region.NECK, frozenset({"a"})), rules).profile == "A"

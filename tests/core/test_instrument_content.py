@@ -89,7 +89,7 @@ def _broken(path: str, mutate: object) -> str:
 
 def test_missing_dutch_text_is_a_content_error_naming_file_and_field() -> None:
     message = _broken("instruments/odi.yaml", lambda raw: raw["items"][3]["text"].pop("nl"))
-    assert message == "instruments/odi.yaml: items[3]: text: needs both 'nl' and 'en' text"
+    assert message == "instruments/odi.yaml: items[3]: text: needs the 'nl' text"
 
 
 def test_unknown_source_is_a_content_error() -> None:

@@ -15,7 +15,7 @@ LADDERED = next(e for e in engine.exercise_library().values() if e.progression a
 
 
 def _advice(action: ProgressionAction, rule_id: str) -> ProgressionAdvice:
-    return ProgressionAdvice(action, rule_id, Text("r", "r"), "src", Evidence.UNVERIFIED)
+    return ProgressionAdvice(action, rule_id, Text(nl="r", en="r"), "src", Evidence.UNVERIFIED)
 
 
 def test_a_step_back_points_to_the_easier_rung() -> None:

@@ -127,8 +127,15 @@ def test_a_duplicate_id_is_a_content_error() -> None:
     assert "already used" in _broken(lambda f: f["manipulation"][1].update(id="rf.cauda_equina"))
 
 
-def test_a_missing_english_text_is_a_content_error() -> None:
-    assert "'en'" in _broken(lambda f: f["red_flags"][0].update(action={"nl": "Nu naar de SEH."}))
+def test_a_missing_dutch_text_is_a_content_error() -> None:
+    assert "needs the 'nl' text" in _broken(lambda f: f["red_flags"][0].update(action={"en": "Go to A&E now."}))
+
+
+def test_a_sentence_cut_in_two_by_a_missing_quote_is_a_content_error() -> None:
+    """`{nl: Constante pijn, ook 's nachts, en: ...}` in YAML flow style makes "ook 's nachts" a key of its own,
+    and the label silently loses half its words: the loader refuses the stray key."""
+    cut = {"nl": "Constante pijn", "ook 's nachts": None, "en": "Constant pain"}
+    assert "ook 's nachts is not a language" in _broken(lambda f: f["signs"][0].update(label=cut))
 
 
 def test_an_unknown_key_is_a_content_error() -> None:

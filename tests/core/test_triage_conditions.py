@@ -8,7 +8,7 @@ from rugpad.core.conditions import ConditionError, Facts, compile_condition
 from rugpad.core.text import Text
 from rugpad.core.vocab import Course, Region, Sex
 
-LABELS = {name: Text(name.upper(), name) for name in ("a", "b", "c")}
+LABELS = {name: Text(nl=name.upper(), en=name) for name in ("a", "b", "c")}
 
 
 def check(raw: object, **facts: object) -> bool | None:

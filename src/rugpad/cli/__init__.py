@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "backup",
     "restore",
     "createadmin",
+    "languages",
 )
 
 

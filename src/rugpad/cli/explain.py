@@ -29,12 +29,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 _WORDS = {
-    "kind": Text("Soort", "Kind"),
-    "outcome": Text("Uitkomst", "Outcome"),
-    "when": Text("Wanneer", "When"),
-    "source": Text("Bron", "Source"),
-    "evidence": Text("Bewijs", "Evidence"),
-    "note": Text("Let op", "Note"),
+    "kind": Text(nl="Soort", en="Kind"),
+    "outcome": Text(nl="Uitkomst", en="Outcome"),
+    "when": Text(nl="Wanneer", en="When"),
+    "source": Text(nl="Bron", en="Source"),
+    "evidence": Text(nl="Bewijs", en="Evidence"),
+    "note": Text(nl="Let op", en="Note"),
 }
 
 

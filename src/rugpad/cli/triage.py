@@ -35,49 +35,53 @@ def run(args: argparse.Namespace) -> int:
 
 _URGENCY_BANNER = {
     Urgency.EMERGENCY: Text(
-        "!!! SPOED: NU naar de spoedeisende hulp of bel 112 !!!",
-        "!!! EMERGENCY: emergency department NOW or call 112 !!!",
+        nl="!!! SPOED: NU naar de spoedeisende hulp of bel 112 !!!",
+        en="!!! EMERGENCY: emergency department NOW or call 112 !!!",
     ),
-    Urgency.URGENT: Text("!! DRINGEND: vandaag of morgen naar de huisarts !!", "!! URGENT: GP today or tomorrow !!"),
-    Urgency.SOON: Text("! BINNENKORT: huisarts of verwijzing binnen weken !", "! SOON: GP or referral within weeks !"),
-    Urgency.NONE: Text("Geen rode vlag gevonden.", "No red flag found."),
+    Urgency.URGENT: Text(
+        nl="!! DRINGEND: vandaag of morgen naar de huisarts !!", en="!! URGENT: GP today or tomorrow !!"
+    ),
+    Urgency.SOON: Text(
+        nl="! BINNENKORT: huisarts of verwijzing binnen weken !", en="! SOON: GP or referral within weeks !"
+    ),
+    Urgency.NONE: Text(nl="Geen rode vlag gevonden.", en="No red flag found."),
 }
 _VALUES = {
-    "emergency": Text("SPOED", "EMERGENCY"),
-    "urgent": Text("DRINGEND", "URGENT"),
-    "soon": Text("BINNENKORT", "SOON"),
-    "allowed": Text("TOEGESTAAN", "ALLOWED"),
-    "caution": Text("VOORZICHTIG", "CAUTION"),
-    "contraindicated": Text("GECONTRAINDICEERD", "CONTRAINDICATED"),
-    "low": Text("laag", "low"),
-    "medium": Text("middelmatig", "medium"),
-    "high": Text("hoog", "high"),
+    "emergency": Text(nl="SPOED", en="EMERGENCY"),
+    "urgent": Text(nl="DRINGEND", en="URGENT"),
+    "soon": Text(nl="BINNENKORT", en="SOON"),
+    "allowed": Text(nl="TOEGESTAAN", en="ALLOWED"),
+    "caution": Text(nl="VOORZICHTIG", en="CAUTION"),
+    "contraindicated": Text(nl="GECONTRAINDICEERD", en="CONTRAINDICATED"),
+    "low": Text(nl="laag", en="low"),
+    "medium": Text(nl="middelmatig", en="medium"),
+    "high": Text(nl="hoog", en="high"),
 }
 _HEADINGS = {
-    Strength.DO: Text("Doen", "Do"),
-    Strength.CONSIDER: Text("Overwegen", "Consider"),
-    Strength.DO_NOT: Text("Niet doen", "Do not"),
+    Strength.DO: Text(nl="Doen", en="Do"),
+    Strength.CONSIDER: Text(nl="Overwegen", en="Consider"),
+    Strength.DO_NOT: Text(nl="Niet doen", en="Do not"),
 }
 _WORDS = {
-    "red_flags": Text("Rode vlaggen", "Red flags"),
-    "risk": Text("STarT Back-risico", "STarT Back risk"),
-    "profile": Text("Profiel", "Profile"),
-    "stopped": Text("geen: de rode vlag gaat voor", "none: the red flag comes first"),
-    "computed": Text("berekend", "computed"),
-    "override": Text("aangepast door clinicus", "overridden by clinician"),
-    "radicular": Text("Radiculair syndroom vermoed", "Radicular syndrome suspected"),
-    "manipulation": Text("Manipulatie", "Manipulation"),
-    "recommendations": Text("Aanbevelingen", "Recommendations"),
-    "undecided": Text("Niet beoordeeld", "Not decided"),
+    "red_flags": Text(nl="Rode vlaggen", en="Red flags"),
+    "risk": Text(nl="STarT Back-risico", en="STarT Back risk"),
+    "profile": Text(nl="Profiel", en="Profile"),
+    "stopped": Text(nl="geen: de rode vlag gaat voor", en="none: the red flag comes first"),
+    "computed": Text(nl="berekend", en="computed"),
+    "override": Text(nl="aangepast door clinicus", en="overridden by clinician"),
+    "radicular": Text(nl="Radiculair syndroom vermoed", en="Radicular syndrome suspected"),
+    "manipulation": Text(nl="Manipulatie", en="Manipulation"),
+    "recommendations": Text(nl="Aanbevelingen", en="Recommendations"),
+    "undecided": Text(nl="Niet beoordeeld", en="Not decided"),
     "flag_undecided": Text(
-        "Rode vlag niet uit te sluiten door ontbrekende gegevens", "Red flag not ruled out for lack of data"
+        nl="Rode vlag niet uit te sluiten door ontbrekende gegevens", en="Red flag not ruled out for lack of data"
     ),
-    "reevaluate": Text("Evalueer opnieuw na (weken)", "Re-evaluate after (weeks)"),
-    "unknown": Text("onbekend", "unknown"),
-    "yes": Text("ja", "yes"),
-    "no": Text("nee", "no"),
-    "unverified": Text("NIET GEVERIFIEERD", "UNVERIFIED"),
-    "why": Text("Waarom? rugpad explain <id>", "Why? rugpad explain <id>"),
+    "reevaluate": Text(nl="Evalueer opnieuw na (weken)", en="Re-evaluate after (weeks)"),
+    "unknown": Text(nl="onbekend", en="unknown"),
+    "yes": Text(nl="ja", en="yes"),
+    "no": Text(nl="nee", en="no"),
+    "unverified": Text(nl="NIET GEVERIFIEERD", en="UNVERIFIED"),
+    "why": Text(nl="Waarom? rugpad explain <id>", en="Why? rugpad explain <id>"),
 }
 
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import cache
 from typing import Any, TypeVar
 
 import yaml
 
-from rugpad.core.text import Source, Text
-from rugpad.core.vocab import Evidence, Region
+from rugpad.core.text import DEFAULT_LANG, Source, Text
+from rugpad.core.vocab import Evidence, Lang, Region
 
 __all__ = [
     "EVIDENCE_STRENGTH",
@@ -88,11 +88,38 @@ def list_files(folder: str, suffix: str) -> list[str]:
     return sorted(f"{folder}/{name}" for name in os.listdir(os.path.join(_DATA_ROOT, folder)) if name.endswith(suffix))
 
 
-def text(raw: object, where: str) -> Text:
-    """Parse a ``{nl: ..., en: ...}`` mapping; both languages are required."""
-    if not isinstance(raw, Mapping) or not raw.get("nl") or not raw.get("en"):
-        raise ContentError(f"{where}: needs both 'nl' and 'en' text")
-    return Text(nl=str(raw["nl"]).strip(), en=str(raw["en"]).strip())
+def list_all_files(suffix: str) -> list[str]:
+    """Relative paths of every packaged file under ``data/`` (all folders) ending in `suffix`, sorted."""
+    return sorted(
+        os.path.relpath(os.path.join(folder, name), _DATA_ROOT)
+        for folder, _, names in os.walk(_DATA_ROOT)
+        for name in names
+        if name.endswith(suffix)
+    )
+
+
+def text(raw: object, where: str, besides: Iterable[str] = ()) -> Text:
+    """Parse a ``{nl: ..., en: ..., fr: ...}`` mapping. Dutch, the language content is written in first, is
+    required; another language may be missing (the reader then sees Dutch behind a marker, and the content check
+    `rugpad.content.languages` lists the gap). A key that is no language rugpad speaks is refused, unless the entry
+    carries it `besides` its text (an answer option's value): a missing quote in YAML turns half a sentence into a
+    key, and this is where that shows."""
+    if not isinstance(raw, Mapping):
+        raise ContentError(f"{where}: needs a text per language, e.g. {{nl: ..., en: ..., fr: ...}}")
+    unknown = sorted(str(key) for key in raw if str(key) not in _LANG_CODES and str(key) not in besides)
+    if unknown:
+        raise ContentError(f"{where}: {', '.join(unknown)} is not a language rugpad speaks ({', '.join(_LANG_CODES)})")
+    texts = {
+        str(lang): str(value).strip()
+        for lang, value in raw.items()
+        if str(lang) in _LANG_CODES and value is not None and str(value).strip()
+    }
+    if DEFAULT_LANG.value not in texts:
+        raise ContentError(f"{where}: needs the '{DEFAULT_LANG.value}' text")
+    return Text(texts)
+
+
+_LANG_CODES = tuple(lang.value for lang in Lang)
 
 
 def unsafe_markup(markup: str) -> str | None:

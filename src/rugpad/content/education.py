@@ -26,7 +26,7 @@ from rugpad.core.education import (
     weakest_evidence,
     word_count,
 )
-from rugpad.core.text import Text
+from rugpad.core.text import DEFAULT_LANG, Text
 from rugpad.core.vocab import Evidence, Lang, Region
 
 __all__ = ["MAX_WORDS", "MIN_WORDS", "load_education"]
@@ -61,17 +61,17 @@ def _split_front_matter(raw: str, path: str) -> tuple[dict[str, Any], str]:
 
 
 def _read_module_files() -> dict[str, dict[Lang, tuple[dict[str, Any], str]]]:
-    """Front matter and body per module id and language; both languages required."""
+    """Front matter and body per module id and language; Dutch required, the other languages where written (the
+    content check lists the missing ones)."""
     found: dict[str, dict[Lang, tuple[dict[str, Any], str]]] = {}
     for path in list_files(FOLDER, ".md"):
         slug, _, lang = path.removeprefix(f"{FOLDER}/").removesuffix(".md").rpartition(".")
         if lang not in {member.value for member in Lang}:
-            raise ContentError(f"{path}: file name must end in .nl.md or .en.md")
+            raise ContentError(f"{path}: file name must end in .<language>.md, one of {', '.join(Lang)}")
         found.setdefault(slug, {})[Lang(lang)] = _split_front_matter(read_text(path), path)
     for slug, languages in found.items():
-        for lang in Lang:
-            if lang not in languages:
-                raise ContentError(f"{FOLDER}/{slug}.{lang}.md: missing; every module needs Dutch and English")
+        if DEFAULT_LANG not in languages:
+            raise ContentError(f"{FOLDER}/{slug}.{DEFAULT_LANG}.md: missing; every module is written in Dutch first")
     return found
 
 
@@ -100,9 +100,10 @@ def _body(bodies: Mapping[Lang, str], where: str) -> Text:
         words = word_count(body)
         if not MIN_WORDS <= words <= MAX_WORDS:
             raise ContentError(f"{where}.{lang}: {words} words; keep it within {MIN_WORDS}..{MAX_WORDS}")
-    if bodies[Lang.NL].count(UNCONFIRMED_MARK.nl) != bodies[Lang.EN].count(UNCONFIRMED_MARK.en):
+    counts = {body.count(UNCONFIRMED_MARK.get(lang)) for lang, body in bodies.items()}
+    if len(counts) > 1:
         raise ContentError(f"{where}: the languages mark a different number of sentences as not yet confirmed")
-    return Text(nl=bodies[Lang.NL], en=bodies[Lang.EN])
+    return Text(bodies)
 
 
 def _evidence(front: Mapping[str, Any], body: Text, where: str) -> tuple[tuple[str, ...], Evidence]:
@@ -119,7 +120,7 @@ def _evidence(front: Mapping[str, Any], body: Text, where: str) -> tuple[tuple[s
     except ValueError as exc:
         raise ContentError(f"{where}: evidence must be verified, secondary or unverified") from exc
     levels = [sources[source_id].evidence for source_id in ids]
-    if UNCONFIRMED_MARK.en in body.en:
+    if any(UNCONFIRMED_MARK.get(lang) in written for lang, written in body.items()):
         levels.append(Evidence.UNVERIFIED)
     weakest = weakest_evidence(levels)
     if stated is not weakest:
@@ -129,24 +130,25 @@ def _evidence(front: Mapping[str, Any], body: Text, where: str) -> tuple[tuple[s
 
 def _module(slug: str, files: Mapping[Lang, tuple[dict[str, Any], str]]) -> EducationModule:
     where = f"{FOLDER}/{slug}"
-    nl, en = files[Lang.NL][0], files[Lang.EN][0]
-    for field in _SHARED_FIELDS:
-        if nl[field] != en[field]:
-            raise ContentError(f"{where}: '{field}' differs between the Dutch and the English file")
+    nl = files[DEFAULT_LANG][0]
+    for lang, (front, _body_text) in files.items():
+        for field in _SHARED_FIELDS:
+            if front[field] != nl[field]:
+                raise ContentError(f"{where}: '{field}' differs between the Dutch and the {lang} file")
     if nl["id"] != slug:
         raise ContentError(f"{where}: id {nl['id']!r} must equal the file name")
     order, minutes = nl["order"], nl["reading_minutes"]
     if not isinstance(order, int) or not isinstance(minutes, int) or minutes < 1:
         raise ContentError(f"{where}: order and reading_minutes must be whole numbers (reading_minutes >= 1)")
-    if any("\n" in str(front["summary"]).strip() for front in (nl, en)):
+    if any("\n" in str(front["summary"]).strip() for front, _ in files.values()):
         raise ContentError(f"{where}: summary must be one line")
     regions = _regions(nl["regions"], where)
-    body = _body({lang: files[lang][1] for lang in Lang}, where)
+    body = _body({lang: body for lang, (_front, body) in files.items()}, where)
     source_ids, evidence = _evidence(nl, body, where)
     return EducationModule(
         id=slug,
-        title=text({"nl": nl["title"], "en": en["title"]}, f"{where}: title"),
-        summary=text({"nl": nl["summary"], "en": en["summary"]}, f"{where}: summary"),
+        title=text({lang.value: front["title"] for lang, (front, _) in files.items()}, f"{where}: title"),
+        summary=text({lang.value: front["summary"] for lang, (front, _) in files.items()}, f"{where}: summary"),
         body=body,
         regions=regions,
         profiles=_profiles(nl["profiles"], regions, where),

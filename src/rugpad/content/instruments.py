@@ -25,15 +25,17 @@ from rugpad.core.instruments import (
     Recode,
     Scoring,
     ScoringRule,
+    wording_part,
 )
 from rugpad.core.scoring import score_range
 from rugpad.core.text import Text
-from rugpad.core.vocab import Evidence, Region, Risk
+from rugpad.core.vocab import Evidence, Lang, Region, Risk
 
 __all__ = ["instrument_codes", "load_instrument", "load_instruments"]
 
 
-_ALWAYS_DOCUMENTED = (Part.WORDING_EN, Part.WORDING_NL, Part.SCORING, Part.MISSING_RULE, Part.LICENCE)
+_ALWAYS_DOCUMENTED = (Part.SCORING, Part.MISSING_RULE, Part.LICENCE)
+"""Besides these, every language the questionnaire is written in says where its wording comes from."""
 
 
 @cache
@@ -90,7 +92,7 @@ def _parse(path: str, raw: Any) -> InstrumentDefinition:
         reference=file.string("reference"),
         licence=_licence(file.child("licence")),
         source_id=file.source("source"),
-        provenance=_provenance(file),
+        provenance=_provenance(file, file.text("name").languages),
     )
     _check_scoring(file, definition)
     _check_bands(file, definition)
@@ -117,7 +119,7 @@ def _item(fields: _Fields, default_options: tuple[Option, ...], default_scale: _
 
 def _options(fields: _Fields, key: str) -> tuple[Option, ...]:
     return tuple(
-        Option(value=option.integer("value"), label=text(option.raw, option.where))
+        Option(value=option.integer("value"), label=text(option.raw, option.where, besides=("value",)))
         for option in (fields.nested(f"{key}[{i}]", entry) for i, entry in enumerate(fields.list(key)))
     )
 
@@ -188,7 +190,7 @@ def _licence(fields: _Fields) -> Licence:
     return Licence(holder=fields.string("holder"), terms=fields.text("terms"))
 
 
-def _provenance(file: _Fields) -> tuple[Provenance, ...]:
+def _provenance(file: _Fields, languages: tuple[Lang, ...]) -> tuple[Provenance, ...]:
     block = file.child("provenance")
     entries = []
     for key in block.raw:
@@ -198,7 +200,8 @@ def _provenance(file: _Fields) -> tuple[Provenance, ...]:
         entries.append(Provenance(part, entry.source("source"), entry.enum("evidence", Evidence), note))
         if entries[-1].evidence is not Evidence.VERIFIED and note is None:
             raise ContentError(f"{entry.where}: note: required when the evidence is not verified")
-    absent = [part.value for part in _ALWAYS_DOCUMENTED if part not in {entry.part for entry in entries}]
+    required = (*(wording_part(lang) for lang in languages), *_ALWAYS_DOCUMENTED)
+    absent = [part.value for part in required if part not in {entry.part for entry in entries}]
     if absent:
         raise ContentError(f"{block.where}: missing {', '.join(absent)}")
     return tuple(entries)

@@ -121,9 +121,15 @@ def _never(_: Facts) -> Truth:
     return False
 
 
-ALWAYS = Condition(_always, Text("altijd", "always"), frozenset(), frozenset(), constant=True)
+ALWAYS = Condition(_always, Text(nl="altijd", en="always"), frozenset(), frozenset(), constant=True)
 NEVER = Condition(
-    _never, Text("nooit", "never"), frozenset(), frozenset(), gate=frozenset(), profiles=frozenset(), constant=False
+    _never,
+    Text(nl="nooit", en="never"),
+    frozenset(),
+    frozenset(),
+    gate=frozenset(),
+    profiles=frozenset(),
+    constant=False,
 )
 
 
@@ -192,8 +198,8 @@ def _merge(parts: Sequence[Condition]) -> tuple[frozenset[str], frozenset[str]]:
 
 def _joined(parts: Sequence[Condition], head_nl: str, head_en: str) -> Text:
     return Text(
-        f"{head_nl}: " + "; ".join(p.description.nl for p in parts),
-        f"{head_en}: " + "; ".join(p.description.en for p in parts),
+        nl=f"{head_nl}: " + "; ".join(p.description.nl for p in parts),
+        en=f"{head_en}: " + "; ".join(p.description.en for p in parts),
     )
 
 
@@ -402,7 +408,7 @@ def _not_of(inner: Condition) -> Condition:
         result = check(facts)
         return None if result is None else not result
 
-    text = Text(f"niet ({inner.description.nl})", f"not ({inner.description.en})")
+    text = Text(nl=f"niet ({inner.description.nl})", en=f"not ({inner.description.en})")
     return Condition(
         evaluate, text, inner.signs, inner.facts, thresholds=inner.thresholds, parts=(inner,), rebuild=_rebuild_not
     )
@@ -481,7 +487,7 @@ def _age_over(value: object, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return None if facts.age is None else facts.age > limit
 
-    text = Text(f"leeftijd boven {limit:g}", f"age over {limit:g}")
+    text = Text(nl=f"leeftijd boven {limit:g}", en=f"age over {limit:g}")
     return Condition(evaluate, text, frozenset(), frozenset({"age"}), thresholds=(("age", limit),))
 
 
@@ -491,7 +497,7 @@ def _age_under(value: object, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return None if facts.age is None else facts.age < limit
 
-    text = Text(f"leeftijd onder {limit:g}", f"age under {limit:g}")
+    text = Text(nl=f"leeftijd onder {limit:g}", en=f"age under {limit:g}")
     return Condition(evaluate, text, frozenset(), frozenset({"age"}), thresholds=(("age", limit),))
 
 
@@ -511,7 +517,9 @@ def _onset_age_under(value: object, ctx: _Context) -> Condition:
             return None
         return facts.age - facts.duration_weeks / WEEKS_PER_YEAR < limit
 
-    text = Text(f"klachten begonnen voor de leeftijd van {limit:g}", f"complaint began before the age of {limit:g}")
+    text = Text(
+        nl=f"klachten begonnen voor de leeftijd van {limit:g}", en=f"complaint began before the age of {limit:g}"
+    )
     return Condition(evaluate, text, frozenset(), frozenset({"age", "duration_weeks"}), thresholds=None)
 
 
@@ -526,7 +534,7 @@ def _over(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition
             known: float | None = getattr(facts, attribute)
             return None if known is None else known > limit
 
-        text = Text(f"{nl} langer dan {limit:g} weken", f"{en} longer than {limit:g} weeks")
+        text = Text(nl=f"{nl} langer dan {limit:g} weken", en=f"{en} longer than {limit:g} weeks")
         return Condition(evaluate, text, frozenset(), frozenset({attribute}), thresholds=((attribute, limit),))
 
     return build
@@ -543,14 +551,14 @@ def _choices(name: str, kind: Callable[[str], object], nl: str, en: str) -> Call
             allowed = frozenset(kind(str(v)) for v in values)
         except ValueError as exc:
             raise ConditionError(f"{ctx.where}: {name!r}: {exc}") from None
-        words = [_VALUE_WORDS.get(str(v), Text(str(v), str(v))) for v in values]
-        shown = Text(" / ".join(w.nl for w in words), " / ".join(w.en for w in words))
+        words = [_VALUE_WORDS.get(str(v), Text(nl=str(v), en=str(v))) for v in values]
+        shown = Text(nl=" / ".join(w.nl for w in words), en=" / ".join(w.en for w in words))
 
         def evaluate(facts: Facts) -> Truth:
             known = getattr(facts, name)
             return None if known is None else known in allowed
 
-        text = Text(f"{nl}: {shown.nl}", f"{en}: {shown.en}")
+        text = Text(nl=f"{nl}: {shown.nl}", en=f"{en}: {shown.en}")
         profiles = frozenset(map(str, allowed)) if name == "profile" else None
         return Condition(evaluate, text, frozenset(), frozenset({name}), profiles=profiles)
 
@@ -558,16 +566,16 @@ def _choices(name: str, kind: Callable[[str], object], nl: str, en: str) -> Call
 
 
 _VALUE_WORDS: Mapping[str, Text] = {
-    "female": Text("vrouw", "female"),
-    "male": Text("man", "male"),
-    "other": Text("anders", "other"),
-    "improving": Text("verbeterend", "improving"),
-    "not_improving": Text("niet verbeterend", "not improving"),
-    "worsening": Text("verslechterend", "worsening"),
-    "recurrent": Text("terugkerend", "recurrent"),
-    "low": Text("laag", "low"),
-    "medium": Text("middelmatig", "medium"),
-    "high": Text("hoog", "high"),
+    "female": Text(nl="vrouw", en="female"),
+    "male": Text(nl="man", en="male"),
+    "other": Text(nl="anders", en="other"),
+    "improving": Text(nl="verbeterend", en="improving"),
+    "not_improving": Text(nl="niet verbeterend", en="not improving"),
+    "worsening": Text(nl="verslechterend", en="worsening"),
+    "recurrent": Text(nl="terugkerend", en="recurrent"),
+    "low": Text(nl="laag", en="low"),
+    "medium": Text(nl="middelmatig", en="medium"),
+    "high": Text(nl="hoog", en="high"),
 }
 """Readable words for vocabulary values in rule descriptions."""
 
@@ -583,7 +591,7 @@ def _flag(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition
             known = getattr(facts, name)
             return None if known is None else known is value
 
-        text = Text(f"{nl}: {'ja' if value else 'nee'}", f"{en}: {'yes' if value else 'no'}")
+        text = Text(nl=f"{nl}: {'ja' if value else 'nee'}", en=f"{en}: {'yes' if value else 'no'}")
         return Condition(evaluate, text, frozenset(), frozenset({name}))
 
     return build
@@ -598,8 +606,8 @@ def _region(value: object, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return facts.region is region
 
-    names = {Region.LOW_BACK: Text("lage rug", "low back"), Region.NECK: Text("nek", "neck")}[region]
-    text = Text(f"regio: {names.nl}", f"region: {names.en}")
+    names = {Region.LOW_BACK: Text(nl="lage rug", en="low back"), Region.NECK: Text(nl="nek", en="neck")}[region]
+    text = Text(nl=f"regio: {names.nl}", en=f"region: {names.en}")
     return Condition(evaluate, text, frozenset(), frozenset(), frozenset({region}), region_test=region, thresholds=None)
 
 
@@ -609,7 +617,7 @@ def _any_red_flag(facts: Facts) -> Truth:
 
 def _red_flag(value: object, ctx: _Context) -> Condition:
     if value == "*":
-        text = Text("een rode vlag", "any red flag raised")
+        text = Text(nl="een rode vlag", en="any red flag raised")
         return Condition(_any_red_flag, text, frozenset(), frozenset(), needs_red_flag=True, thresholds=None)
     ids = [value] if isinstance(value, str) else value
     if not isinstance(ids, Sequence) or not ids:
@@ -623,7 +631,9 @@ def _red_flag(value: object, ctx: _Context) -> Condition:
         return not wanted.isdisjoint(facts.red_flags)
 
     names = [ctx.red_flag_names[i] for i in sorted(wanted)]
-    text = Text("rode vlag: " + " / ".join(n.nl for n in names), "red flag raised: " + " / ".join(n.en for n in names))
+    text = Text(
+        nl="rode vlag: " + " / ".join(n.nl for n in names), en="red flag raised: " + " / ".join(n.en for n in names)
+    )
     return Condition(evaluate, text, frozenset(), frozenset(), needs_red_flag=True, thresholds=None)
 
 

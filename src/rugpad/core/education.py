@@ -40,7 +40,7 @@ RADICULAR = "radicular"
 EVERY_PATIENT = "all"
 """Profile token: the module goes to every patient in its regions (the alarm-signs module)."""
 
-UNCONFIRMED_MARK = Text(nl="(nog niet bevestigd)", en="(not yet confirmed)")
+UNCONFIRMED_MARK = Text(nl="(nog niet bevestigd)", en="(not yet confirmed)", fr="(pas encore confirmé)")
 """Written right after a sentence that no source in the clinical facts file backs, so the reader can see it."""
 
 _EVIDENCE_RANK = {Evidence.VERIFIED: 0, Evidence.SECONDARY: 1, Evidence.UNVERIFIED: 2}

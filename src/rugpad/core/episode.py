@@ -182,26 +182,26 @@ class MomentState:
 
 
 _NOT_SCREENED = Text(
-    "De screening op rode vlaggen is nog niet gedaan.", "The red-flag screening has not been done yet."
+    nl="De screening op rode vlaggen is nog niet gedaan.", en="The red-flag screening has not been done yet."
 )
-_CLOSED = Text("De episode is afgesloten.", "The episode is closed.")
+_CLOSED = Text(nl="De episode is afgesloten.", en="The episode is closed.")
 _FOR_PATIENT_NOT_SCREENED = Text(
-    "Uw therapeut bespreekt eerst een paar vragen met u. Daarna kunt u met de oefeningen beginnen.",
-    "Your therapist will first go through a few questions with you. After that you can start the exercises.",
+    nl="Uw therapeut bespreekt eerst een paar vragen met u. Daarna kunt u met de oefeningen beginnen.",
+    en="Your therapist will first go through a few questions with you. After that you can start the exercises.",
 )
 _FOR_PATIENT_FLAG = Text(
-    "Iets wat u ons vertelde moet eerst bekeken worden. Begin nog niet met de oefeningen. Uw therapeut neemt "
+    nl="Iets wat u ons vertelde moet eerst bekeken worden. Begin nog niet met de oefeningen. Uw therapeut neemt "
     "contact met u op.",
-    "Something you told us needs to be looked at first. Please do not start the exercises yet. Your therapist "
+    en="Something you told us needs to be looked at first. Please do not start the exercises yet. Your therapist "
     "will contact you.",
 )
 _FOR_PATIENT_CLOSED = Text(
-    "Uw behandeling is afgerond. Blijf bewegen zoals u met uw therapeut hebt afgesproken.",
-    "Your treatment has ended. Keep moving as you agreed with your therapist.",
+    nl="Uw behandeling is afgerond. Blijf bewegen zoals u met uw therapeut hebt afgesproken.",
+    en="Your treatment has ended. Keep moving as you agreed with your therapist.",
 )
 _REFERRED = Text(
-    "Een arts heeft een ernstige oorzaak bevestigd: de patiënt is verwezen.",
-    "A doctor confirmed a serious cause: the patient has been referred.",
+    nl="Een arts heeft een ernstige oorzaak bevestigd: de patiënt is verwezen.",
+    en="A doctor confirmed a serious cause: the patient has been referred.",
 )
 
 
@@ -421,8 +421,8 @@ def episode_state(facts: EpisodeFacts, content: EpisodeContent) -> EpisodeState:
 
 
 _RETIRED = Text(
-    "Regel niet meer in de inhoud; overleg bij twijfel met de huisarts.",
-    "Rule no longer in the content; when in doubt, discuss with the GP.",
+    nl="Regel niet meer in de inhoud; overleg bij twijfel met de huisarts.",
+    en="Rule no longer in the content; when in doubt, discuss with the GP.",
 )
 
 
@@ -436,7 +436,16 @@ def _view(
 ) -> FlagView:
     if rule is None:  # a rule retired from the content since the flag was raised: still shown, never lost
         return FlagView(
-            rule_id, Text(rule_id, rule_id), _RETIRED, "", Evidence.UNVERIFIED, True, stage, origin, urgency, record
+            rule_id,
+            Text(nl=rule_id, en=rule_id),
+            _RETIRED,
+            "",
+            Evidence.UNVERIFIED,
+            True,
+            stage,
+            origin,
+            urgency,
+            record,
         )
     return FlagView(
         rule.id,
@@ -462,7 +471,7 @@ def _gate(facts: EpisodeFacts, triage: TriageResult, flags: list[FlagView]) -> G
     if facts.screening is None:
         reasons.append(_NOT_SCREENED)
     stopping = [flag for flag in flags if flag.stops]
-    reasons += [Text(f"Open rode vlag: {f.name.nl}.", f"Open red flag: {f.name.en}.") for f in stopping]
+    reasons += [Text(nl=f"Open rode vlag: {f.name.nl}.", en=f"Open red flag: {f.name.en}.") for f in stopping]
     manipulation: ManipulationVerdict | None
     if facts.screening is None or referred or facts.closed:
         manipulation = None  # not decided: nothing screened yet, or no care left to give

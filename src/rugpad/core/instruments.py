@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rugpad.core.text import Text
-from rugpad.core.vocab import Evidence, Region
+from rugpad.core.vocab import Evidence, Lang, Region
 
 __all__ = [
     "Band",
@@ -49,10 +49,17 @@ class Part(StrEnum):
 
     WORDING_EN = "wording_en"
     WORDING_NL = "wording_nl"
+    WORDING_FR = "wording_fr"
     SCORING = "scoring"
     MISSING_RULE = "missing_rule"
     BANDS = "bands"
     LICENCE = "licence"
+
+
+def wording_part(lang: Lang) -> Part:
+    """The part that records where the questionnaire's wording in `lang` comes from (its licensed version, or
+    rugpad's own translation and therefore unverified)."""
+    return Part(f"wording_{lang.value}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -404,8 +404,8 @@ def check_addition(item_id: str, context: PlanContext, content: PlanContent) -> 
 
 
 _OTHER_REGION = Text(
-    "Deze oefening is geschreven voor een andere regio; controleer of ze past.",
-    "This exercise is written for another region; check that it fits.",
+    nl="Deze oefening is geschreven voor een andere regio; controleer of ze past.",
+    en="This exercise is written for another region; check that it fits.",
 )
 
 
@@ -455,7 +455,7 @@ def _techniques(
 
 
 def _withheld(rule: PlanRule, item_id: str, name: Text, reasons: tuple[Text, ...], evidence: Evidence) -> Withheld:
-    reason = Text(" ".join(r.nl for r in reasons), " ".join(r.en for r in reasons)) if reasons else rule.reason
+    reason = Text(nl=" ".join(r.nl for r in reasons), en=" ".join(r.en for r in reasons)) if reasons else rule.reason
     return Withheld(
         rule_id=rule.id,
         source_id=rule.source_id,
@@ -539,7 +539,7 @@ def _from_fixed(rules: PlanRulebook, rule_id: str) -> PlanItem:
 def _fill(template: Text | None, **values: object) -> Text:
     if template is None:  # pragma: no cover - the loader requires templates for goal rules
         raise InvalidInput("plan", "goal rule without a template")
-    return Text(template.nl.format(**values), template.en.format(**values))
+    return Text(nl=template.nl.format(**values), en=template.en.format(**values))
 
 
 def _goals(context: PlanContext, rules: PlanRulebook, weeks: int) -> tuple[Goal, ...]:

@@ -180,8 +180,8 @@ class PlanSettings:
     evidence: Evidence = Evidence.UNVERIFIED
     reason: Text = field(
         default=Text(
-            "Praktijkinstelling: geen richtlijn geeft dit getal; de praktijk kiest het.",
-            "Practice setting: no guideline gives this number; the practice chooses it.",
+            nl="Praktijkinstelling: geen richtlijn geeft dit getal; de praktijk kiest het.",
+            en="Practice setting: no guideline gives this number; the practice chooses it.",
         )
     )
 

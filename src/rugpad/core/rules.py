@@ -481,7 +481,9 @@ class Rulebook:
                 kind=RuleKind.SIGN,
                 name=sign.label,
                 text=sign.question,
-                condition=Text(f"groep: {sign.group}; regio: {regions}", f"group: {sign.group}; region: {regions}"),
+                condition=Text(
+                    nl=f"groep: {sign.group}; regio: {regions}", en=f"group: {sign.group}; region: {regions}"
+                ),
                 outcome=sign.group,
                 source=Source(id="-", citation="Screening checklist item (a question, not a rule)."),
                 evidence=Evidence.VERIFIED,
@@ -499,16 +501,17 @@ class Rulebook:
         condition = rule.condition.description
         regions = getattr(rule, "regions", None)
         if regions is not None and len(regions) < len(Region):
-            region_words = {Region.LOW_BACK: Text("lage rug", "low back"), Region.NECK: Text("nek", "neck")}
+            region_words = {Region.LOW_BACK: Text(nl="lage rug", en="low back"), Region.NECK: Text(nl="nek", en="neck")}
             only = next(iter(regions))
             condition = Text(
-                f"regio {region_words[only].nl}; {condition.nl}", f"region {region_words[only].en}; {condition.en}"
+                nl=f"regio {region_words[only].nl}; {condition.nl}",
+                en=f"region {region_words[only].en}; {condition.en}",
             )
         note = rule.note
         if rule.evidence is Evidence.UNVERIFIED and note is None:
             note = Text(
-                "Niet geverifieerd in een bron: gebruikt als de veiligere keuze; laat een clinicus dit controleren.",
-                "Not verified in a source: used as the safer choice; have a clinician check it.",
+                nl="Niet geverifieerd in een bron: gebruikt als de veiligere keuze; laat een clinicus dit controleren.",
+                en="Not verified in a source: used as the safer choice; have a clinician check it.",
             )
         return Explanation(
             rule_id=rule.id,

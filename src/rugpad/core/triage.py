@@ -279,23 +279,25 @@ def _override(raw: object, region: Region) -> ProfileOverride | None:
 
 # --- the triage -----------------------------------------------------------------------------------------------
 
-_NOT_DECIDED = Text("Kon niet worden beoordeeld; vul aan:", "Could not be decided; please supply:")
+_NOT_DECIDED = Text(nl="Kon niet worden beoordeeld; vul aan:", en="Could not be decided; please supply:")
 _NO_PROFILE_RULE = Text(
-    "Geen profielregel past bij dit beloop (bijv. niet verbeterend binnen 6 weken); de clinicus kiest het profiel.",
-    "No profile rule fits this course (e.g. not improving within 6 weeks); the clinician chooses the profile.",
+    nl="Geen profielregel past bij dit beloop (bijv. niet verbeterend binnen 6 weken); de clinicus kiest het profiel.",
+    en="No profile rule fits this course (e.g. not improving within 6 weeks); the clinician chooses the profile.",
 )
 
 
 _NEED_WORDS: Mapping[str, Text] = {
-    "startback": Text("de STarT Back-vragenlijst", "the STarT Back questionnaire"),
-    "signs": Text("de screening op rode vlaggen", "the red-flag screening"),
-    "age": Text("de geboortedatum", "the date of birth"),
-    "sex": Text("het geslacht", "the sex"),
-    "duration_weeks": Text("sinds wanneer de klacht bestaat", "since when the complaint has existed"),
-    "course": Text("het beloop tot nu toe", "the course so far"),
-    "psychosocial_dominant": Text("of psychosociale factoren overheersen", "whether psychosocial factors dominate"),
-    "work_absence_weeks": Text("de weken verzuim", "the weeks off work"),
-    "profile": Text("het profiel", "the profile"),
+    "startback": Text(nl="de STarT Back-vragenlijst", en="the STarT Back questionnaire"),
+    "signs": Text(nl="de screening op rode vlaggen", en="the red-flag screening"),
+    "age": Text(nl="de geboortedatum", en="the date of birth"),
+    "sex": Text(nl="het geslacht", en="the sex"),
+    "duration_weeks": Text(nl="sinds wanneer de klacht bestaat", en="since when the complaint has existed"),
+    "course": Text(nl="het beloop tot nu toe", en="the course so far"),
+    "psychosocial_dominant": Text(
+        nl="of psychosociale factoren overheersen", en="whether psychosocial factors dominate"
+    ),
+    "work_absence_weeks": Text(nl="de weken verzuim", en="the weeks off work"),
+    "profile": Text(nl="het profiel", en="the profile"),
 }
 """The words a reader is shown for each missing case field (`needs` keeps the field names for machines)."""
 
@@ -307,7 +309,7 @@ def _undecided(item: str, needs: tuple[str, ...]) -> Undecided:
     words = [_NEED_WORDS.get(need) for need in needs]
     nl = ", ".join(w.nl if w else need for w, need in zip(words, needs, strict=True))
     en = ", ".join(w.en if w else need for w, need in zip(words, needs, strict=True))
-    return Undecided(item, needs, Text(f"{_NOT_DECIDED.nl} {nl}", f"{_NOT_DECIDED.en} {en}"))
+    return Undecided(item, needs, Text(nl=f"{_NOT_DECIDED.nl} {nl}", en=f"{_NOT_DECIDED.en} {en}"))
 
 
 _RANK: Mapping[Urgency, int] = {urgency: urgency.rank for urgency in Urgency}

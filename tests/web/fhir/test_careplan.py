@@ -41,7 +41,7 @@ def _plan(world: World, clinician: User, episode: Any) -> None:
     care_actions.do_record_response(as_user(clinician), episode, "startback", SB_LOW)
     proposal = propose(episode, Lang.NL)
     own = clinician_exercise(exercise_library()["bridge"], "allowed").with_dose(OWN_DOSE)
-    goal = ItemSpec(kind=ItemKind.GOAL, text=Text("Weer fietsen naar het werk", "Cycle to work again"),
+    goal = ItemSpec(kind=ItemKind.GOAL, text=Text(nl="Weer fietsen naar het werk", en="Cycle to work again"),
                     origin=Origin.CLINICIAN)  # fmt: skip
     confirm = {spec.ref for spec in proposal.specs if spec.suitability == "caution"}
     actions.do_save_version(
@@ -80,7 +80,7 @@ def test_every_item_is_an_activity_or_a_goal_in_plan_order(planned: World) -> No
     activities = [i for i in items if i.kind != ItemKind.GOAL]
     goals = [i for i in items if i.kind == ItemKind.GOAL]
     assert [_ext(a["extension"], PLAN_ITEM)["kind"] for a in plan["activity"]] == [i.kind for i in activities]
-    assert [g["description"]["text"] for g in plan["contained"]] == [g.text_nl for g in goals]
+    assert [g["description"]["text"] for g in plan["contained"]] == [g.text["nl"] for g in goals]
     assert plan["goal"] == [{"reference": f"#{g['id']}"} for g in plan["contained"]]
     assert "Weer fietsen naar het werk" in [g["description"]["text"] for g in plan["contained"]]
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 from fhir.resources.R4B.composition import Composition
 from fhir.resources.R4B.documentreference import DocumentReference
 
@@ -92,7 +93,7 @@ def test_the_composition_has_the_letters_sections_word_for_word(reported: tuple[
     assert "Uitleg &amp; oefeningen &lt;thuis&gt;" in treatment  # escaped, never markup
     for section, resource in zip(sections, composition["section"], strict=True):
         for paragraph in section["paragraphs"] + section["items"]:
-            assert paragraph.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in resource["text"]["div"]
+            assert str(escape(paragraph)) in resource["text"]["div"]
 
 
 def test_only_clinicians_of_the_practice_get_them(reported: tuple[World, GpReport]) -> None:

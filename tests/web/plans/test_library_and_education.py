@@ -78,7 +78,7 @@ def test_accepting_a_plan_gives_the_patient_its_education_without_a_further_clic
         assert reverse("outcomes_my_module", args=[assignment.pk]) in page
     exercises = client_for(accepted.patient_user).get(reverse("plans_my_exercises")).content.decode()
     proposed = PlanItem.objects.filter(versions=current(accepted), kind="exercise").first()
-    assert proposed is not None and proposed.text_nl in exercises
+    assert proposed is not None and proposed.text["nl"] in exercises
 
 
 def test_a_module_given_before_is_not_given_twice(accepted: World) -> None:

@@ -148,7 +148,7 @@ def test_the_programme_pdf_names_the_exercises_and_doses(planned: World) -> None
     assert response["Content-Type"] == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for item in current(planned).items.all():
-        assert item.text_nl in text
+        assert item.text["nl"] in text
     assert "herhalingen" in text and "112" in text  # a dose, and the contact-now signs
 
 
@@ -169,4 +169,4 @@ def test_a_text_item_is_added_as_added_by_clinician(planned: World, kind: str) -
         reverse("plans_add_text", args=[planned.episode.pk]), {"kind": kind, "text": "Weer fietsen naar het werk"}
     )
     item = PlanItem.objects.get(versions=current(planned), kind=kind)
-    assert item.origin == "clinician" and item.text_nl == "Weer fietsen naar het werk"
+    assert item.origin == "clinician" and item.text == {"nl": "Weer fietsen naar het werk"}

@@ -31,7 +31,7 @@ def _add_goals(world: World, count: int) -> None:
     request = as_user(world.clinician)
     for number in range(count):
         specs = [spec_of(item) for item in current(world).ordered_items()]
-        goal = ItemSpec(kind="goal", text=Text(f"Doel {number}", f"Goal {number}"), origin=Origin.CLINICIAN)
+        goal = ItemSpec(kind="goal", text=Text(nl=f"Doel {number}", en=f"Goal {number}"), origin=Origin.CLINICIAN)
         # recheck=False skips the pathway gate's episode state per save: what grows is the storage, not the check
         actions.do_save_version(request, world.episode, [*specs, goal], change=f"goal {number}", recheck=False)
 

@@ -3,6 +3,8 @@ names. Canonical URLs are identifiers, stable forever; they need not resolve."""
 
 import datetime as dt
 
+from rugpad.core.text import DEFAULT_LANG, Text
+
 CANONICAL = "https://rugpad.org/fhir"
 """The base of every canonical URL rugpad defines."""
 
@@ -41,14 +43,16 @@ def coding(system_name: str, code: str, display: str | None = None) -> dict[str,
     return result
 
 
-def translation(en: str) -> dict[str, object]:
-    """The `_element` beside a Dutch string, carrying its English translation (FHIR's translation extension)."""
+def translation(text: Text) -> dict[str, object]:
+    """The `_element` beside a Dutch string, carrying the text's other languages (FHIR's translation extension)."""
     return {
         "extension": [
             {
                 "url": TRANSLATION,
-                "extension": [{"url": "lang", "valueCode": "en"}, {"url": "content", "valueString": en}],
+                "extension": [{"url": "lang", "valueCode": lang.value}, {"url": "content", "valueString": value}],
             }
+            for lang, value in text.items()
+            if lang is not DEFAULT_LANG
         ]
     }
 

@@ -158,7 +158,8 @@ def _place_items(
 
 
 def _identity(fields: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-    return tuple(sorted(fields.items()))
+    """The stored fields as one hashable key (the texts by language are mappings)."""
+    return tuple(sorted((name, tuple(sorted(v.items())) if isinstance(v, dict) else v) for name, v in fields.items()))
 
 
 @transaction.atomic

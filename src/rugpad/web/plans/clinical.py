@@ -325,8 +325,8 @@ def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposa
         sessions,
         ItemKind.FREQUENCY,
         Text(
-            f"{sessions.sessions_per_week} keer per week {sessions.session_minutes} minuten, {sessions.weeks} weken",
-            f"{'once' if sessions.sessions_per_week == 1 else f'{sessions.sessions_per_week} times'} a week for "
+            nl=f"{sessions.sessions_per_week} keer per week {sessions.session_minutes} minuten, {sessions.weeks} weken",
+            en=f"{'once' if sessions.sessions_per_week == 1 else f'{sessions.sessions_per_week} times'} a week for "
             f"{sessions.session_minutes} minutes, {sessions.weeks} weeks",
         ),
     )
@@ -336,8 +336,8 @@ def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposa
             moment,
             ItemKind.EVALUATION,
             Text(
-                f"{moment.due:%d-%m-%Y} (tot {moment.window_end:%d-%m-%Y}): {instruments}",
-                f"{moment.due:%d-%m-%Y} (until {moment.window_end:%d-%m-%Y}): {instruments}",
+                nl=f"{moment.due:%d-%m-%Y} (tot {moment.window_end:%d-%m-%Y}): {instruments}",
+                en=f"{moment.due:%d-%m-%Y} (until {moment.window_end:%d-%m-%Y}): {instruments}",
             ),
             ref=moment.key,
         )

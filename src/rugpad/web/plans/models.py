@@ -81,8 +81,8 @@ class PlanItem(models.Model):
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
     ref = models.CharField(max_length=80, blank=True, help_text="exercise or education module id")
-    text_nl = models.TextField(blank=True)
-    text_en = models.TextField(blank=True)
+    text = models.JSONField(default=dict, blank=True)
+    """The item's own words by language code ({"nl": ...}): a clinician writes in one language, content in all."""
     dose_kind = models.CharField(max_length=10, blank=True)
     hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     repetitions = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -95,8 +95,8 @@ class PlanItem(models.Model):
     rule_id = models.CharField(max_length=80, blank=True)
     source_id = models.CharField(max_length=80, blank=True)
     evidence = models.CharField(max_length=20, blank=True)
-    why_nl = models.TextField(blank=True)
-    why_en = models.TextField(blank=True)
+    why = models.JSONField(default=dict, blank=True)
+    """Why the item is in the plan, by language code."""
     origin = models.CharField(max_length=20, choices=Origin.choices)
     suitability = models.CharField(max_length=20, default="allowed")
     caution_confirmed_by = models.ForeignKey(

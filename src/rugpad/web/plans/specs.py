@@ -14,7 +14,7 @@ from rugpad.core.exercises import Dose, DoseKind
 from rugpad.core.text import Text
 from rugpad.web.plans.models import ItemKind, Origin, PlanItem
 
-EMPTY = Text("", "")
+EMPTY = Text()
 DOSE_FIELDS = ("hold_seconds", "repetitions", "sets", "rest_seconds", "minutes", "times_per_day", "days_per_week")
 
 
@@ -41,12 +41,12 @@ def spec_of(item: PlanItem) -> ItemSpec:
     return ItemSpec(
         kind=item.kind,
         ref=item.ref,
-        text=Text(item.text_nl, item.text_en),
+        text=Text(item.text),
         dose=dose_of(item),
         rule_id=item.rule_id,
         source_id=item.source_id,
         evidence=item.evidence,
-        why=Text(item.why_nl, item.why_en),
+        why=Text(item.why),
         origin=item.origin,
         suitability=item.suitability,
         confirmed_by_id=item.caution_confirmed_by_id,
@@ -67,15 +67,13 @@ def row_fields(spec: ItemSpec) -> dict[str, Any]:
     values: dict[str, Any] = {
         "kind": spec.kind,
         "ref": spec.ref,
-        "text_nl": spec.text.nl,
-        "text_en": spec.text.en,
+        "text": spec.text.as_dict(),
         "dose_kind": dose.kind.value if dose else "",
         "per_side": dose.per_side if dose else False,
         "rule_id": spec.rule_id,
         "source_id": spec.source_id,
         "evidence": spec.evidence,
-        "why_nl": spec.why.nl,
-        "why_en": spec.why.en,
+        "why": spec.why.as_dict(),
         "origin": spec.origin,
         "suitability": spec.suitability,
         "caution_confirmed_by_id": spec.confirmed_by_id,

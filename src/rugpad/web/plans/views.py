@@ -227,7 +227,7 @@ def add_text(request: HttpRequest, episode_id: int) -> HttpResponse:
     text = form.cleaned_data["text"]
     from rugpad.core.text import Text
 
-    spec = ItemSpec(kind=form.cleaned_data["kind"], text=Text(text, text), origin=Origin.CLINICIAN)
+    spec = ItemSpec(kind=form.cleaned_data["kind"], text=Text({reader_lang(): text}), origin=Origin.CLINICIAN)
     return _save(request, episode, plan, [*_current_specs(plan), spec], change=f"{spec.kind} added")
 
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from rugpad import engine
 from rugpad.core.instruments import InstrumentDefinition, Item
-from rugpad.core.text import Text
+from rugpad.core.text import DEFAULT_LANG, Text
 from rugpad.web.fhir.codes import CANONICAL, coding, extension, translation
 from rugpad.web.fhir.registry import ContentKind, register_content
 from rugpad.web.fhir.validate import validated
@@ -46,8 +46,11 @@ def canonical_of(definition: InstrumentDefinition) -> str:
     return f"{url_of(definition.code)}|{quote(definition.version, safe='')}"
 
 
+_ACTIVITY = Text(nl="Activiteit {number}", en="Activity {number}", fr="Activité {number}")
+
+
 def _text(key: str, text: Text) -> dict[str, Any]:
-    return {key: text.nl, f"_{key}": translation(text.en)}
+    return {key: text.get(DEFAULT_LANG), f"_{key}": translation(text)}
 
 
 def _item(definition: InstrumentDefinition, item: Item) -> dict[str, Any]:
@@ -69,17 +72,14 @@ def _item(definition: InstrumentDefinition, item: Item) -> dict[str, Any]:
             {"url": MAX_VALUE, "valueInteger": item.maximum},
         ]
         if item.anchors:
-            anchors = Text(
-                " · ".join(f"{a.value} = {a.label.nl}" for a in item.anchors),
-                " · ".join(f"{a.value} = {a.label.en}" for a in item.anchors),
-            )
+            anchors = Text.join(" · ", (a.label.map(lambda label, a=a: f"{a.value} = {label}") for a in item.anchors))
             children.append({"linkId": f"{item.number}.anchors", "type": "display", **_text("text", anchors)})
     if definition.code == "psk":
         children.append(
             {
                 "linkId": f"{item.number}.{ACTIVITY}",
                 "type": "string",
-                **_text("text", Text(f"Activiteit {item.number}", f"Activity {item.number}")),
+                **_text("text", _ACTIVITY.format(number=item.number)),
                 "required": False,
                 "maxLength": 120,
             }
@@ -119,14 +119,9 @@ def questionnaire(definition: InstrumentDefinition) -> dict[str, Any]:
             "publisher": "rugpad",
             **_text(
                 "description",
-                Text(
-                    f"{definition.instructions.nl} {definition.recall_period.nl}",
-                    f"{definition.instructions.en} {definition.recall_period.en}",
-                ),
+                Text.join(" ", (definition.instructions, definition.recall_period)),
             ),
-            **_text(
-                "copyright", Text(f"{licence.holder}. {licence.terms.nl}", f"{licence.holder}. {licence.terms.en}")
-            ),
+            **_text("copyright", licence.terms.map(lambda terms: f"{licence.holder}. {terms}")),
             "code": [coding("instrument", definition.code, definition.name.en)],
             "item": [_item(definition, item) for item in definition.items],
         }
