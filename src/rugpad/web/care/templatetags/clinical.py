@@ -11,9 +11,16 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rugpad import engine
+from rugpad.core.text import Text
 from rugpad.web.i18n import reader_lang
 
 register = template.Library()
+
+
+@register.filter
+def words(text: Text | None) -> str:
+    """`{{ rule.name|words }}`: a content text in the reader's language (another, marked, if it lacks that one)."""
+    return text.get(reader_lang()) if text is not None else ""
 
 # The words a clinician reads for the engine's vocabulary values (urgency, strength, verdict, risk).
 VOCABULARY_LABELS = {

@@ -8,10 +8,9 @@ from typing import Any
 
 from django import template
 
-from rugpad.core.text import Text
+from rugpad.web.care.templatetags.clinical import words as clinical_words
 from rugpad.web.costs import queries
 from rugpad.web.costs.money import euros as euros_text
-from rugpad.web.i18n import reader_lang
 
 register = template.Library()
 
@@ -39,7 +38,4 @@ def my_cost_estimate(context: template.Context) -> dict[str, Any]:
     return queries.card_context(request, plan.episode, version)
 
 
-@register.filter
-def words(text: Text) -> str:
-    """`{{ rule.name|words }}`: a content text in the reader's language."""
-    return text.get(reader_lang())
+register.filter("words", clinical_words)  # `{{ rule.name|words }}`, as on every page
