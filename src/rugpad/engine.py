@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel, Reactivity
     from rugpad.core.schedule import Moment, Schedule
     from rugpad.core.text import Source, Text
-    from rugpad.core.work import AdviceRule, BreakRoutine, WorkContent
     from rugpad.core.trends import DiaryPoint, TrendAlert, TrendRule, TrendSettings
+    from rugpad.core.work import AdviceRule, BreakRoutine, WorkContent
 
 __all__ = [
     "calls_112",
