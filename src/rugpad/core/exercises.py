@@ -182,6 +182,18 @@ _WORDS: Mapping[Lang, _Words] = {
         times_per_day={0: "{} times a day", 1: "once a day", 2: "twice a day"},
         per_week=" a week",
     ),
+    Lang.FR: _Words(
+        hold="tenez {}",
+        second=("seconde", "secondes"),
+        minute=("minute", "minutes"),
+        repetition=("répétition", "répétitions"),
+        set=("série", "séries"),
+        day=("jour", "jours"),
+        per_side=" de chaque côté",
+        rest="{} de repos entre les séries",
+        times_per_day={0: "{} fois par jour", 1: "une fois par jour", 2: "deux fois par jour"},
+        per_week=" par semaine",
+    ),
 }
 
 
