@@ -64,6 +64,12 @@ OBJECT_LABELS = {
     "practicecostsettings": _("reimbursement numbers of the practice"),
     "insurancepolicy": _("insurance policy"),
     "plannedsessions": _("planned sessions"),
+    # the work app's records: translated in its own catalogue (the models' verbose names)
+    "workplacecheck": _("workplace check"),
+    "breakroutine": _("break routine"),
+    "breakreminder": _("break reminder"),
+    "workreportconsent": _("consent for the occupational physician's report"),
+    "workreport": _("report to the occupational physician"),
 }
 
 
