@@ -1,4 +1,5 @@
-"""No raw words: every page of the demo practice, as every role, in Dutch and in English, shows words a person reads.
+"""No raw words: every page of the demo practice, as every role, in Dutch, English and French, shows words a person
+reads.
 
 The walk logs in as each clinician, the practice admin and each patient with a login, and follows the links on
 each page within the site (same-origin GET links; not logout, downloads, static files or one-time tokens), at most
@@ -35,7 +36,7 @@ MAX_PER_SHAPE = 6
 """Pages walked per URL shape (the path with its numbers replaced): enough patients to see every kind of state
 (an emergency, a flag awaiting the GP, a discharge, each profile) without walking every patient's every page."""
 
-LANGUAGES = ("nl", "en")
+LANGUAGES = ("nl", "en", "fr")
 
 SKIPPED_PATHS = re.compile(
     r"^/(static|media|i18n|api|django-admin|logout|health)/"
@@ -241,6 +242,15 @@ ENGLISH_WORDS = (
 "screening", "episode", "been" (leg) and "dashboard" are Dutch, so they are not here; nor is "pain", a word of the
 instruments' proper names)."""
 
+FRENCH_TOO = {"page", "version", "questionnaire", "questionnaires"}
+"""English words of the list above that are French words as well."""
+
+ENGLISH_ON_FRENCH = re.compile(
+    r"(?<![\w'-])(?:" + "|".join(re.escape(w) for w in ENGLISH_WORDS if w not in FRENCH_TOO) + r")(?![\w'-])", re.I
+)
+FALLBACK = re.compile(r"\[(?:NL|EN|FR)\] ")
+"""The marker of a content text shown in another language than the page's: the shipped content has every language."""
+
 ENGLISH = re.compile(r"(?<![\w'-])(?:" + "|".join(re.escape(w) for w in ENGLISH_WORDS) + r")(?![\w'-])", re.I)
 RAW_NL = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in RAW_ENUM_WORDS_NL) + r")(?![\w-])")
 ENGLISH_DECIMAL = re.compile(r"(?<![\w.,])\d+\.\d+(?![\w.,]|\s*uur)")
@@ -282,6 +292,11 @@ def problems(chunks: list[Chunk], options: list[str], lang: str) -> Iterator[str
             yield from (f"English number {m.group(0)!r} in {text!r}" for m in ENGLISH_DECIMAL.finditer(text))
         elif LEAKED_NONE_EN.search(text):
             yield f"Python None in {text!r}"
+        if lang == "fr":
+            yield from (f"English {m.group(0)!r} in {text!r}" for m in ENGLISH_ON_FRENCH.finditer(text))
+            yield from (f"English number {m.group(0)!r} in {text!r}" for m in ENGLISH_DECIMAL.finditer(text))
+        if lang != "nl":
+            yield from (f"text in another language {m.group(0)!r} in {text!r}" for m in FALLBACK.finditer(text))
     for option in options:
         if EMPTY_CHOICE.match(option):
             yield f"empty select choice {option!r}"
@@ -365,7 +380,7 @@ def test_no_page_of_the_demo_practice_shows_a_raw_word_to_any_role_in_any_langua
             walked += 1
             for url, trouble in found.items():
                 report.append(f"[{lang}] {role} {username} {url}\n    " + "\n    ".join(trouble))
-    assert walked >= 2 * 4, "the walk met fewer roles than the demo practice has"
+    assert walked >= len(LANGUAGES) * 4, "the walk met fewer roles than the demo practice has"
     assert not report, f"{len(report)} page(s) show raw words:\n" + "\n".join(report)
 
 
@@ -389,6 +404,9 @@ def test_no_page_of_the_demo_practice_shows_a_raw_word_to_any_role_in_any_langua
         ('<input title="Save the plan">', "nl"),
         ("<p>Ga naar de patient list</p>", "nl"),
         ("<p>Regel plan.radicular.neck.exercise</p>", "en"),
+        ("<p>Enregistrer the plan</p>", "fr"),
+        ("<p>[NL] Rustig wandelen</p>", "fr"),
+        ("<p>Score : 2.5</p>", "fr"),
     ],
 )
 def test_the_scan_flags_raw_words(html: str, lang: str) -> None:
@@ -413,3 +431,16 @@ def test_the_scan_leaves_plain_dutch_alone(html: str) -> None:
     parser = PageText()
     parser.feed(html)
     assert list(problems(parser.chunks, parser.options, "nl")) == []
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>Votre questionnaire : page 2 de 3, version 2026.</p>",
+        "<p>Avez-vous mal la nuit ? Appelez le médecin de garde au 1733 ; score 2,5 sur 10.</p>",
+    ],
+)
+def test_the_scan_leaves_plain_french_alone(html: str) -> None:
+    parser = PageText()
+    parser.feed(html)
+    assert list(problems(parser.chunks, parser.options, "fr")) == []

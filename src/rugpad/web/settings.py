@@ -44,19 +44,8 @@ DEBUG = os.environ.get("RUGPAD_DEBUG") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("RUGPAD_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "axes",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
-    "huey.contrib.djhuey",
-    "ninja",  # the API docs page from its own pinned static files (no CDN, no inline script: see the CSP)
+    # rugpad's apps first: for a msgid two catalogues share ("Change", "Sessions"), Django takes the first app's
+    # translation, and the admin's wording is not rugpad's.
     "rugpad.web.practice",
     "rugpad.web.audit",
     "rugpad.web.care",
@@ -71,6 +60,19 @@ INSTALLED_APPS = [
     "rugpad.web.aftercare",
     "rugpad.web.work",
     "rugpad.web.groups",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "huey.contrib.djhuey",
+    "ninja",  # the API docs page from its own pinned static files (no CDN, no inline script: see the CSP)
 ]
 
 MIDDLEWARE = [

@@ -297,6 +297,8 @@ def test_amounts_read_as_each_language_writes_them() -> None:
         assert euros(123450) == "€\xa01.234,50" and euros(4500) == "€\xa045,00" and euros(None) == "–"
     with translation.override("en"):
         assert euros(123450) == "€1,234.50"
+    with translation.override("fr"):  # Belgian French: the sign after the amount
+        assert euros(123450) == "1\xa0234,50\xa0€"
 
 
 def test_last_years_used_sessions_no_longer_count(world: World) -> None:
