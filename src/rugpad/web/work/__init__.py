@@ -1,1 +1,2 @@
-"""Prevention at work: the workplace check, the break routine through the working day, the occupational physician's report."""
+"""Prevention at work: the workplace check, the break routine through the working day, and the report for the
+occupational physician."""
