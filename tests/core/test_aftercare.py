@@ -195,6 +195,13 @@ def test_one_check_in_is_asked_at_a_time() -> None:
     assert checkin_statuses((first, second), (False, True), second + 100 * day) == (missed, done)
 
 
+def test_once_a_newer_episode_started_nothing_unanswered_is_asked() -> None:
+    first, second = dt.date(2026, 6, 1), dt.date(2026, 8, 31)
+    ended, done = CheckinStatus.ENDED, CheckinStatus.ANSWERED
+    assert checkin_statuses((first, second), (True, False), first, ended=True) == (done, ended)
+    assert checkin_statuses((first, second), (False, False), second, ended=True) == (ended, ended)
+
+
 def test_statuses_need_one_answer_flag_per_moment_in_order() -> None:
     with pytest.raises(InvalidInput):
         checkin_statuses((DISCHARGED,), (), DISCHARGED)

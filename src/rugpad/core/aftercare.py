@@ -2,7 +2,8 @@
 discharge.
 
     discharged_on + weeks after discharge (13 and 26 by default) --checkin_dates--> the check-in moments
-    due dates + which are answered + today                      --checkin_statuses--> upcoming | due | answered | missed
+    due dates + which are answered + today                      --checkin_statuses--> upcoming | due | answered |
+                                                                                      missed | ended
     pain at discharge (the episode's last NPRS, or the clinician's entry) + one check-in's answers
                                                                 --assess_checkin--> stable | watch | recurrence
 
@@ -95,6 +96,8 @@ class CheckinStatus(StrEnum):
     ANSWERED = "answered"
     MISSED = "missed"
     """Not answered, and a later moment has fallen due since: that one is asked instead."""
+    ENDED = "ended"
+    """Not answered, and no longer asked: a newer episode of care has started since this discharge."""
 
 
 ALARM_SIGN = "aftercare.alarm_sign"
@@ -259,11 +262,12 @@ def checkin_dates(discharged_on: dt.date, weeks: Sequence[int]) -> tuple[dt.date
 
 
 def checkin_statuses(
-    due_dates: Sequence[dt.date], answered: Sequence[bool], today: dt.date
+    due_dates: Sequence[dt.date], answered: Sequence[bool], today: dt.date, *, ended: bool = False
 ) -> tuple[CheckinStatus, ...]:
     """Each moment's status on `today`; `due_dates` in order, `answered` beside them. The patient is asked one
     check-in at a time: the latest whose day has come. An earlier one left unanswered by then is missed, never
-    asked on top of it (two at once would ask the same questions twice)."""
+    asked on top of it (two at once would ask the same questions twice). Once a newer episode has started
+    (`ended`), the aftercare of this discharge is over: nothing unanswered is asked any more."""
     if len(due_dates) != len(answered):
         raise InvalidInput("answered", "needs one entry per check-in moment")
     if any(later < earlier for earlier, later in pairwise(due_dates)):
@@ -273,6 +277,8 @@ def checkin_statuses(
     for index, (day, done) in enumerate(zip(due_dates, answered, strict=True)):
         if done:
             statuses.append(CheckinStatus.ANSWERED)
+        elif ended:
+            statuses.append(CheckinStatus.ENDED)
         elif day > today:
             statuses.append(CheckinStatus.UPCOMING)
         elif index == latest_due:

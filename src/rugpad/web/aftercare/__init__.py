@@ -1,1 +1,2 @@
-"""Maintenance after discharge: check-ins at set moments, a recurrence flag when the answers worsen, and "come back if…"."""
+"""Maintenance after discharge: check-ins at set moments, a recurrence flag when the answers worsen, and
+"come back if…"."""

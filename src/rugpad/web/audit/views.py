@@ -64,6 +64,9 @@ OBJECT_LABELS = {
     "practicecostsettings": _("reimbursement numbers of the practice"),
     "insurancepolicy": _("insurance policy"),
     "plannedsessions": _("planned sessions"),
+    "aftercareplan": _("aftercare plan"),  # these three translated in aftercare's catalogue
+    "checkin": _("check-in"),
+    "recurrenceflag": _("recurrence flag"),
     # the work app's records: translated in its own catalogue (the models' verbose names)
     "workplacecheck": _("workplace check"),
     "breakroutine": _("break routine"),
