@@ -72,7 +72,8 @@ def test_an_ordinary_message_names_no_alarm_sign() -> None:
     ("entries", "problem"),
     [
         ([{"question": "nope", "nl": ["a"], "en": ["b"], "source": "portal-alarm-questions"}], "alarm question"),
-        ([{"question": "fever", "nl": ["a"], "source": "portal-alarm-questions", "evidence": "unverified"}], "en"),
+        ([{"question": "fever", "en": ["a"], "source": "portal-alarm-questions", "evidence": "unverified"}], "nl"),
+        ([{"question": "fever", "nl": ["a"], "de": ["b"], "source": "portal-alarm-questions"}], "unknown key de"),
         ([{"question": "fever", "nl": ["!!"], "en": ["b"], "source": "portal-alarm-questions"}], "no letters"),
         ([{"question": "fever", "nl": ["a"], "en": ["b"], "source": "nope", "evidence": "unverified"}], "source"),
     ],

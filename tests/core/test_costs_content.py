@@ -49,7 +49,8 @@ def _rules_with(**changes: Any) -> dict[str, Any]:
         ({"source": "no-such-source"}, "costs/rules.yaml: countries: nl: 0: source"),
         ({"kind": "lottery"}, "costs/rules.yaml: countries: nl: 0: kind"),
         ({"practice_fills": ["tariff_of_the_moon"]}, "costs/rules.yaml: countries: nl: 0: practice_fills"),
-        ({"name": {"nl": "Basis"}}, "costs/rules.yaml: countries: nl: 0: name: en"),
+        ({"name": {"en": "Basic"}}, "costs/rules.yaml: countries: nl: 0: name"),
+        ({"name": {"nl": "Basis", "de": "Grund"}}, "costs/rules.yaml: countries: nl: 0: name: de"),
     ],
 )
 def test_a_malformed_rule_is_refused_naming_file_and_field(

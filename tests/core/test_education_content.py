@@ -125,7 +125,7 @@ def test_reading_minutes_fit_the_length(module: EducationModule) -> None:
 
 @pytest.mark.parametrize("lang", list(Lang))
 def test_texts_address_the_reader_directly(lang: Lang) -> None:
-    you = r"\byour?\b" if lang is Lang.EN else r"\bu(?:w)?\b"
+    you = {Lang.EN: r"\byour?\b", Lang.NL: r"\bu(?:w)?\b", Lang.FR: r"\b(?:vous|votre|vos)\b"}[lang]
     for module in MODULES:
         assert len(re.findall(you, module.body.get(lang), re.IGNORECASE)) >= 5, module.id
 
@@ -237,6 +237,29 @@ CONTACT_LEVELS = {
         "Call your GP today": ("gets weaker, and it gets worse", "fever", "small fall", "stays the same"),
         "Make an appointment with your GP this week": ("unsteady", "clumsy", "had cancer", "lose weight"),
     },
+    Lang.FR: {
+        "Appelez le 112 maintenant": ("mal de tête", "double", "parler", "avaler", "connaissance", "visage"),
+        "Appelez tout de suite votre médecin généraliste, même le soir ou le week-end": (
+            "uriner",
+            "selles",
+            "vélo",
+            "deux jambes",
+            "de plus en plus faibles",
+            "cancer, ou de la fièvre",
+        ),
+        "Appelez votre médecin généraliste aujourd'hui": (
+            "devient plus faible, et cela s'aggrave",
+            "fièvre",
+            "petite chute",
+            "ne change pas",
+        ),
+        "Prenez rendez-vous chez votre médecin généraliste cette semaine": (
+            "instable",
+            "maladroites",
+            "eu un cancer",
+            "poids",
+        ),
+    },
 }
 """Which signs the contact module names at which level: the level of the red-flag rule a "yes" raises (112 for
 stroke-like signs; the GP now for cauda equina, cord compression and cancer or fever with a deficit; the GP today
@@ -253,7 +276,9 @@ def test_contact_module_names_each_sign_at_the_level_of_its_red_flag_rule(lang: 
             assert word.lower() in bullets, f"{heading}: {word}"
 
 
-@pytest.mark.parametrize(("lang", "word"), [(Lang.NL, "wankel"), (Lang.EN, "unsteady"), (Lang.NL, "onhandig")])
+@pytest.mark.parametrize(
+    ("lang", "word"), [(Lang.NL, "wankel"), (Lang.EN, "unsteady"), (Lang.NL, "onhandig"), (Lang.FR, "instable")]
+)
 def test_contact_module_names_unsteady_walking_and_clumsy_hands_once(lang: Lang, word: str) -> None:
     """The review found 'unsteady' under 112 and 'walking unsteadily' under 'GP today': one sign, one level."""
     assert by_id(CONTACT).body.get(lang).lower().count(word) == 1

@@ -216,7 +216,9 @@ def test_a_regions_profile_table_answers_as_its_rules_do(facts: Facts) -> None:
 
 def test_profile_rules_that_read_a_sign_are_evaluated_not_tabulated() -> None:
     labels = {"a": Text(nl="A", en="a")}
-    rule = ProfileRule("p", Region.NECK, "A", Text(nl="", en=""), compile_condition("a", labels, "t"), "s", Evidence.VERIFIED)
+    rule = ProfileRule(
+        "p", Region.NECK, "A", Text(nl="", en=""), compile_condition("a", labels, "t"), "s", Evidence.VERIFIED
+    )
     rules = RegionRules((), (rule,), (), (), (), (), Region.NECK)
     assert rules.profile_plan is None
     assert decide_region_profile(Facts(Region.NECK, frozenset({"a"})), rules).profile == "A"

@@ -71,7 +71,7 @@ def test_threatening_emergencies_tell_the_patient_to_call_112_now(rule_id: str) 
     for country in COUNTRIES:
         for lang in Lang:
             text = engine.patient_instruction(rule_id, country).get(lang)
-            assert text.startswith(("Bel nu meteen 112", "Call 112 right now")), text
+            assert text.startswith(("Bel nu meteen 112", "Call 112 right now", "Appelez immédiatement le 112")), text
 
 
 @pytest.mark.parametrize("rule_id", list(SAME_DAY))
@@ -92,11 +92,13 @@ def test_in_the_netherlands_a_same_day_emergency_is_the_gp_now_or_the_huisartsen
     text = text_of(PatientInstruction.SAME_DAY_EMERGENCY, "nl", lang)
     assert "huisartsenpost" in text and "1733" not in text
     assert ("dringend" in text) if lang is Lang.NL else ("urgent" in text)
-    assert not text.startswith(("Bel nu meteen 112", "Call 112"))
+    assert not text.startswith(("Bel nu meteen 112", "Call 112", "Appelez immédiatement le 112"))
     # 112 only for what a patient can check: cannot walk, cannot pass urine at all, feels very ill.
-    words = ("niet lopen", "helemaal niet plassen", "heel erg ziek", "Bel dan 112.")
-    if lang is Lang.EN:
-        words = ("cannot walk", "cannot pass urine at all", "very ill", "call 112.")
+    words = {
+        Lang.NL: ("niet lopen", "helemaal niet plassen", "heel erg ziek", "Bel dan 112."),
+        Lang.EN: ("cannot walk", "cannot pass urine at all", "very ill", "call 112."),
+        Lang.FR: ("ne pouvez pas marcher", "plus du tout à uriner", "très malade", "Appelez alors le 112."),
+    }[lang]
     assert all(word in text for word in words), text
 
 
@@ -105,7 +107,8 @@ def test_in_belgium_a_same_day_emergency_is_the_gp_now_the_gp_on_call_1733_or_sp
     lang: Lang,
 ) -> None:
     text = text_of(PatientInstruction.SAME_DAY_EMERGENCY, "be", lang)
-    assert "1733" in text and "spoedgevallen" in text and "112" in text
+    emergency_department = "service des urgences" if lang is Lang.FR else "spoedgevallen"
+    assert "1733" in text and emergency_department in text and "112" in text
     assert "huisartsenpost" not in text
 
 

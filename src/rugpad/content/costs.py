@@ -4,7 +4,8 @@ the kinds of session and the words of each assumption.
 The shapes are declared as pydantic models; a file that does not fit raises `ContentError` naming the file and
 the field. Beyond the shapes: every rule's source exists, every country gives each rule kind at most once, the
 `practice_fills` names are `CostSettings` fields, every session kind and every assumption of the core has words
-in both languages, and each assumption's placeholders are exactly the values the core fills in.
+in Dutch (the content check lists other languages' gaps), and each assumption's placeholders are exactly the
+values the core fills in.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from rugpad.content import ContentError, load_sources, read_yaml
+from rugpad.content.shapes import LangTexts
 from rugpad.core.costs import ASSUMPTION_VALUES, CostRule, CostSettings, Country, RuleKind, SessionKind
 from rugpad.core.text import Text
 from rugpad.core.vocab import Evidence
@@ -30,20 +32,11 @@ KINDS = "costs/session_kinds.yaml"
 ASSUMPTIONS = "costs/assumptions.yaml"
 
 
-class _Text(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    nl: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def text(self) -> Text:
-        return Text(nl=self.nl.strip(), en=self.en.strip())
-
-
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: RuleKind
-    name: _Text
-    explanation: _Text
+    name: LangTexts
+    explanation: LangTexts
     source: str = Field(min_length=1)
     evidence: Evidence
     practice_fills: list[str] = Field(default_factory=list)
@@ -54,9 +47,9 @@ class _Rules(BaseModel):
     countries: dict[Country, list[_Rule]]
 
 
-def _validated(model: type[BaseModel], path: str, raw: Any) -> Any:
+def _validated(shape: Any, path: str, raw: Any) -> Any:
     try:
-        return model.model_validate(raw)
+        return TypeAdapter(shape).validate_python(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ": ".join(str(part) for part in first["loc"]) or "(top)"
@@ -84,7 +77,7 @@ def load_cost_rules() -> Mapping[Country, tuple[CostRule, ...]]:
                 raise ContentError(f"{where}: practice_fills: {unknown} are not practice settings")
         result[country] = tuple(
             CostRule(
-                r.kind, country, r.name.text(), r.explanation.text(), r.source, r.evidence, tuple(r.practice_fills)
+                r.kind, country, Text(r.name), Text(r.explanation), r.source, r.evidence, tuple(r.practice_fills)
             )
             for r in rules
         )
@@ -102,7 +95,7 @@ def _texts(path: str, keys: list[str]) -> dict[str, Text]:
     extra = sorted(set(raw) - set(keys))
     if missing or extra:
         raise ContentError(f"{path}: missing {missing}, unknown {extra}")
-    return {key: _validated(_Text, f"{path}: {key}", raw[key]).text() for key in keys}
+    return {key: Text(_validated(LangTexts, f"{path}: {key}", raw[key])) for key in keys}
 
 
 @cache
@@ -121,7 +114,7 @@ def load_assumption_texts() -> Mapping[str, Text]:
     leaves out) is refused, in either language."""
     texts = _texts(ASSUMPTIONS, list(ASSUMPTION_VALUES))
     for key, text in texts.items():
-        for lang, template in (("nl", text.nl), ("en", text.en)):
+        for lang, template in text.items():
             try:
                 found = _placeholders(template)
             except ValueError as exc:

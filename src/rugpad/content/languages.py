@@ -32,9 +32,10 @@ class Gap:
 
 
 def _is_text(node: Mapping[Any, Any]) -> bool:
-    """A language mapping: Dutch (content is written in Dutch first) as a string; other keys may be data beside it
-    (an answer option's value)."""
-    return isinstance(node.get(DEFAULT_LANG.value), str)
+    """A language mapping: Dutch (content is written in Dutch first) as words or a list of phrases; other keys may
+    be data beside it (an answer option's value, an alarm phrase's question)."""
+    dutch = node.get(DEFAULT_LANG.value)
+    return isinstance(dutch, str) or (isinstance(dutch, list) and all(isinstance(word, str) for word in dutch))
 
 
 def _gaps_in(node: object, file: str, where: str) -> Iterator[Gap]:

@@ -19,11 +19,16 @@ from rugpad.content import sourced as _sourced
 from rugpad.content.rules import load_rulebook
 from rugpad.core.diary import AlarmPhrase, AlarmQuestion, normalise_words
 from rugpad.core.errors import InvalidInput
+from rugpad.core.text import DEFAULT_LANG
 from rugpad.core.trends import EXERCISES_SKIPPED, PAIN_RISING, TrendRule, TrendSettings
+from rugpad.core.vocab import Lang
 
 __all__ = ["load_alarm_phrases", "load_alarm_questions", "load_trend_rules", "load_trend_settings"]
 
 _FOLDER = "portal"
+
+
+_LANG_CODES = tuple(lang.value for lang in Lang)
 
 
 def _question(entry: Mapping[str, Any], where: str) -> AlarmQuestion:
@@ -73,7 +78,8 @@ def load_alarm_questions() -> Mapping[str, AlarmQuestion]:
 @cache
 def load_alarm_phrases() -> tuple[AlarmPhrase, ...]:
     """The words that name an alarm sign in a message, per alarm question, normalised for matching. Each entry
-    names a known alarm question and lists words in both languages; a phrase may not be empty after normalising."""
+    names a known alarm question and lists words per language (Dutch required); a phrase may not be empty after
+    normalising."""
     path = f"{_FOLDER}/alarm_phrases.yaml"
     raw = read_yaml(path)
     if not isinstance(raw, list) or not raw:
@@ -86,8 +92,13 @@ def load_alarm_phrases() -> tuple[AlarmPhrase, ...]:
         if question not in questions:
             raise ContentError(f"{where}: question must name an alarm question of alarm_questions.yaml")
         words: list[str] = []
-        for lang in ("nl", "en"):
+        unknown = sorted(set(map(str, entry)) - {"question", "source", "evidence", "note", *_LANG_CODES})
+        if unknown:
+            raise ContentError(f"{where}: unknown key {', '.join(unknown)}")
+        for lang in _LANG_CODES:
             listed = entry.get(lang)
+            if listed is None and lang != DEFAULT_LANG.value:
+                continue  # not yet written in this language: the content check lists it
             if not isinstance(listed, list) or not listed:
                 raise ContentError(f"{where}: {lang} must be a non-empty list of words")
             for word in listed:
