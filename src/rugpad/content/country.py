@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from rugpad.content import ContentError, load_sources, read_yaml
+from rugpad.content.shapes import LangTexts
 from rugpad.core.country import CallNumber, CountryCare, Guideline, Phones, Term
-from rugpad.core.text import DEFAULT_LANG, Text
+from rugpad.core.text import Text
 from rugpad.core.vocab import Country, Lang
 
 __all__ = ["CARE", "TERMS", "load_country_care", "missing_terms"]
@@ -26,19 +27,15 @@ __all__ = ["CARE", "TERMS", "load_country_care", "missing_terms"]
 TERMS = "country/terms.yaml"
 CARE = "country/care.yaml"
 
-_Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-_Texts = dict[Lang, _Word]
-"""A text per language code; a key that is no language rugpad speaks is refused by the shape."""
 
-
-class _Terms(RootModel[dict[Term, dict[Country, _Texts]]]):
+class _Terms(RootModel[dict[Term, dict[Country, LangTexts]]]):
     pass
 
 
 class _CallNumber(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     number: str = Field(pattern=r"^[0-9]{3,15}$")
-    label: _Texts
+    label: LangTexts
 
 
 class _Phones(BaseModel):
@@ -74,9 +71,8 @@ def _validated(model: type[BaseModel], path: str, raw: Any) -> Any:
         raise ContentError(f"{path}: {where}: {first['msg']}") from None
 
 
-def _text(texts: Mapping[Lang, str], where: str) -> Text:
-    if DEFAULT_LANG not in texts:
-        raise ContentError(f"{where}: needs the '{DEFAULT_LANG.value}' text")
+def _text(texts: Mapping[Lang, str]) -> Text:
+    """A validated `LangTexts` (Dutch present) as a `Text`, in `Lang`'s order."""
     return Text({lang: texts[lang] for lang in Lang if lang in texts})
 
 
@@ -122,16 +118,12 @@ def load_country_care() -> Mapping[Country, CountryCare]:
                     raise ContentError(f"{where}: phones: out_of_hours: label: {lang.value}: needs {{number}} once")
         result[country] = CountryCare(
             country=country,
-            terms=MappingProxyType(
-                {term: _text(terms[term][country], f"{TERMS}: {term.value}: {country.value}") for term in Term}
-            ),
+            terms=MappingProxyType({term: _text(terms[term][country]) for term in Term}),
             phones=Phones(
                 emergency=care.phones.emergency,
                 out_of_hours=None
                 if out_of_hours is None
-                else CallNumber(
-                    out_of_hours.number, _text(out_of_hours.label, f"{where}: phones: out_of_hours: label")
-                ),
+                else CallNumber(out_of_hours.number, _text(out_of_hours.label)),
                 source=care.phones.source,
             ),
             guidelines=tuple(Guideline(g.publisher, tuple(g.sources)) for g in care.guidelines),

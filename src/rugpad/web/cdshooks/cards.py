@@ -75,9 +75,10 @@ def _evidence_line(evidence: Evidence) -> str:
 
 
 def _sourced(card: dict[str, Any], rule_id: str, ctx: CardContext) -> dict[str, Any]:
-    """The card with its source (rule id and citation, link to the explanation) and links."""
+    """The card with its source (rule id and citation, link to the explanation) and links. A rule resting on several
+    guidelines cites the caller's country's own first (KCE for a Belgian caller, KNGF or NHG for a Dutch one)."""
     explanation = engine.explain(rule_id)
-    source = explanation.source
+    source = next(iter(engine.rule_sources(rule_id, ctx.country)), explanation.source)
     url = ctx.explanation_url(rule_id)
     card["source"] = {"label": _short(f"rugpad {rule_id} — {source.citation}", LABEL_LIMIT), "url": url}
     links = [{"label": _("Why: rugpad's explanation of this rule"), "url": url, "type": "absolute"}]
