@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -141,3 +142,22 @@ def log_in(page: Any, base: str, username: str) -> None:
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def do_one_exercise(page: Any) -> None:
+    """Runs the first exercise of the guided session, whatever its kind, and rates it (a pain button saves it, or a
+    pain choice and the save button)."""
+    page.click("#btn-begin")
+    for _ in range(2000):
+        if page.locator("#step-rate").is_visible():
+            page.locator("#step-rate [data-pain='2'], #step-rate label.pain-option:has-text('2')").first.click()
+            if page.locator("#btn-save").is_visible():
+                page.click("#btn-save")
+            return
+        for button in ("#btn-go", "#btn-rep"):
+            if page.locator(button).is_visible():
+                page.click(button)
+                break
+        else:
+            time.sleep(0.02)
+    raise AssertionError("the exercise never ended")

@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from rugpad.web.care.models import RedFlag
 from rugpad.web.plans.models import ExerciseSetLog
 from rugpad.web.portal.models import DiaryEntry
-from tests.e2e.conftest import PHONE, log_in, screenshot
+from tests.e2e.conftest import PHONE, do_one_exercise, log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,25 +49,6 @@ def _kept(page: Any) -> None:
     _until(lambda: page.get_attribute("html", "data-offline-state") == "kept", "the worker kept the pages")
 
 
-def _do_one_exercise(page: Any) -> None:
-    """Runs the first exercise of the guided session, whatever its kind, and rates it (a pain button saves it, or a
-    pain choice and the save button)."""
-    page.click("#btn-begin")
-    for _ in range(2000):
-        if page.locator("#step-rate").is_visible():
-            page.locator("#step-rate [data-pain='2'], #step-rate label.pain-option:has-text('2')").first.click()
-            if page.locator("#btn-save").is_visible():
-                page.click("#btn-save")
-            return
-        for button in ("#btn-go", "#btn-rep"):
-            if page.locator(button).is_visible():
-                page.click(button)
-                break
-        else:
-            time.sleep(0.02)
-    raise AssertionError("the exercise never ended")
-
-
 def test_the_session_opens_offline_and_its_result_arrives_once(phone_context: Any, demo: str) -> None:
     page = phone_context.new_page()
     page.set_default_timeout(20_000)
@@ -83,7 +64,7 @@ def test_the_session_opens_offline_and_its_result_arrives_once(phone_context: An
     page.reload()
     assert page.locator("#btn-begin").is_visible()  # the session page, from the phone itself
     screenshot(page, "offline-01-session")
-    _do_one_exercise(page)
+    do_one_exercise(page)
     _until(lambda: page.evaluate("window.rugpadSession.queue().length") == 1, "the result waits on the phone")
     assert not ExerciseSetLog.objects.exclude(pk__in=known).exists()
     page.goto(f"{demo}/me/")  # the patient's home opens offline too
