@@ -33,21 +33,14 @@ class AdviceView:
     text: str
     """The advice in the reader's language, the occupational physician named as the practice's country does."""
     reason: str
-    citation: str
 
 
 def advice_views(check: WorkplaceCheck | None, episode: Episode, lang: Lang) -> list[AdviceView]:
     phrase = clinical.physician(episode.patient.practice.country)
-    sources = engine.sources()
-    views = []
-    for rule in clinical.advice_of(check, episode):
-        source = sources.get(rule.source)
-        views.append(
-            AdviceView(
-                rule, rule.advice_for(phrase).get(lang), rule.reason.get(lang), source.citation if source else ""
-            )
-        )
-    return views
+    return [
+        AdviceView(rule, rule.advice_for(phrase).get(lang), rule.reason.get(lang))
+        for rule in clinical.advice_of(check, episode)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,14 @@ advice it led to (each naming its rule and source), the clinician's note, the br
 goals about work that the clinician chose, and their remarks. No diagnosis beyond the episode's region; no red
 flags, scores or medical history.
 
-Content shape (stored as JSON in `WorkReport.content`)::
+Content shape (stored as JSON in `WorkReport.content`; a section of citations also has ``"cite": true``, which the
+page shows as citations and the PDF writer passes over)::
 
     {"title": str, "meta": [[label, value], ...], "sections": [{"heading": str, "paragraphs": [str],
      "items": [str]}], "signature": [str]}
+
+The advice names its rules on the clinician's page; the letter numbers their sources instead (a rule id means
+nothing to the occupational physician), each with its evidence.
 """
 
 from __future__ import annotations
@@ -60,23 +64,23 @@ def _check(episode: Episode, lang: Lang, country: str) -> list[dict[str, Any]]:
     sections = [_section(_("Workplace check"), [_("Filled in on %(date)s.") % {"date": f"{filled:%d-%m-%Y}"}], answers)]
     phrase = clinical.physician(country)
     rules = clinical.advice_of(check, episode)
+    # each source numbered once, in the order the advice first cites it: a letter, not a bibliography per line
+    numbers: dict[str, int] = {}
+    for rule in rules:
+        numbers.setdefault(rule.source, len(numbers) + 1)
     advice = [
         f"{rule.advice_for(phrase).get(lang)} "
-        + _("(rule %(rule)s; evidence: %(evidence)s)") % {"rule": rule.id, "evidence": vocab(rule.evidence)}
+        + _("(source %(number)s; evidence: %(evidence)s)")
+        % {"number": numbers[rule.source], "evidence": vocab(rule.evidence)}
         for rule in rules
     ]
     sections.append(_section(_("Advice"), [] if advice else [_("The answers lead to no advice.")], advice))
     if rules:
-        # each source once, with the rules that rest on it: a letter, not a bibliography per line
-        by_source: dict[str, list[str]] = {}
-        for rule in rules:
-            by_source.setdefault(rule.source, []).append(rule.id)
         known = engine.sources()
         cited = [
-            f"{', '.join(ids)}: {known[source].citation if source in known else source}"
-            for source, ids in by_source.items()
+            f"{number}. {known[source].citation if source in known else source}" for source, number in numbers.items()
         ]
-        sections.append(_section(_("Sources of the advice"), [], cited))
+        sections.append(_section(_("Sources of the advice"), [], cited) | {"cite": True})
     if check.review_note:
         therapist = engine.country_term(Term.THERAPIST, country).get(lang)
         heading = _("Note on the workplace check (%(therapist)s)") % {"therapist": therapist}
