@@ -230,18 +230,22 @@ class FlagEventForm(forms.Form):
     note = TextField(NOTE, label=_("Note"))
 
     COUNTERPART_LABELS = {
-        FlagEventKind.ACTION: _("Referred to or contacted (e.g. GP Jansen, huisartsenpost)"),
+        FlagEventKind.ACTION: _("Referred to or contacted (e.g. GP Jansen, %(out_of_hours)s)"),
         FlagEventKind.EXCLUDED: _("Assessed by (GP or specialist)"),
         FlagEventKind.CONFIRMED: _("Assessed by (GP or specialist)"),
         FlagEventKind.WITHDRAWN: _("To whom / by whom"),
     }
 
-    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str | None = None, country: str = "nl", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # An unknown kind (a tampered request) is refused by the `kind` field below, never a server error.
         if kind is not None and kind in FlagEventKind.values:
             self.fields["kind"].initial = kind
-            self.fields["counterpart"].label = self.COUNTERPART_LABELS[FlagEventKind(kind)]
+            # The example names the practice's country's out-of-hours service (huisartsenpost, or 1733 in Belgium).
+            out_of_hours = engine.country_term("out_of_hours", country).get(reader_lang())
+            self.fields["counterpart"].label = str(self.COUNTERPART_LABELS[FlagEventKind(kind)]) % {
+                "out_of_hours": out_of_hours
+            }
             self.fields["counterpart"].required = kind in (FlagEventKind.EXCLUDED, FlagEventKind.CONFIRMED)
         self.fields["at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 

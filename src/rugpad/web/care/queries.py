@@ -169,14 +169,24 @@ def search_patients(clinician: User, criteria: dict[str, Any], page: int = 1) ->
     return PatientPage(rows[:PATIENT_PAGE], number, has_next=len(rows) > PATIENT_PAGE)
 
 
-def triage_view(state: EpisodeState, record: TriageRecord | None) -> dict[str, Any]:
-    """The state's triage in the reader's language, with each rule's explanation."""
+def triage_view(state: EpisodeState, record: TriageRecord | None, country: str = "nl") -> dict[str, Any]:
+    """The state's triage in the reader's language, with each rule's explanation; a rule's sources are cited with
+    the guideline of the practice's `country` first (KCE in Belgium, KNGF and NHG in the Netherlands)."""
     lang = reader_lang()
     result: dict[str, Any] = state.triage.to_dict(lang)
     rule_ids = [item["id"] for key in ("recommendations", "manipulation_rules") for item in result[key]]
     if result.get("profile_rule"):
         rule_ids.append(result["profile_rule"])
-    explanations = {rule_id: engine.explain(rule_id).to_dict(lang) for rule_id in rule_ids}
+    explanations = {
+        rule_id: engine.explain(rule_id).to_dict(lang)
+        | {
+            "sources": [
+                {"id": source.id, "citation": source.citation, "url": source.url}
+                for source in engine.rule_sources(rule_id, country)
+            ]
+        }
+        for rule_id in rule_ids
+    }
     by_strength = [
         (strength, [r for r in result["recommendations"] if r["strength"] == strength]) for strength in STRENGTH_ORDER
     ]
@@ -206,6 +216,7 @@ def episode_overview(episode: Episode, state: EpisodeState | None = None) -> dic
     just computed it)."""
     lang = reader_lang()
     state = state or state_of(episode)
+    country = episode.patient.practice.country
     triage = episode.latest("triages")
     stored = {str(flag.pk): flag for flag in episode.red_flags.prefetch_related("events__recorded_by")}
     flags = [
@@ -216,7 +227,7 @@ def episode_overview(episode: Episode, state: EpisodeState | None = None) -> dic
             action=view.action.get(lang),
             explanation=engine.explain(view.rule_id).to_dict(lang) if view.source else None,
             forms={
-                kind: FlagEventForm(kind=kind, auto_id=f"flag{view.record.key}-{kind}-%s")
+                kind: FlagEventForm(kind=kind, country=country, auto_id=f"flag{view.record.key}-{kind}-%s")
                 for kind in FlagEventKind.values
             }
             if view.is_open and view.record
@@ -234,7 +245,7 @@ def episode_overview(episode: Episode, state: EpisodeState | None = None) -> dic
         "intake": episode.latest("intakes"),
         "screening": episode.latest("screenings"),
         "examination": episode.latest("examinations"),
-        "triage": triage_view(state, triage),
+        "triage": triage_view(state, triage, country),
         "gate_reasons": [reason.get(lang) for reason in state.gate.reasons],
         "responses": episode.responses.all(),
         "overrides": episode.overrides.order_by("-recorded_at"),

@@ -251,7 +251,7 @@ def red_flag_event(request: HttpRequest, flag_id: int) -> HttpResponse:
     require_clinician(request)
     flag = access_red_flag(request, flag_id)
     episode = flag.episode
-    form = FlagEventForm(request.POST, kind=request.POST.get("kind") or None)
+    form = FlagEventForm(request.POST, kind=request.POST.get("kind") or None, country=episode.patient.practice.country)
     if form.is_valid():
         try:
             actions.do_record_flag_event(request, flag, **form.cleaned_data)

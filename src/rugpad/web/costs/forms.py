@@ -119,6 +119,11 @@ class PolicyForm(forms.Form):
     def __init__(self, *args: Any, country: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["prescription" if country == "nl" else "chronic_condition"]
+        # The discipline by the country's name for it: fysiotherapie in the Netherlands, kinesitherapie in Belgium.
+        therapy = engine.country_term("therapy", country).get(reader_lang())
+        self.fields["has_supplementary"].label = _("Supplementary insurance that covers %(therapy)s") % {
+            "therapy": therapy
+        }
 
     def clean_percentage(self) -> Decimal:
         value: Decimal | None = self.cleaned_data.get("percentage")

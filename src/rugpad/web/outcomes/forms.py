@@ -8,10 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.bounds import NOTE, RECORD
+from rugpad.core.vocab import LANGUAGE_NAMES
 from rugpad.web.fields import DateField, TextField, bounded_formfield
 from rugpad.web.outcomes.models import ConsentDecision, ConsentMethod, ReportConsent
 
-LANG_CHOICES = [("nl", "Nederlands"), ("en", "English")]
+LANG_CHOICES = [(lang.value, name) for lang, name in LANGUAGE_NAMES.items()]
+"""Every language rugpad speaks: a Belgian practice writes to a French-speaking doctor in French."""
 
 
 class ConsentForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
@@ -126,9 +127,9 @@ GP_DECISION_WORDS = {
 
 
 def number(value: float, lang: str) -> str:
-    """A number as the reader writes it: a decimal comma in Dutch."""
+    """A number as the reader writes it: a decimal comma in Dutch and French."""
     text = f"{value:g}"
-    return text.replace(".", ",") if lang == "nl" else text
+    return text.replace(".", ",") if lang in ("nl", "fr") else text
 
 
 FLAG_STAGE_WORDS = {
@@ -146,14 +147,15 @@ FLAG_EVENT_WORDS = {
 }
 
 
-def _risk(result: dict[str, Any]) -> dict[str, Any]:
+def _risk(result: dict[str, Any], therapist: str) -> dict[str, Any]:
     radicular = result.get("radicular")
+    set_by = " " + _("(set by the %(therapist)s)") % {"therapist": therapist}
     return _section(
         _("Risk and profile"),
         [
             _("STarT Back risk: %(risk)s") % {"risk": vocab(result["risk"]) if result.get("risk") else "–"},
             _("Treatment profile: %(profile)s") % {"profile": result.get("profile") or "–"}
-            + (" " + _("(set by the physiotherapist)") if result.get("profile_override") else ""),
+            + (set_by if result.get("profile_override") else ""),
             _("Radicular syndrome suspected: %(answer)s") % {"answer": _("yes") if radicular else _("no")},
         ],
     )
@@ -217,14 +219,21 @@ def build_content(
         state = state_of(episode, today)
         result = state.triage.to_dict(lang)  # type: ignore[arg-type]
         evaluation = evaluate(episode, today, state)
-        title = _("Discharge report physiotherapy") if kind == "discharge" else _("Interim report physiotherapy")
+        # The practice's country names the discipline and the addressee: kinesitherapie and "huisarts / behandelend
+        # arts" in Belgium, fysiotherapie and "huisarts" in the Netherlands.
+        country = patient.practice.country
+        words = {term: engine.country_term(term, country).get(lang) for term in ("therapy", "therapist")}
+        addressee = engine.country_term("letter_addressee", country).get(lang)
+        title = (_("Discharge report %(therapy)s") if kind == "discharge" else _("Interim report %(therapy)s")) % {
+            "therapy": words["therapy"]
+        }
         help_request = (
             [_("Help request: %(text)s") % {"text": intake.help_request}] if intake else [_("No intake recorded.")]
         )
         return {
             "title": title,
             "meta": [
-                [_("To"), patient.gp_name or _("the GP")],
+                [_("To"), patient.gp_name or capfirst(addressee)],
                 [
                     _("Concerning"),
                     _("%(name)s, born %(date)s") % {"name": patient, "date": f"{patient.date_of_birth:%d-%m-%Y}"},
@@ -239,7 +248,7 @@ def build_content(
             "sections": [
                 _section(_("Reason for referral and help request"), help_request),
                 _findings(intake, examination),
-                _risk(result),
+                _risk(result, words["therapist"]),
                 _red_flags(state, lang),
                 _section(_("Treatment given"), [treatment or _("Not described.")]),
                 _outcomes(evaluation, lang, closing_reason),
