@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from rugpad.web.care import actions
 from rugpad.web.care.models import Episode, Patient
-from rugpad.web.demo import as_user
+from rugpad.web.demo import as_user, load_demo
 from rugpad.web.practice.models import Practice, Role, User
 
 TODAY = dt.date(2026, 11, 21)
@@ -68,6 +72,18 @@ def world(db: None) -> World:
         other_patient,
         other_episode,
     )
+
+
+@pytest.fixture(scope="module")
+def committed_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """The demo practice loaded once for a whole module and committed (each test's own writes still roll back), wiped
+    afterwards; returns the demo logins. Loading the demo takes seconds: a module that only reads it shares one."""
+    with django_db_blocker.unblock():
+        logins = load_demo(timezone.localdate())
+        try:
+            yield logins
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def client_for(user: User | None) -> Client:

@@ -12,6 +12,8 @@ from rugpad.web.practice.models import Role, User
 
 TODAY = dt.date(2026, 11, 21)
 
+pytestmark = pytest.mark.usefixtures("committed_demo")  # loaded once for the module: each load takes seconds
+
 
 def _latest(last_name: str) -> dict[str, object]:
     episode = Episode.objects.filter(patient__last_name=last_name).first()
@@ -21,8 +23,8 @@ def _latest(last_name: str) -> dict[str, object]:
 
 
 @pytest.mark.django_db
-def test_demo_has_two_clinicians_an_admin_and_about_twelve_patients() -> None:
-    logins = load_demo(TODAY)
+def test_demo_has_two_clinicians_an_admin_and_about_twelve_patients(committed_demo: dict[str, object]) -> None:
+    logins = committed_demo
     assert User.objects.filter(role=Role.CLINICIAN).count() == 2
     assert User.objects.filter(role=Role.ADMIN).count() == 1
     assert Patient.objects.count() >= 12
@@ -32,7 +34,6 @@ def test_demo_has_two_clinicians_an_admin_and_about_twelve_patients() -> None:
 
 @pytest.mark.django_db
 def test_demo_is_loaded_once() -> None:
-    load_demo(TODAY)
     patients = Patient.objects.count()
     load_demo(TODAY)
     assert Patient.objects.count() == patients
@@ -54,6 +55,5 @@ def test_demo_is_loaded_once() -> None:
     ],
 )
 def test_demo_patients_cover_every_profile_and_a_red_flag(last_name: str, expected: dict[str, object]) -> None:
-    load_demo(TODAY)
     result = _latest(last_name)
     assert {key: result[key] for key in expected} == expected

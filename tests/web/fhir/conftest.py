@@ -4,17 +4,13 @@ outside system does: with a clinician's bearer token."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 
 from rugpad.web.care.models import Patient
-from rugpad.web.demo import load_demo
 from rugpad.web.practice.models import User
 from rugpad.web.practice.tokens import do_create_token
 
@@ -32,16 +28,12 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
+def demo(committed_demo: dict[str, Any], django_db_blocker: Any) -> Demo:
     """The demo, committed for the whole module (each test's own writes still roll back), wiped afterwards."""
     with django_db_blocker.unblock():
-        load_demo(timezone.localdate())
         ids = {p.last_name: p.pk for p in Patient.objects.filter(last_name__in=["de Wit", "Visser", "de Vries"])}
         token = do_create_token(User.objects.get(username="anna"), "fhir tests")
-        try:
-            yield Demo(ids["de Wit"], ids["Visser"], ids["de Vries"], token)
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
+    return Demo(ids["de Wit"], ids["Visser"], ids["de Vries"], token)
 
 
 def bearer(token: str) -> Client:

@@ -6,15 +6,15 @@ import pytest
 from django.utils import timezone
 
 from rugpad.web.care.models import Episode
-from rugpad.web.demo import load_demo
 from rugpad.web.outcomes.queries import adherence_weeks
 from rugpad.web.plans.queries import weekly_adherence
+
+pytestmark = pytest.mark.usefixtures("committed_demo")  # the demo, loaded once for the module
 
 
 @pytest.mark.django_db
 def test_a_planned_episode_reports_exercises_done_of_those_planned() -> None:
     today = timezone.localdate()
-    load_demo(today)
     episode = Episode.objects.get(patient__last_name="de Vries")  # the demo gives her a plan and logged sessions
     weeks = weekly_adherence(episode, today)
     assert weeks and all(0 <= percent <= 100 for _, percent in weeks)
@@ -27,7 +27,6 @@ def test_a_planned_episode_reports_exercises_done_of_those_planned() -> None:
 @pytest.mark.django_db
 def test_without_a_plan_adherence_falls_back_to_questionnaires() -> None:
     today = timezone.localdate()
-    load_demo(today)
     episode = Episode.objects.get(patient__last_name="Bakker")  # red flag: no plan
     assert weekly_adherence(episode, today) == []
     title, _weeks = adherence_weeks(episode, today)
@@ -41,7 +40,6 @@ def test_the_gp_report_form_starts_from_the_treatment_plan() -> None:
 
     from rugpad.web.practice.models import User
 
-    load_demo(timezone.localdate())
     episode = Episode.objects.get(patient__last_name="de Vries")
     client = Client()
     client.force_login(User.objects.get(username="anna"))
