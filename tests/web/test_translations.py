@@ -1,4 +1,5 @@
-"""Dutch is the default language: every text a user reads must be translated, and each compiled catalogue current."""
+"""Every text a user reads is translated in every language rugpad speaks besides English (the msgids'), each compiled
+catalogue is current, and the catalogues of one folder hold the same messages in every language."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from rugpad.core.vocab import Lang
+
 WEB = Path(__file__).resolve().parents[2] / "src" / "rugpad" / "web"
-CATALOGUES = sorted(WEB.glob("**/locale/nl/LC_MESSAGES/django.po"))
+TRANSLATED = tuple(lang.value for lang in Lang if lang is not Lang.EN)
+"""The languages with catalogues: the msgids are English."""
+CATALOGUES = sorted(po for lang in TRANSLATED for po in WEB.glob(f"**/locale/{lang}/LC_MESSAGES/django.po"))
+FOLDERS = sorted({po.parents[2] for po in CATALOGUES})
 
 
 def _entries(po: Path) -> list[tuple[str, str, bool]]:
@@ -23,12 +29,21 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
     return entries
 
 
-def test_there_is_a_dutch_catalogue() -> None:
-    assert WEB / "locale" / "nl" / "LC_MESSAGES" / "django.po" in CATALOGUES
+def test_there_is_a_catalogue_per_language() -> None:
+    for lang in TRANSLATED:
+        assert WEB / "locale" / lang / "LC_MESSAGES" / "django.po" in CATALOGUES
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: str(p.relative_to(WEB)))
+def test_each_folder_has_every_language_with_the_same_messages(folder: Path) -> None:
+    msgids = {lang: {m for m, _, _ in _entries(folder / lang / "LC_MESSAGES" / "django.po")} for lang in TRANSLATED}
+    for lang in TRANSLATED:
+        assert (folder / lang / "LC_MESSAGES" / "django.po").exists(), lang
+        assert msgids[lang] == msgids[TRANSLATED[0]], (lang, msgids[lang] ^ msgids[TRANSLATED[0]])
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(WEB)))
-def test_every_dutch_message_is_translated_and_none_is_a_fuzzy_guess(po: Path) -> None:
+def test_every_message_is_translated_and_none_is_a_fuzzy_guess(po: Path) -> None:
     assert [msgid for msgid, msgstr, _ in _entries(po) if not msgstr] == []
     assert [msgid for msgid, _, fuzzy in _entries(po) if fuzzy] == []
 
