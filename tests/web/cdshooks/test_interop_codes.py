@@ -58,6 +58,10 @@ def test_a_misleading_mapping_is_refused_naming_the_place(
         (["scan"], [], [], None),
         (["Consult"], [(SNOMED, "363679005")], [(SNOMED, "122496007")], {Region.LOW_BACK}),
         (["lumbar support belt"], [], [], None),  # a region but no imaging
+        (["IRM du rachis lombaire"], [], [], {Region.LOW_BACK}),  # a Belgian order in French
+        (["Radiographie de la nuque"], [], [], {Region.NECK}),
+        (["Radiothérapie lombaire"], [], [], None),  # radiotherapy is no imaging
+        (["Radiographie du coude"], [], [], None),  # imaging, but not of the spine
     ],
 )
 def test_spinal_imaging_needs_imaging_and_a_region(
@@ -76,6 +80,8 @@ def test_spinal_imaging_needs_imaging_and_a_region(
         ([], ["Oxycodone 5 mg"], True),
         ([], ["Paracetamol/codeïne 500/10"], True),
         ([], ["Naproxen"], False),
+        ([], ["Paracétamol/codéine 500/30"], True),
+        ([], ["Méthadone 10 mg"], True),
     ],
 )
 def test_opioids_by_atc_group_or_name(codings: list[Any], texts: list[str], is_opioid: bool) -> None:
