@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from rugpad.core.education import EducationModule
     from rugpad.core.episode import EpisodeContent, EpisodeFacts, EpisodeState, Measurement
     from rugpad.core.evaluation import ChangeRule, ChangeVerdicts
-    from rugpad.core.exercises import Dose, Exercise
+    from rugpad.core.exercises import Dose, Exercise, Suitability
     from rugpad.core.explain import Explanation
     from rugpad.core.flags import Firing, FlagEvent, FlagRecord, FlagStage
     from rugpad.core.instruments import InstrumentDefinition
@@ -153,6 +153,19 @@ def check_plan_addition(item_id: str, context: PlanContext) -> Verdict:
     from rugpad.core.plan import check_addition
 
     return check_addition(item_id, context, plan_content())
+
+
+__all__ += ["group_suitability"]
+
+
+def group_suitability(exercise: Exercise) -> Suitability:
+    """How an exercise suits a group programme (people enrolled without a care episode, nobody assessed): judged
+    as if every condition tag applied, the safer reading — a contra-indication for any condition keeps it out, a
+    caution needs the clinician's confirmation and its caution text goes to every participant. rugpad's choice,
+    not a clinical rule."""
+    from rugpad.core.exercises import CONDITION_TAGS, allowed_for
+
+    return allowed_for(exercise, CONDITION_TAGS)
 
 
 def patient_action(urgency: Urgency | str, country: str = "nl") -> Text:

@@ -23,7 +23,7 @@ from rugpad.web.practice.models import Discipline, Practice, Role, User
 DEMO_PASSWORD = "rugpad-demo"
 # Apps that add their own stage of care to the demo (plans, diaries, evaluations, reports), in this order. Each has
 # `<app>/demo.py` with `load_demo_extras(practice, today)`.
-DEMO_EXTENSIONS: tuple[str, ...] = ("plans", "portal", "outcomes", "costs", "work", "aftercare")
+DEMO_EXTENSIONS: tuple[str, ...] = ("plans", "portal", "outcomes", "costs", "work", "aftercare", "groups")
 PRACTICE_NAME = "Fysiotherapie De Brug (demo)"
 
 

@@ -49,6 +49,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("patient_home")
     if user.is_practice_admin:  # type: ignore[union-attr]
         return redirect("audit_log")
+    if user.is_participant:  # type: ignore[union-attr]
+        return redirect("groups_me")  # a group participant has only their group's programme
     clinician = require_clinician(request)
     context = queries.dashboard(clinician, timezone.localdate())
     record_list(request, "dashboard", context["patient_count"])

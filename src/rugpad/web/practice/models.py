@@ -37,6 +37,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Practice admin")
     CLINICIAN = "clinician", _("Clinician")
     PATIENT = "patient", _("Patient")
+    PARTICIPANT = "participant", _("Group participant")
+    """Someone enrolled in a group programme (groups app) without a care episode: no patient record; they reach
+    only their group's exercise programme, their reminders and leaving the group."""
 
 
 class Discipline(models.TextChoices):
@@ -78,6 +81,12 @@ class User(AbstractUser):
     @property
     def is_patient(self) -> bool:
         return self.role == Role.PATIENT
+
+    @property
+    def is_participant(self) -> bool:
+        """A group participant (`Role.PARTICIPANT`): every check above is false for them, so no patient record,
+        clinical page, API or FHIR route opens; the groups app's own pages are theirs."""
+        return self.role == Role.PARTICIPANT and self.practice_id is not None
 
     @property
     def sees_records(self) -> bool:

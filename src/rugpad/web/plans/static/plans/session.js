@@ -139,6 +139,8 @@
 
   if (!root || !dataNode) return;
   var exercises = json("session-exercises") || [];
+  // A group participant's session (groups app) asks no pain: a finished exercise is saved as done at once.
+  var asksPain = root.getAttribute("data-ask-pain") !== "false";
   var variants = json("session-variants") || {};
   var svgs = json("session-svgs") || {};
   /* The cues are spoken in the page's language (the words come from the page's catalogue), so the voice follows
@@ -350,7 +352,12 @@
     show("step-exercise");
     window.scrollTo(0, 0); // the clock, the count and the main button in sight from the top of the page
     $("ex-name").setAttribute("tabindex", "-1"); $("ex-name").focus({ preventScroll: true });
-    perform(ex).then(function () { beep(990, 250); rate("done"); })
+    perform(ex).then(function () {
+      beep(990, 250);
+      if (asksPain) { rate("done"); return; }
+      enqueue(entry(ex, { skipped: false, pain_during: null, effort: "" }));
+      next();
+    })
       .catch(function (error) { if (!(error instanceof Cancelled)) throw error; });
   }
 
