@@ -145,12 +145,19 @@ def load_sources() -> Mapping[str, Source]:
             url = str(entry.get("url", ""))
             if url and not url.startswith(("https://", "http://")):
                 raise ContentError(f"{where}: url must start with https:// or http://")
+            # A citation is one string (a bibliographic reference, in the language it was published in) or a
+            # {nl, en, fr} mapping (rugpad's own words, which a reader gets in their language).
+            raw = entry.get("citation")
+            if not isinstance(raw, str | Mapping) or not raw:
+                raise ContentError(f"{where}: citation needs a reference or rugpad's own words {{nl: ..., en: ...}}")
+            words = text(raw, f"{where}: citation") if isinstance(raw, Mapping) else None
             sources[entry["id"]] = Source(
                 id=entry["id"],
-                citation=str(entry["citation"]).strip(),
+                citation=words.get(Lang.EN) if words is not None else str(raw).strip(),
                 url=str(entry.get("url", "")),
                 evidence=evidence,
                 note=str(entry.get("note", "")).strip(),
+                words=words,
             )
     return sources
 

@@ -122,10 +122,22 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """A citable source: a guideline, paper or manual. Rules refer to it by `id`."""
+    """A citable source. Rules refer to it by `id`.
+
+    Two kinds. A bibliographic source (a guideline, a paper, a web article) has one `citation`, in the language it
+    was published in, and every reader sees it so. rugpad's own source (a practice setting, rugpad's reading of the
+    facts, its own wording) is explanatory prose: its `words` are in every language, and `citation` holds their
+    English for the exports that carry one string (the CLI's JSON, FHIR). Show a reader `cite(lang)`.
+    """
 
     id: str
     citation: str
     url: str = ""
     evidence: Evidence = Evidence.VERIFIED
     note: str = ""
+    words: Text | None = None
+    """rugpad's own words in every language; None for a bibliographic citation."""
+
+    def cite(self, lang: Lang | str) -> str:
+        """What a reader in `lang` sees: rugpad's own words in that language, else the citation as published."""
+        return self.words.get(lang) if self.words is not None else self.citation

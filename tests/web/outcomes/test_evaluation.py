@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from rugpad import engine
+from rugpad.core.vocab import Lang
 from rugpad.web.outcomes import clinical, clock
 from tests.web.conftest import World, client_for
 from tests.web.outcomes.helpers import ODI_20, ODI_36, ODI_40, fill
@@ -156,5 +157,8 @@ def test_the_charts_draw_the_mcid_band_around_the_baseline(world: World, at_week
 
 
 def _cited(source_id: str) -> str:
-    """How a page shows a source: its citation in a <cite> element."""
-    return f"<cite>{html.escape(engine.sources()[source_id].citation)}</cite>"
+    """How a (Dutch) page shows a source: a bibliographic citation in a <cite> element, rugpad's own words in Dutch
+    as plain text."""
+    source = engine.sources()[source_id]
+    words = html.escape(source.cite(Lang.NL))
+    return words if source.words is not None else f"<cite>{words}</cite>"

@@ -166,7 +166,7 @@ def test_pain_rising_over_a_week_raises_a_soft_trend_alert(world: World) -> None
     assert (alert.kind, alert.rule_id, alert.urgency) == (AlertKind.TREND, "trend.pain_rising", "none")
     assert alert.detail["value"] == 3.0
     dashboard = client_for(world.clinician).get(reverse("home")).content.decode()
-    assert "Pijn stijgt" in dashboard and "Practice setting for diary trends" in dashboard  # its source, cited
+    assert "Pijn stijgt" in dashboard and "Praktijkinstelling voor trends in het dagboek" in dashboard  # its source
     assert "portal-trend-setting" not in dashboard  # never the raw source id
 
 

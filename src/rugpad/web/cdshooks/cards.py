@@ -80,12 +80,13 @@ def _sourced(card: dict[str, Any], rule_id: str, ctx: CardContext) -> dict[str, 
     explanation = engine.explain(rule_id)
     source = next(iter(engine.rule_sources(rule_id, ctx.country)), explanation.source)
     url = ctx.explanation_url(rule_id)
-    card["source"] = {"label": _short(f"rugpad {rule_id} — {source.citation}", LABEL_LIMIT), "url": url}
+    cited = source.cite(ctx.lang)  # rugpad's own words in the card's language; a reference as it was published
+    card["source"] = {"label": _short(f"rugpad {rule_id} — {cited}", LABEL_LIMIT), "url": url}
     links = [{"label": _("Why: rugpad's explanation of this rule"), "url": url, "type": "absolute"}]
     if source.url:
         links.append(
             {
-                "label": _short(_("Source: %(citation)s") % {"citation": source.citation}, 80),
+                "label": _short(_("Source: %(citation)s") % {"citation": cited}, 80),
                 "url": source.url,
                 "type": "absolute",
             }
@@ -95,7 +96,7 @@ def _sourced(card: dict[str, Any], rule_id: str, ctx: CardContext) -> dict[str, 
         [
             card["detail"],
             _evidence_line(explanation.evidence) + (f" {explanation.note.get(ctx.lang)}" if explanation.note else ""),
-            _("Rule `%(rule)s` · %(citation)s") % {"rule": rule_id, "citation": source.citation},
+            _("Rule `%(rule)s` · %(citation)s") % {"rule": rule_id, "citation": cited},
         ]
     )
     return card

@@ -217,7 +217,6 @@ class SessionOffer:
     variant: dict[str, Any]
     advice: ProgressionAdvice
     reason: str
-    citation: str
 
 
 def session_offers(plan: TreatmentPlan, exercises: list[dict[str, Any]], lang: Lang) -> list[SessionOffer]:
@@ -256,13 +255,11 @@ def session_offers(plan: TreatmentPlan, exercises: list[dict[str, Any]], lang: L
         suits = {variant_id: check(variant_id).suitability == "allowed" for _i, _d, variant_id, _a in wanted}
     except InvalidInput:  # the pathway waits (the page offers no exercises then anyway)
         return []
-    sources = engine.sources()
     offers = []
     for item_id, direction, variant_id, advice in wanted:
         if not suits[variant_id]:
             continue
         variant = library[variant_id]
-        source = sources.get(advice.source_id)
         offers.append(
             SessionOffer(
                 item_id,
@@ -270,7 +267,6 @@ def session_offers(plan: TreatmentPlan, exercises: list[dict[str, Any]], lang: L
                 _session_data(item_id, variant, variant.dose, lang),
                 advice,
                 advice.reason.get(lang),
-                source.citation if source else "",
             )
         )
     return offers

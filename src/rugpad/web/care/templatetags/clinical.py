@@ -6,21 +6,30 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rugpad import engine
-from rugpad.core.text import Text
+from rugpad.core.text import Source, Text
+from rugpad.core.vocab import LANGUAGE_NAMES
 from rugpad.web.i18n import reader_lang
 
 register = template.Library()
+
+
+@register.simple_tag
+def spoken_languages() -> list[tuple[str, str]]:
+    """`{% spoken_languages as languages %}`: each language rugpad speaks by code, named in itself ("Français" on
+    every page: a reader looks for their own language's name, not its name in the page's language)."""
+    return [(lang.value, name) for lang, name in LANGUAGE_NAMES.items()]
 
 
 @register.filter
 def words(text: Text | None) -> str:
     """`{{ rule.name|words }}`: a content text in the reader's language (another, marked, if it lacks that one)."""
     return text.get(reader_lang()) if text is not None else ""
+
 
 # The words a clinician reads for the engine's vocabulary values (urgency, strength, verdict, risk).
 VOCABULARY_LABELS = {
@@ -116,14 +125,45 @@ def band(result: Mapping[str, Any] | None, code: object) -> str:
     return named.label.get(reader_lang()) if named else ""
 
 
+def source_of(value: object) -> Source | None:
+    """The source a template names: itself, its id, or an explanation's ``{"id", "citation", "url"}`` dict (a dict
+    whose id is no packaged source, such as a screening item's, is shown by its own citation)."""
+    if isinstance(value, Source):
+        return value
+    if isinstance(value, Mapping):
+        known = engine.sources().get(str(value.get("id")))
+        if known is None and value.get("citation"):
+            return Source(id=str(value.get("id")), citation=str(value["citation"]), url=str(value.get("url") or ""))
+        return known
+    return engine.sources().get(str(value)) if value else None
+
+
+def cited(source: Source, link: bool = False) -> SafeString:
+    """A source as a reader sees it. A bibliographic citation stays in the language it was published in, so it sits
+    in a `<cite>` element (which the page language checks pass over); rugpad's own words are in the reader's language
+    and are plain text, checked like the rest of the page. With `link`, the words lead to the source's URL."""
+    words = source.cite(reader_lang())
+    shown = (
+        format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', source.url, words)
+        if link and source.url
+        else conditional_escape(words)
+    )
+    return format_html("{}", shown) if source.words is not None else format_html("<cite>{}</cite>", shown)
+
+
 @register.filter
-def citation(source_id: object) -> SafeString | str:
-    """`{{ rule.source_id|citation }}`: the source's bibliographic citation in a `<cite>` element (a citation stays in
-    the language it was published in); "–" for an unknown id, never the id itself."""
-    source = engine.sources().get(str(source_id)) if source_id else None
-    if source is None:
-        return "–"
-    return format_html("<cite>{}</cite>", source.citation)
+def citation(source: object) -> SafeString | str:
+    """`{{ rule.source_id|citation }}`: the source (an id, a `Source` or an explanation's source dict) as `cited`
+    shows it; "–" for an unknown id, never the id itself."""
+    found = source_of(source)
+    return cited(found) if found is not None else "–"
+
+
+@register.filter
+def linked_citation(source: object) -> SafeString | str:
+    """`{{ why.source|linked_citation }}`: as `citation`, the words leading to the source's URL when it has one."""
+    found = source_of(source)
+    return cited(found, link=True) if found is not None else "–"
 
 
 @register.filter

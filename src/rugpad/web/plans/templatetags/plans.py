@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
 from rugpad import engine
 from rugpad.core.episode import EpisodeState
 from rugpad.web.care.models import Episode
+from rugpad.web.care.templatetags.clinical import cited
 from rugpad.web.i18n import reader_lang
 from rugpad.web.plans.clinical import exercise_library
 from rugpad.web.plans.models import TreatmentPlan
@@ -104,7 +106,8 @@ def exercise_name(exercise_id: str) -> str:
 
 
 @register.filter
-def citation(source_id: str) -> str:
-    """The citation of a source id, for a `<cite>` (empty when the id is unknown or empty)."""
+def citation(source_id: str) -> SafeString | str:
+    """A source id as the reader sees it (`clinical.cited`: a bibliographic citation in a `<cite>`, rugpad's own
+    words in the reader's language); empty when the id is unknown or empty, for the template's `default`."""
     source = engine.sources().get(source_id) if source_id else None
-    return source.citation if source is not None else ""
+    return cited(source) if source is not None else ""
