@@ -29,17 +29,27 @@ def test_an_exercise_without_synonyms_has_none() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [["vogel"], {"nl": "vogel"}, {"nl": ["vogel", ""]}, {"fr": ["oiseau"]}],
+    [["vogel"], {"nl": "vogel"}, {"nl": ["vogel", ""]}, {"de": ["Vogel"]}],
 )
 def test_malformed_synonyms_in_the_content_are_refused(raw: object) -> None:
     with pytest.raises(ContentError, match="synonyms"):
         _synonyms(raw, "bird-dog: synonyms")
 
 
+def test_french_synonyms_are_read_like_the_other_languages() -> None:
+    words = _synonyms({"nl": ["vogel"], "fr": ["oiseau"]}, "bird-dog: synonyms")
+    assert words.get(Lang.FR) == ("oiseau",) and words.every() == ("vogel", "oiseau")
+
+
+def test_a_language_rugpad_does_not_speak_is_refused_naming_it() -> None:
+    with pytest.raises(InvalidInput, match="synonyms: de"):
+        Synonyms(nl=("vogel",), de=("Vogel",))
+
+
 def test_every_exercise_has_everyday_words_in_dutch_and_english() -> None:
     for exercise in load_exercises().values():
-        assert exercise.synonyms.nl and exercise.synonyms.en, exercise.id
+        assert exercise.synonyms.get(Lang.NL) and exercise.synonyms.get(Lang.EN), exercise.id
 
 
 def test_the_bird_dog_is_found_by_the_dutch_word_for_bird() -> None:
-    assert "vogel" in load_exercises()["bird-dog"].synonyms.nl
+    assert "vogel" in load_exercises()["bird-dog"].synonyms.get(Lang.NL)

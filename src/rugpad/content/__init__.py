@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from rugpad.core.text import DEFAULT_LANG, Source, Text
+from rugpad.core.text import DEFAULT_LANG, Source, Text, install_phrases
 from rugpad.core.vocab import Evidence, Lang, Region
 
 __all__ = [
@@ -190,3 +190,14 @@ def sourced(entry: Mapping[str, Any], where: str) -> tuple[str, Evidence]:
     if EVIDENCE_STRENGTH.index(evidence) > EVIDENCE_STRENGTH.index(source.evidence):
         raise ContentError(f"{where}: evidence {evidence} is stronger than its source's ({source.evidence})")
     return source_id, evidence
+
+
+def _phrase_catalogue() -> Mapping[str, Text]:
+    from rugpad.content.phrases import CATALOGUE  # imported when first needed: it imports this package
+
+    return CATALOGUE
+
+
+# Importing the content (as the engine, the CLI and the web app do) gives the core its phrase catalogue, each file
+# read when one of its phrases is first read.
+install_phrases(_phrase_catalogue)

@@ -217,9 +217,9 @@ def load_progression_model() -> ProgressionModel:
     try:
         settings = ProgressionSettings(**values, sources=sources)
         model = ProgressionModel(settings, rules)
-        for rule in rules.values():  # every {setting} named in a text must exist
-            rule.reason.nl.format_map(settings.values())
-            rule.reason.en.format_map(settings.values())
+        for rule in rules.values():  # every {setting} named in a text must exist, in every language it has
+            for _lang, reason in rule.reason.items():
+                reason.format_map(settings.values())
     except (InvalidInput, TypeError, KeyError, ValueError) as exc:
         raise ContentError(f"{path}: {exc}") from exc
     return model
@@ -239,7 +239,7 @@ def _check_coverage(rules: list[DecisionRule], path: str) -> None:
 
 def _check_placeholder(rule: DecisionRule, where: str) -> None:
     """{missing} is the only placeholder; a measure rule names the missing measurements and only fires for them."""
-    for lang, reason in (("nl", rule.reason.nl), ("en", rule.reason.en)):
+    for lang, reason in rule.reason.items():
         has = MISSING_PLACEHOLDER in reason
         if "{" in reason.replace(MISSING_PLACEHOLDER, "") or "}" in reason.replace(MISSING_PLACEHOLDER, ""):
             raise ContentError(f"{where}: reason {lang}: the only placeholder allowed is {MISSING_PLACEHOLDER}")

@@ -24,9 +24,9 @@ from rugpad.content import (
 )
 from rugpad.content import enum_value as _enum
 from rugpad.core.errors import InvalidInput
-from rugpad.core.exercises import CONDITION_TAGS, Dose, DoseKind, Exercise, Purpose, Synonyms
+from rugpad.core.exercises import CONDITION_TAGS, NO_SYNONYMS, Dose, DoseKind, Exercise, Purpose, Synonyms
 from rugpad.core.text import Text
-from rugpad.core.vocab import Region
+from rugpad.core.vocab import Lang, Region
 
 __all__ = ["illustration_svg", "load_exercises"]
 
@@ -111,17 +111,19 @@ def _parse(raw: Mapping[str, Any], where: str) -> Exercise:
 
 
 def _synonyms(raw: object, where: str) -> Synonyms:
-    """Optional `{nl: [words], en: [words]}`; each list holds plain non-empty words."""
+    """Optional `{nl: [words], en: [words], fr: [words]}` (any of the languages rugpad speaks); each list holds plain
+    non-empty words."""
     if raw is None:
-        return Synonyms()
-    if not isinstance(raw, Mapping) or set(raw) - {"nl", "en"}:
-        raise ContentError(f"{where}: must be a mapping of nl and/or en to a list of words")
+        return NO_SYNONYMS
+    codes = [lang.value for lang in Lang]
+    if not isinstance(raw, Mapping) or set(map(str, raw)) - set(codes):
+        raise ContentError(f"{where}: must be a mapping of {', '.join(codes)} (any of them) to a list of words")
     words: dict[str, tuple[str, ...]] = {}
     for lang, listed in raw.items():
         if not isinstance(listed, list) or not all(isinstance(w, str) and w.strip() for w in listed):
             raise ContentError(f"{where}: {lang} must be a list of non-empty words")
         words[str(lang)] = tuple(w.strip() for w in listed)
-    return Synonyms(**words)
+    return Synonyms(words)
 
 
 def _texts(raw: object, where: str) -> tuple[Text, ...]:

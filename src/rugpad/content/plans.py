@@ -208,8 +208,8 @@ def _fixed(path: str) -> dict[str, FixedRule]:
             if rule.template is None:
                 raise ContentError(f"{where}: a goal rule needs a template")
             try:
-                rule.template.nl.format(**_GOAL_FIELDS[rule.id])
-                rule.template.en.format(**_GOAL_FIELDS[rule.id])
+                for _lang, template in rule.template.items():
+                    template.format(**_GOAL_FIELDS[rule.id])
             except (KeyError, IndexError, ValueError) as exc:
                 raise ContentError(f"{where}: template: {exc!r} is not one of {sorted(_GOAL_FIELDS[rule.id])}") from exc
         fixed[rule.id] = rule

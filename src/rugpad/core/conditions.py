@@ -18,7 +18,9 @@ undecided, naming the facts that are missing. Signs are never unknown — a sign
 
 `compile_condition` validates the structure strictly (unknown keys or signs raise `ConditionError`) and returns a
 `Condition`: a closure for the hot path, the facts it reads, the signs it names, and a readable description in
-Dutch and English generated from the same structure, so the explanation cannot drift from the rule.
+every language generated from the same structure (its words are the ``conditions.*`` phrases of the catalogue), so
+the explanation cannot drift from the rule; each is made when first read (only `rugpad explain` and the rule pages
+read them).
 
 Compiled for speed, with the same three-valued answers: the sign tests under one `any`, `all` or `at_least` become a
 single set operation (``any: [a, b, c]`` is one `isdisjoint`), and each condition knows its `gate` — signs of which
@@ -31,10 +33,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rugpad.core.text import Text
+from rugpad.core.text import Text, listing, number, phrase
 from rugpad.core.vocab import Course, Region, Risk, Sex
 
-__all__ = ["ALWAYS", "NEVER", "Condition", "ConditionError", "Facts", "Truth", "compile_condition"]
+__all__ = ["ALWAYS", "NEVER", "REGION_WORDS", "Condition", "ConditionError", "Facts", "Truth", "compile_condition"]
 
 Truth = bool | None
 """True, False, or None for "cannot be decided from what is known"."""
@@ -121,10 +123,10 @@ def _never(_: Facts) -> Truth:
     return False
 
 
-ALWAYS = Condition(_always, Text(nl="altijd", en="always"), frozenset(), frozenset(), constant=True)
+ALWAYS = Condition(_always, phrase("conditions.always"), frozenset(), frozenset(), constant=True)
 NEVER = Condition(
     _never,
-    Text(nl="nooit", en="never"),
+    phrase("conditions.never"),
     frozenset(),
     frozenset(),
     gate=frozenset(),
@@ -196,11 +198,14 @@ def _merge(parts: Sequence[Condition]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset().union(*(p.signs for p in parts)), frozenset().union(*(p.facts for p in parts))
 
 
-def _joined(parts: Sequence[Condition], head_nl: str, head_en: str) -> Text:
-    return Text(
-        nl=f"{head_nl}: " + "; ".join(p.description.nl for p in parts),
-        en=f"{head_en}: " + "; ".join(p.description.en for p in parts),
-    )
+_PARTS = phrase("text.list_parts")
+_OR = phrase("text.list_or")
+_LABEL = phrase("text.label")
+
+
+def _joined(parts: Sequence[Condition], head: Text, **values: object) -> Text:
+    """`head` (a phrase with `{parts}`) filled with the parts' descriptions, e.g. "any of: a; b"."""
+    return Text.deferred(lambda: head.format(parts=listing([p.description for p in parts], _PARTS, _PARTS), **values))
 
 
 def _thresholds(parts: Sequence[Condition]) -> tuple[tuple[str, float], ...] | None:
@@ -265,7 +270,7 @@ def _any_of(given: Sequence[Condition]) -> Condition:
     gates = [p.gate for p in parts]
     return Condition(
         evaluate,
-        _joined(parts, "een van", "any of"),
+        _joined(parts, phrase("conditions.any_of")),
         signs,
         used,
         regions,
@@ -318,7 +323,7 @@ def _all_of(given: Sequence[Condition]) -> Condition:
     gates = [p.gate for p in parts if p.gate is not None]
     return Condition(
         evaluate,
-        _joined(parts, "alle", "all of"),
+        _joined(parts, phrase("conditions.all_of")),
         signs,
         used,
         regions,
@@ -408,7 +413,7 @@ def _not_of(inner: Condition) -> Condition:
         result = check(facts)
         return None if result is None else not result
 
-    text = Text(nl=f"niet ({inner.description.nl})", en=f"not ({inner.description.en})")
+    text = Text.deferred(lambda: phrase("conditions.negation").format(inner=inner.description))
     return Condition(
         evaluate, text, inner.signs, inner.facts, thresholds=inner.thresholds, parts=(inner,), rebuild=_rebuild_not
     )
@@ -459,7 +464,7 @@ def _at_least_of(wanted: int, given: Sequence[Condition]) -> Condition:
         return None if present + unknown >= needed else False
 
     signs, used = _merge(parts)
-    text = _joined(parts, f"minstens {needed} van", f"at least {needed} of")
+    text = _joined(parts, phrase("conditions.at_least"), count=number(needed))
     # With none of the gated parts' signs present, only the ungated parts can count: fewer than needed means False.
     gated = [p.gate for p in parts if p.gate is not None]
     return Condition(
@@ -487,7 +492,7 @@ def _age_over(value: object, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return None if facts.age is None else facts.age > limit
 
-    text = Text(nl=f"leeftijd boven {limit:g}", en=f"age over {limit:g}")
+    text = Text.deferred(lambda: phrase("conditions.age_over").format(limit=number(limit)))
     return Condition(evaluate, text, frozenset(), frozenset({"age"}), thresholds=(("age", limit),))
 
 
@@ -497,7 +502,7 @@ def _age_under(value: object, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return None if facts.age is None else facts.age < limit
 
-    text = Text(nl=f"leeftijd onder {limit:g}", en=f"age under {limit:g}")
+    text = Text.deferred(lambda: phrase("conditions.age_under").format(limit=number(limit)))
     return Condition(evaluate, text, frozenset(), frozenset({"age"}), thresholds=(("age", limit),))
 
 
@@ -517,13 +522,11 @@ def _onset_age_under(value: object, ctx: _Context) -> Condition:
             return None
         return facts.age - facts.duration_weeks / WEEKS_PER_YEAR < limit
 
-    text = Text(
-        nl=f"klachten begonnen voor de leeftijd van {limit:g}", en=f"complaint began before the age of {limit:g}"
-    )
+    text = Text.deferred(lambda: phrase("conditions.onset_age_under").format(limit=number(limit)))
     return Condition(evaluate, text, frozenset(), frozenset({"age", "duration_weeks"}), thresholds=None)
 
 
-def _over(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition]:
+def _over(name: str, fact: Text) -> Callable[[object, _Context], Condition]:
     """A test `<name>_over_weeks: n` on a numeric fact that may be unknown."""
 
     def build(value: object, ctx: _Context) -> Condition:
@@ -534,13 +537,13 @@ def _over(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition
             known: float | None = getattr(facts, attribute)
             return None if known is None else known > limit
 
-        text = Text(nl=f"{nl} langer dan {limit:g} weken", en=f"{en} longer than {limit:g} weeks")
+        text = Text.deferred(lambda: phrase("conditions.longer_than_weeks").format(fact=fact, limit=number(limit)))
         return Condition(evaluate, text, frozenset(), frozenset({attribute}), thresholds=((attribute, limit),))
 
     return build
 
 
-def _choices(name: str, kind: Callable[[str], object], nl: str, en: str) -> Callable[[object, _Context], Condition]:
+def _choices(name: str, kind: Callable[[str], object], fact: Text) -> Callable[[object, _Context], Condition]:
     """A test `<name>: value` or `<name>: [values]` on a categorical fact that may be unknown."""
 
     def build(value: object, ctx: _Context) -> Condition:
@@ -551,14 +554,16 @@ def _choices(name: str, kind: Callable[[str], object], nl: str, en: str) -> Call
             allowed = frozenset(kind(str(v)) for v in values)
         except ValueError as exc:
             raise ConditionError(f"{ctx.where}: {name!r}: {exc}") from None
-        words = [_VALUE_WORDS.get(str(v), Text(nl=str(v), en=str(v))) for v in values]
-        shown = Text(nl=" / ".join(w.nl for w in words), en=" / ".join(w.en for w in words))
 
         def evaluate(facts: Facts) -> Truth:
             known = getattr(facts, name)
             return None if known is None else known in allowed
 
-        text = Text(nl=f"{nl}: {shown.nl}", en=f"{en}: {shown.en}")
+        text = Text.deferred(
+            lambda: _LABEL.format(
+                label=fact, value=listing([_VALUE_WORDS.get(str(v)) or Text.verbatim(str(v)) for v in values], _OR, _OR)
+            )
+        )
         profiles = frozenset(map(str, allowed)) if name == "profile" else None
         return Condition(evaluate, text, frozenset(), frozenset({name}), profiles=profiles)
 
@@ -566,21 +571,27 @@ def _choices(name: str, kind: Callable[[str], object], nl: str, en: str) -> Call
 
 
 _VALUE_WORDS: Mapping[str, Text] = {
-    "female": Text(nl="vrouw", en="female"),
-    "male": Text(nl="man", en="male"),
-    "other": Text(nl="anders", en="other"),
-    "improving": Text(nl="verbeterend", en="improving"),
-    "not_improving": Text(nl="niet verbeterend", en="not improving"),
-    "worsening": Text(nl="verslechterend", en="worsening"),
-    "recurrent": Text(nl="terugkerend", en="recurrent"),
-    "low": Text(nl="laag", en="low"),
-    "medium": Text(nl="middelmatig", en="medium"),
-    "high": Text(nl="hoog", en="high"),
+    "female": phrase("words.sex.female"),
+    "male": phrase("words.sex.male"),
+    "other": phrase("words.sex.other"),
+    "improving": phrase("words.course.improving"),
+    "not_improving": phrase("words.course.not_improving"),
+    "worsening": phrase("words.course.worsening"),
+    "recurrent": phrase("words.course.recurrent"),
+    "low": phrase("words.risk.low"),
+    "medium": phrase("words.risk.medium"),
+    "high": phrase("words.risk.high"),
 }
-"""Readable words for vocabulary values in rule descriptions."""
+"""Readable words for vocabulary values in rule descriptions (a profile code reads the same in every language)."""
+
+REGION_WORDS: Mapping[Region, Text] = {
+    Region.LOW_BACK: phrase("words.region.low_back"),
+    Region.NECK: phrase("words.region.neck"),
+}
+"""A region in words."""
 
 
-def _flag(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition]:
+def _flag(name: str, fact: Text) -> Callable[[object, _Context], Condition]:
     """A test `<name>: true|false` on a yes/no fact that may be unknown."""
 
     def build(value: object, ctx: _Context) -> Condition:
@@ -591,7 +602,8 @@ def _flag(name: str, nl: str, en: str) -> Callable[[object, _Context], Condition
             known = getattr(facts, name)
             return None if known is None else known is value
 
-        text = Text(nl=f"{nl}: {'ja' if value else 'nee'}", en=f"{en}: {'yes' if value else 'no'}")
+        answer = phrase("words.answer.yes") if value else phrase("words.answer.no")
+        text = Text.deferred(lambda: _LABEL.format(label=fact, value=answer))
         return Condition(evaluate, text, frozenset(), frozenset({name}))
 
     return build
@@ -606,8 +618,7 @@ def _region(value: object, ctx: _Context) -> Condition:
     def evaluate(facts: Facts) -> Truth:
         return facts.region is region
 
-    names = {Region.LOW_BACK: Text(nl="lage rug", en="low back"), Region.NECK: Text(nl="nek", en="neck")}[region]
-    text = Text(nl=f"regio: {names.nl}", en=f"region: {names.en}")
+    text = Text.deferred(lambda: _LABEL.format(label=phrase("conditions.fact.region"), value=REGION_WORDS[region]))
     return Condition(evaluate, text, frozenset(), frozenset(), frozenset({region}), region_test=region, thresholds=None)
 
 
@@ -617,7 +628,7 @@ def _any_red_flag(facts: Facts) -> Truth:
 
 def _red_flag(value: object, ctx: _Context) -> Condition:
     if value == "*":
-        text = Text(nl="een rode vlag", en="any red flag raised")
+        text = phrase("conditions.any_red_flag")
         return Condition(_any_red_flag, text, frozenset(), frozenset(), needs_red_flag=True, thresholds=None)
     ids = [value] if isinstance(value, str) else value
     if not isinstance(ids, Sequence) or not ids:
@@ -631,9 +642,7 @@ def _red_flag(value: object, ctx: _Context) -> Condition:
         return not wanted.isdisjoint(facts.red_flags)
 
     names = [ctx.red_flag_names[i] for i in sorted(wanted)]
-    text = Text(
-        nl="rode vlag: " + " / ".join(n.nl for n in names), en="red flag raised: " + " / ".join(n.en for n in names)
-    )
+    text = Text.deferred(lambda: phrase("conditions.red_flag").format(names=listing(names, _OR, _OR)))
     return Condition(evaluate, text, frozenset(), frozenset(), needs_red_flag=True, thresholds=None)
 
 
@@ -657,15 +666,15 @@ _BUILDERS: dict[str, Callable[[object, _Context], Condition]] = {
     "age_over": _age_over,
     "age_under": _age_under,
     "onset_age_under": _onset_age_under,
-    "sex": _choices("sex", Sex, "geslacht", "sex"),
+    "sex": _choices("sex", Sex, phrase("conditions.fact.sex")),
     "region": _region,
-    "duration_over_weeks": _over("duration", "klachtduur", "complaint duration"),
-    "work_absence_over_weeks": _over("work_absence", "werkverzuim", "work absence"),
-    "course": _choices("course", Course, "beloop", "course"),
-    "risk": _choices("risk", Risk, "STarT Back-risico", "STarT Back risk"),
-    "profile": _choices("profile", _profile, "profiel", "profile"),
-    "psychosocial_dominant": _flag("psychosocial_dominant", "psychosociale factoren dominant", "psychosocial dominant"),
-    "radicular": _flag("radicular", "radiculair syndroom vermoed", "radicular syndrome suspected"),
+    "duration_over_weeks": _over("duration", phrase("conditions.fact.duration")),
+    "work_absence_over_weeks": _over("work_absence", phrase("conditions.fact.work_absence")),
+    "course": _choices("course", Course, phrase("conditions.fact.course")),
+    "risk": _choices("risk", Risk, phrase("conditions.fact.risk")),
+    "profile": _choices("profile", _profile, phrase("conditions.fact.profile")),
+    "psychosocial_dominant": _flag("psychosocial_dominant", phrase("conditions.fact.psychosocial_dominant")),
+    "radicular": _flag("radicular", phrase("conditions.fact.radicular")),
     "red_flag": _red_flag,
     "use": _use,
 }

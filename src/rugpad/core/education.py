@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from rugpad.core.errors import InvalidInput
 from rugpad.core.rules import PROFILES  # the triage's profiles, re-exported: one definition
-from rugpad.core.text import Text
+from rugpad.core.text import Text, phrase
 from rugpad.core.vocab import Evidence, Region
 
 __all__ = [
@@ -40,7 +40,7 @@ RADICULAR = "radicular"
 EVERY_PATIENT = "all"
 """Profile token: the module goes to every patient in its regions (the alarm-signs module)."""
 
-UNCONFIRMED_MARK = Text(nl="(nog niet bevestigd)", en="(not yet confirmed)", fr="(pas encore confirmé)")
+UNCONFIRMED_MARK = phrase("education.unconfirmed")
 """Written right after a sentence that no source in the clinical facts file backs, so the reader can see it."""
 
 _EVIDENCE_RANK = {Evidence.VERIFIED: 0, Evidence.SECONDARY: 1, Evidence.UNVERIFIED: 2}

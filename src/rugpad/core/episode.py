@@ -38,7 +38,7 @@ from rugpad.core.flags import Firing, FlagOrigin, FlagRecord, FlagStage, flags_t
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.rules import RedFlag, Rulebook
 from rugpad.core.schedule import Moment, Schedule, measurement_moments
-from rugpad.core.text import Text
+from rugpad.core.text import Text, phrase
 from rugpad.core.triage import TriageResult, parse_case, run_triage
 from rugpad.core.vocab import Course, Evidence, Lang, ManipulationVerdict, Region, Sex, Urgency
 
@@ -181,28 +181,13 @@ class MomentState:
     status: MomentStatus
 
 
-_NOT_SCREENED = Text(
-    nl="De screening op rode vlaggen is nog niet gedaan.", en="The red-flag screening has not been done yet."
-)
-_CLOSED = Text(nl="De episode is afgesloten.", en="The episode is closed.")
-_FOR_PATIENT_NOT_SCREENED = Text(
-    nl="Uw therapeut bespreekt eerst een paar vragen met u. Daarna kunt u met de oefeningen beginnen.",
-    en="Your therapist will first go through a few questions with you. After that you can start the exercises.",
-)
-_FOR_PATIENT_FLAG = Text(
-    nl="Iets wat u ons vertelde moet eerst bekeken worden. Begin nog niet met de oefeningen. Uw therapeut neemt "
-    "contact met u op.",
-    en="Something you told us needs to be looked at first. Please do not start the exercises yet. Your therapist "
-    "will contact you.",
-)
-_FOR_PATIENT_CLOSED = Text(
-    nl="Uw behandeling is afgerond. Blijf bewegen zoals u met uw therapeut hebt afgesproken.",
-    en="Your treatment has ended. Keep moving as you agreed with your therapist.",
-)
-_REFERRED = Text(
-    nl="Een arts heeft een ernstige oorzaak bevestigd: de patiënt is verwezen.",
-    en="A doctor confirmed a serious cause: the patient has been referred.",
-)
+_NOT_SCREENED = phrase("episode.not_screened")
+_CLOSED = phrase("episode.closed")
+_FOR_PATIENT_NOT_SCREENED = phrase("episode.for_patient.not_screened")
+_FOR_PATIENT_FLAG = phrase("episode.for_patient.flag")
+_FOR_PATIENT_CLOSED = phrase("episode.for_patient.closed")
+_REFERRED = phrase("episode.referred")
+_OPEN_FLAG = phrase("episode.open_flag")
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,10 +405,7 @@ def episode_state(facts: EpisodeFacts, content: EpisodeContent) -> EpisodeState:
     )
 
 
-_RETIRED = Text(
-    nl="Regel niet meer in de inhoud; overleg bij twijfel met de huisarts.",
-    en="Rule no longer in the content; when in doubt, discuss with the GP.",
-)
+_RETIRED = phrase("episode.retired")
 
 
 def _view(
@@ -437,7 +419,7 @@ def _view(
     if rule is None:  # a rule retired from the content since the flag was raised: still shown, never lost
         return FlagView(
             rule_id,
-            Text(nl=rule_id, en=rule_id),
+            Text.verbatim(rule_id),
             _RETIRED,
             "",
             Evidence.UNVERIFIED,
@@ -471,7 +453,7 @@ def _gate(facts: EpisodeFacts, triage: TriageResult, flags: list[FlagView]) -> G
     if facts.screening is None:
         reasons.append(_NOT_SCREENED)
     stopping = [flag for flag in flags if flag.stops]
-    reasons += [Text(nl=f"Open rode vlag: {f.name.nl}.", en=f"Open red flag: {f.name.en}.") for f in stopping]
+    reasons += [_OPEN_FLAG.format(name=f.name) for f in stopping]
     manipulation: ManipulationVerdict | None
     if facts.screening is None or referred or facts.closed:
         manipulation = None  # not decided: nothing screened yet, or no care left to give

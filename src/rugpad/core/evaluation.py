@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rugpad.core.errors import InvalidInput
-from rugpad.core.text import Text
+from rugpad.core.text import Text, listing, number, phrase
 from rugpad.core.vocab import Evidence, Region
 
 __all__ = [
@@ -271,10 +271,7 @@ def change(rule: ChangeRule, baseline: float | None, follow_up: float | None) ->
     base = _checked(rule, "baseline", baseline)
     follow = _checked(rule, "follow-up", follow_up)
     if base is None or follow is None:
-        reason = Text(
-            nl=f"Geen {'beginmeting' if base is None else 'vervolgmeting'}: de verandering is onbekend.",
-            en=f"No {'baseline' if base is None else 'follow-up'} value: the change is unknown.",
-        )
+        reason = phrase("evaluation.no_baseline") if base is None else phrase("evaluation.no_follow_up")
         return Change(rule.instrument, rule.domain, base, follow, points=None, percent=None,
                       direction=Direction.UNKNOWN, clinically_important=None, reason=reason,
                       source_id=rule.source_id, evidence=rule.evidence)  # fmt: skip
@@ -372,9 +369,9 @@ def decide(
     outcome = Outcome.RED_FLAG if red_flag_now else response.outcome
     rule = matching_rule(rules, region, profile, radicular, weeks_since_onset, outcome)
     missing, words = _missing(response, changes, tuple(required))
-    reason = Text(
-        nl=rule.reason.nl.replace(MISSING_PLACEHOLDER, words.nl),
-        en=rule.reason.en.replace(MISSING_PLACEHOLDER, words.en),
+    # Every language the rule's reason has; `words` names instrument codes and catalogue phrases, in every language.
+    reason = Text.build(
+        lambda lang: rule.reason.get(lang).replace(MISSING_PLACEHOLDER, words.get(lang)), over=(rule.reason,)
     )
     return Decision(rule.action, rule.id, outcome, reason, rule.source_id, rule.evidence, response, missing)
 
@@ -437,20 +434,11 @@ def _missing(
         codes += named
         if not named:
             unnamed.append(_PAIN_WORDS if is_pain else _FUNCTION_WORDS)
-    nl = [code.upper() for code in codes] + [t.nl for t in unnamed]
-    en = [code.upper() for code in codes] + [t.en for t in unnamed]
-    return tuple(codes), Text(nl=_join(nl, "en"), en=_join(en, "and"))
+    return tuple(codes), listing([Text.verbatim(code.upper()) for code in codes] + unnamed)  # "A, B and C"
 
 
-_PAIN_WORDS = Text(nl="een pijnscore", en="a pain score")
-_FUNCTION_WORDS = Text(nl="een functievragenlijst", en="a function questionnaire")
-
-
-def _join(words: Sequence[str], conjunction: str) -> str:
-    """Words joined as "A", "A and B" or "A, B and C"."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+_PAIN_WORDS = phrase("evaluation.missing.pain")
+_FUNCTION_WORDS = phrase("evaluation.missing.function")
 
 
 def _domain_improved(changes: Iterable[Change]) -> bool | None:
@@ -464,30 +452,27 @@ def _change_reason(
     rule: ChangeRule, points: float, percent: float | None, direction: Direction, important: bool | None
 ) -> Text:
     if important is None:
-        return Text(
-            nl="Voor dit meetinstrument is geen drempel voor een klinisch belangrijke verandering bekend.",
-            en="No threshold for a clinically important change is known for this instrument.",
-        )
+        return phrase("evaluation.no_threshold")
     if direction is Direction.UNCHANGED:
-        return Text(nl="Geen verandering: niet klinisch belangrijk.", en="No change: not clinically important.")
-    nl_word, en_word = (
-        ("Verbetering", "Improvement") if direction is Direction.IMPROVED else ("Verslechtering", "Worsening")
+        return phrase("evaluation.unchanged")
+    if rule.mcid_percent is None:
+        threshold = phrase("evaluation.threshold").format(points=number(rule.mcid_points or 0))
+    else:
+        threshold = phrase("evaluation.threshold_with_percent").format(
+            points=number(rule.mcid_points or 0), percent=number(rule.mcid_percent)
+        )
+    direction_words = (
+        phrase("evaluation.improvement") if direction is Direction.IMPROVED else phrase("evaluation.worsening")
     )
-    nl_verdict = "klinisch belangrijk" if important else "niet klinisch belangrijk"
-    en_verdict = "clinically important" if important else "not clinically important"
-    nl_pct = f" ({_nl(abs(percent))} %)" if percent is not None else ""
-    en_pct = f" ({abs(percent):g} %)" if percent is not None else ""
-    nl_threshold = f"{_nl(rule.mcid_points or 0)} punten"
-    en_threshold = f"{rule.mcid_points or 0:g} points"
-    if rule.mcid_percent is not None:
-        nl_threshold += f" of {_nl(rule.mcid_percent)} %"
-        en_threshold += f" or {rule.mcid_percent:g} %"
-    return Text(
-        nl=f"{nl_word} van {_nl(abs(points))} punten{nl_pct}: {nl_verdict} (drempel {nl_threshold}).",
-        en=f"{en_word} of {abs(points):g} points{en_pct}: {en_verdict} (threshold {en_threshold}).",
+    verdict = phrase("evaluation.important") if important else phrase("evaluation.not_important")
+    if percent is None:
+        return phrase("evaluation.change").format(
+            direction=direction_words, points=number(abs(points)), verdict=verdict, threshold=threshold
+        )
+    return phrase("evaluation.change_with_percent").format(
+        direction=direction_words,
+        points=number(abs(points)),
+        percent=number(abs(percent)),
+        verdict=verdict,
+        threshold=threshold,
     )
-
-
-def _nl(number: float) -> str:
-    """A number as Dutch readers write it: decimal comma."""
-    return f"{number:g}".replace(".", ",")

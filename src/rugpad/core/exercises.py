@@ -18,11 +18,12 @@ from enum import StrEnum
 from typing import Literal
 
 from rugpad.core.errors import InvalidInput
-from rugpad.core.text import Text
+from rugpad.core.text import DEFAULT_LANG, Text, listing, phrase
 from rugpad.core.vocab import Evidence, Lang, Region
 
 __all__ = [
     "CONDITION_TAGS",
+    "NO_SYNONYMS",
     "Dose",
     "DoseKind",
     "Exercise",
@@ -114,109 +115,103 @@ class Dose:
         if self.per_side and self.repetitions is None:
             raise InvalidInput("dose: per_side", f"a {self.kind} dose has no repetitions to count per side")
 
-    def describe(self, lang: Lang | str = Lang.NL) -> str:
+    def describe(self, lang: Lang | str = DEFAULT_LANG) -> str:
         """The dose in plain words, e.g. ``"Houd 20 seconden vast, 3 herhalingen, 3 keer per dag"``."""
-        w = _WORDS[Lang(lang)]
-        parts: list[str] = []
+        text = self.words().get(lang)
+        return text[:1].upper() + text[1:]
+
+    def words(self) -> Text:
+        """The dose in every language, as `describe` says it (not capitalised); the words are the ``exercises.*``
+        phrases of the catalogue."""
+        parts: list[Text] = []
         if self.hold_seconds is not None:
-            parts.append(w.hold.format(_count(self.hold_seconds, w.second)))
+            parts.append(_HOLD.format(duration=_count(self.hold_seconds, _SECOND)))
         if self.repetitions is not None:
-            parts.append(_count(self.repetitions, w.repetition) + (w.per_side if self.per_side else ""))
+            repetitions = _count(self.repetitions, _REPETITION)
+            parts.append(_PER_SIDE.format(amount=repetitions) if self.per_side else repetitions)
         if self.sets is not None:
-            parts.append(_count(self.sets, w.set))
+            parts.append(_count(self.sets, _SET))
         if self.rest_seconds is not None:
-            parts.append(w.rest.format(_count(self.rest_seconds, w.second)))
+            parts.append(_REST.format(duration=_count(self.rest_seconds, _SECOND)))
         if self.minutes is not None:
-            parts.append(_count(self.minutes, w.minute))
+            parts.append(_count(self.minutes, _MINUTE))
         if self.times_per_day is not None:
-            parts.append(w.times_per_day.get(self.times_per_day, w.times_per_day[0].format(self.times_per_day)))
+            parts.append(_times_per_day(self.times_per_day))
         if self.days_per_week is not None:
-            parts.append(_count(self.days_per_week, w.day) + w.per_week)
-        text = ", ".join(parts)
-        return text[0].upper() + text[1:]
+            parts.append(_PER_WEEK.format(amount=_count(self.days_per_week, _DAY)))
+        return listing(parts, _SEPARATOR, _SEPARATOR)
 
 
-def _count(number: int, forms: tuple[str, str]) -> str:
-    return f"{number} {forms[0] if number == 1 else forms[1]}"
+_HOLD = phrase("exercises.hold")
+_REST = phrase("exercises.rest")
+_PER_SIDE = phrase("exercises.per_side")
+_PER_WEEK = phrase("exercises.per_week")
+_SEPARATOR = phrase("text.list_more")
+_SECOND = (phrase("exercises.second.one"), phrase("exercises.second.other"))
+_MINUTE = (phrase("exercises.minute.one"), phrase("exercises.minute.other"))
+_REPETITION = (phrase("exercises.repetition.one"), phrase("exercises.repetition.other"))
+_SET = (phrase("exercises.set.one"), phrase("exercises.set.other"))
+_DAY = (phrase("exercises.day.one"), phrase("exercises.day.other"))
+"""Counted words: the phrase for a count of one and for any other count (a dose counts from 1 up, so the French
+rule that 0 is singular too never applies)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Words:
-    """The words `Dose.describe` builds a sentence from; (singular, plural) pairs for counted nouns."""
-
-    hold: str
-    second: tuple[str, str]
-    minute: tuple[str, str]
-    repetition: tuple[str, str]
-    set: tuple[str, str]
-    day: tuple[str, str]
-    per_side: str
-    rest: str
-    times_per_day: Mapping[int, str]
-    """Key 0 is the general pattern; other keys are words for that count ("once a day")."""
-    per_week: str
+def _count(number: int, forms: tuple[Text, Text]) -> Text:
+    return (forms[0] if number == 1 else forms[1]).format(count=number)
 
 
-_WORDS: Mapping[Lang, _Words] = {
-    Lang.NL: _Words(
-        hold="houd {} vast",
-        second=("seconde", "seconden"),
-        minute=("minuut", "minuten"),
-        repetition=("herhaling", "herhalingen"),
-        set=("serie", "series"),
-        day=("dag", "dagen"),
-        per_side=" per kant",
-        rest="{} rust tussen de series",
-        times_per_day={0: "{} keer per dag"},
-        per_week=" per week",
-    ),
-    Lang.EN: _Words(
-        hold="hold for {}",
-        second=("second", "seconds"),
-        minute=("minute", "minutes"),
-        repetition=("repetition", "repetitions"),
-        set=("set", "sets"),
-        day=("day", "days"),
-        per_side=" each side",
-        rest="{} rest between sets",
-        times_per_day={0: "{} times a day", 1: "once a day", 2: "twice a day"},
-        per_week=" a week",
-    ),
-    Lang.FR: _Words(
-        hold="tenez {}",
-        second=("seconde", "secondes"),
-        minute=("minute", "minutes"),
-        repetition=("répétition", "répétitions"),
-        set=("série", "séries"),
-        day=("jour", "jours"),
-        per_side=" de chaque côté",
-        rest="{} de repos entre les séries",
-        times_per_day={0: "{} fois par jour", 1: "une fois par jour", 2: "deux fois par jour"},
-        per_week=" par semaine",
-    ),
-}
+def _times_per_day(count: int) -> Text:
+    if count == 1:  # "once a day"
+        return phrase("exercises.times_per_day.one")
+    if count == 2:  # "twice a day"
+        return phrase("exercises.times_per_day.two")
+    return phrase("exercises.times_per_day.other").format(count=count)
 
 
-@dataclass(frozen=True, slots=True)
 class Synonyms:
     """Everyday words a person may search an exercise by, per language ("vogel" for the bird-dog). Search only: a
-    synonym carries no clinical meaning."""
+    synonym carries no clinical meaning. Built like a `Text`: ``Synonyms(nl=("vogel",), en=("bird dog",))``."""
 
-    nl: tuple[str, ...] = ()
-    en: tuple[str, ...] = ()
+    __slots__ = ("_words",)
 
-    def __post_init__(self) -> None:
-        for lang in (Lang.NL, Lang.EN):
-            for word in self.get(lang):
+    def __init__(self, words: Mapping[Lang | str, Iterable[str]] | None = None, /, **by_lang: Iterable[str]) -> None:
+        checked: dict[Lang, tuple[str, ...]] = {}
+        for code, listed in {**(words or {}), **by_lang}.items():
+            try:
+                lang = Lang(code)
+            except ValueError:
+                raise InvalidInput(f"synonyms: {code}", "is not a language rugpad speaks") from None
+            found = tuple(listed)
+            for word in found:
                 if not isinstance(word, str) or not word.strip():
                     raise InvalidInput(f"synonyms: {lang}", f"{word!r} is not a word")
+            if found:
+                checked[lang] = found
+        self._words = checked
 
     def get(self, lang: Lang | str) -> tuple[str, ...]:
-        return self.en if Lang(lang) is Lang.EN else self.nl
+        return self._words.get(Lang(lang), ())
+
+    @property
+    def languages(self) -> tuple[Lang, ...]:
+        return tuple(lang for lang in Lang if lang in self._words)
 
     def every(self) -> tuple[str, ...]:
-        """The words of every language, Dutch first."""
-        return (*self.nl, *self.en)
+        """The words of every language, in `Lang`'s order (Dutch first)."""
+        return tuple(word for lang in Lang for word in self._words.get(lang, ()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Synonyms) and self._words == other._words
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._words.items()))
+
+    def __repr__(self) -> str:
+        return f"Synonyms({ {lang.value: words for lang, words in self._words.items()}!r})"
+
+
+NO_SYNONYMS = Synonyms()
+"""An exercise without everyday search words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +245,7 @@ class Exercise:
     """How well the exercise and its dose are sourced; a dose no source gives is `unverified`."""
     alternative_dose: Dose | None = None
     """A second dose the source gives as an equal alternative."""
-    synonyms: Synonyms = Synonyms()
+    synonyms: Synonyms = NO_SYNONYMS
     """Everyday words the library search also matches, in every language."""
 
 

@@ -46,7 +46,7 @@ from rugpad.core.plan_rules import (
 )
 from rugpad.core.progression import Reactivity
 from rugpad.core.schedule import Schedule, measurement_moments
-from rugpad.core.text import Text
+from rugpad.core.text import Text, phrase
 from rugpad.core.triage import TriageResult
 from rugpad.core.vocab import Evidence, ManipulationVerdict, Region, Urgency
 
@@ -403,10 +403,7 @@ def check_addition(item_id: str, context: PlanContext, content: PlanContent) -> 
     raise InvalidInput("item", f"unknown exercise or technique {item_id!r}")
 
 
-_OTHER_REGION = Text(
-    nl="Deze oefening is geschreven voor een andere regio; controleer of ze past.",
-    en="This exercise is written for another region; check that it fits.",
-)
+_OTHER_REGION = phrase("plan.other_region")
 
 
 def _exercise_suitability(exercise: Exercise, case: _Case) -> tuple[Suitability, tuple[Text, ...]]:
@@ -455,7 +452,7 @@ def _techniques(
 
 
 def _withheld(rule: PlanRule, item_id: str, name: Text, reasons: tuple[Text, ...], evidence: Evidence) -> Withheld:
-    reason = Text(nl=" ".join(r.nl for r in reasons), en=" ".join(r.en for r in reasons)) if reasons else rule.reason
+    reason = Text.join(" ", reasons) if reasons else rule.reason
     return Withheld(
         rule_id=rule.id,
         source_id=rule.source_id,
@@ -539,7 +536,7 @@ def _from_fixed(rules: PlanRulebook, rule_id: str) -> PlanItem:
 def _fill(template: Text | None, **values: object) -> Text:
     if template is None:  # pragma: no cover - the loader requires templates for goal rules
         raise InvalidInput("plan", "goal rule without a template")
-    return Text(nl=template.nl.format(**values), en=template.en.format(**values))
+    return template.format(**values)
 
 
 def _goals(context: PlanContext, rules: PlanRulebook, weeks: int) -> tuple[Goal, ...]:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import Purpose, Suitability
 from rugpad.core.rules import PROFILES
-from rugpad.core.text import Text
+from rugpad.core.text import Text, phrase
 from rugpad.core.vocab import Evidence, ManipulationVerdict, Region
 
 __all__ = [
@@ -178,12 +178,7 @@ class PlanSettings:
     """How many points less difficulty (PSK, 0-10) a goal aims at."""
     source_id: str = PRACTICE_SETTING
     evidence: Evidence = Evidence.UNVERIFIED
-    reason: Text = field(
-        default=Text(
-            nl="Praktijkinstelling: geen richtlijn geeft dit getal; de praktijk kiest het.",
-            en="Practice setting: no guideline gives this number; the practice chooses it.",
-        )
-    )
+    reason: Text = field(default=phrase("plan.practice_setting"))
 
     def __post_init__(self) -> None:
         for name, low, high in (

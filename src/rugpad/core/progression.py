@@ -321,7 +321,7 @@ def _advice(
 ) -> ProgressionAdvice:
     rule = model.rules[rule_id]
     values = model.settings.values()
-    reason = Text(nl=rule.reason.nl.format_map(values), en=rule.reason.en.format_map(values))
+    reason = rule.reason.map(lambda template: template.format_map(values))
     return ProgressionAdvice(rule.action, rule.id, reason, rule.source_id, rule.evidence, dose, load_kg)
 
 

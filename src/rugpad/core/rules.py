@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from rugpad.core.conditions import Condition, Evaluator
+from rugpad.core.conditions import REGION_WORDS, Condition, Evaluator
 from rugpad.core.errors import InvalidInput
 from rugpad.core.explain import Explanation, RuleKind
-from rugpad.core.text import Source, Text
+from rugpad.core.text import Source, Text, listing, phrase
 from rugpad.core.vocab import Evidence, Lang, ManipulationVerdict, Region, Strength, Urgency
 
 if TYPE_CHECKING:
@@ -475,15 +475,13 @@ class Rulebook:
                 return self._explanation(rad, RuleKind.STRATIFICATION, rad.name, rad.name, "radicular")
         sign = self.signs.get(rule_id)
         if sign is not None:
-            regions = ", ".join(sorted(sign.regions))
+            regions = listing([REGION_WORDS[region] for region in sorted(sign.regions)], phrase("text.list_more"))
             return Explanation(
                 rule_id=sign.id,
                 kind=RuleKind.SIGN,
                 name=sign.label,
                 text=sign.question,
-                condition=Text(
-                    nl=f"groep: {sign.group}; regio: {regions}", en=f"group: {sign.group}; region: {regions}"
-                ),
+                condition=phrase("rules.sign_condition").format(group=sign.group, regions=regions),
                 outcome=sign.group,
                 source=Source(id="-", citation="Screening checklist item (a question, not a rule)."),
                 evidence=Evidence.VERIFIED,
@@ -501,18 +499,11 @@ class Rulebook:
         condition = rule.condition.description
         regions = getattr(rule, "regions", None)
         if regions is not None and len(regions) < len(Region):
-            region_words = {Region.LOW_BACK: Text(nl="lage rug", en="low back"), Region.NECK: Text(nl="nek", en="neck")}
             only = next(iter(regions))
-            condition = Text(
-                nl=f"regio {region_words[only].nl}; {condition.nl}",
-                en=f"region {region_words[only].en}; {condition.en}",
-            )
+            condition = phrase("rules.in_region").format(region=REGION_WORDS[only], condition=condition)
         note = rule.note
         if rule.evidence is Evidence.UNVERIFIED and note is None:
-            note = Text(
-                nl="Niet geverifieerd in een bron: gebruikt als de veiligere keuze; laat een clinicus dit controleren.",
-                en="Not verified in a source: used as the safer choice; have a clinician check it.",
-            )
+            note = phrase("rules.unverified_note")
         return Explanation(
             rule_id=rule.id,
             kind=kind,

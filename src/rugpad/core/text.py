@@ -1,9 +1,17 @@
-"""User-facing text in the languages rugpad speaks, and the sources that rules rest on."""
+"""User-facing text in the languages rugpad speaks, the phrase catalogue, and the sources that rules rest on.
+
+A `Text` maps each language to its words. Content texts come from the YAML files; the words the code itself puts
+together (a triage's "could not be decided", a condition read aloud, the list "A, B and C", a decimal comma) are
+phrases: `phrase("triage.not_decided")` names one by key, and its words per language live in the catalogue under
+``content/data/phrases/``. The core reads no files, so the content loader installs the catalogue
+(`install_phrases`); a phrase is resolved on first use, which lets module constants name phrases before that.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rugpad.core.vocab import Evidence, Lang
 
@@ -22,6 +30,10 @@ def fallback_marker(lang: Lang) -> str:
     return f"[{lang.value.upper()}] "
 
 
+_LANGS: tuple[Lang, ...] = tuple(Lang)
+"""Every language, in `Lang`'s order (iterating a tuple is cheaper than iterating the enum)."""
+
+
 class Text:
     """A user-facing text: one string per language, keyed by `Lang`. A language may be missing (a clinician's own
     plan item, content not yet translated): `get` then shows another language behind a visible marker, and the
@@ -29,17 +41,27 @@ class Text:
 
     __slots__ = ("_texts",)
 
-    def __init__(self, texts: Mapping[Lang | str, str] | None = None, /, **by_lang: str) -> None:
-        merged = {**(texts or {}), **by_lang}
+    def __init__(self, texts: Mapping[Lang, str] | Mapping[str, str] | None = None, /, **by_lang: str) -> None:
+        given: Mapping[Any, str] = texts or {}
+        merged = {**given, **by_lang} if by_lang else given
         self._texts: dict[Lang, str] = {Lang(lang): value for lang, value in merged.items() if value}
 
     @classmethod
     def build(cls, make: Callable[[Lang], str], over: Iterable[Text] = ()) -> Text:
         """A text made per language by `make`, in every language all of `over` have (every language if none)."""
-        langs = set(Lang)
-        for part in over:
-            langs &= set(part.languages)
-        return cls({lang: make(lang) for lang in Lang if lang in langs})
+        tables = [part._texts for part in over]
+        return _made({lang: make(lang) for lang in _LANGS if all(lang in table for table in tables)})
+
+    @classmethod
+    def deferred(cls, make: Callable[[], Text]) -> Text:
+        """The text `make` returns, made when it is first read: for words that are seldom read but often made (a
+        rulebook describes each of its hundreds of conditions, which only `rugpad explain` reads)."""
+        return _Deferred(make)
+
+    @classmethod
+    def verbatim(cls, value: str) -> Text:
+        """The same words in every language: an id, a code or a number that reads alike everywhere."""
+        return _made(dict.fromkeys(_LANGS, value))
 
     @classmethod
     def join(cls, separator: str | Text, parts: Iterable[Text]) -> Text:
@@ -53,21 +75,24 @@ class Text:
 
     def map(self, change: Callable[[str], str]) -> Text:
         """The same text with `change` applied in every language (filling in a number, trimming)."""
-        return Text({lang: change(value) for lang, value in self._texts.items()})
+        return _made({lang: change(value) for lang, value in self._texts.items()})
 
     def format(self, **values: object) -> Text:
         """Fills `{name}` placeholders per language; a value that is itself a `Text` is read in the same language."""
-        texts = [value for value in values.values() if isinstance(value, Text)]
-        return Text.build(
-            lambda lang: self.get(lang).format(
-                **{name: value.get(lang) if isinstance(value, Text) else value for name, value in values.items()}
-            ),
-            over=(self, *texts),
-        )
+        own = self._texts
+        tables = [value._texts for value in values.values() if isinstance(value, Text)]
+        filled: dict[Lang, str] = {}
+        for lang in _LANGS:
+            if lang in own and all(lang in table for table in tables):
+                words = {
+                    name: value._texts[lang] if isinstance(value, Text) else value for name, value in values.items()
+                }
+                filled[lang] = own[lang].format(**words)
+        return _made(filled)
 
     @property
     def languages(self) -> tuple[Lang, ...]:
-        return tuple(lang for lang in Lang if lang in self._texts)
+        return tuple(lang for lang in _LANGS if lang in self._texts)
 
     def has(self, lang: Lang | str) -> bool:
         return Lang(lang) in self._texts
@@ -77,7 +102,7 @@ class Text:
         return self._texts.get(Lang(lang))
 
     def missing(self) -> tuple[Lang, ...]:
-        return tuple(lang for lang in Lang if lang not in self._texts)
+        return tuple(lang for lang in _LANGS if lang not in self._texts)
 
     def get(self, lang: Lang | str = DEFAULT_LANG) -> str:
         """The text in `lang`; if it lacks that language, the first fallback that exists, marked as such."""
@@ -118,6 +143,134 @@ class Text:
 
     def __repr__(self) -> str:
         return f"Text({self.as_dict()!r})"
+
+
+def _made(texts: dict[Lang, str]) -> Text:
+    """A `Text` of words already keyed by `Lang` (no conversion of the keys): how `build`, `format` and `map` make
+    theirs, as a rulebook's condition descriptions are made by the hundred at load time."""
+    text = Text.__new__(Text)
+    text._texts = {lang: value for lang, value in texts.items() if value}
+    return text
+
+
+# --- phrases: the words the code puts together, as content -------------------------------------------------------
+
+
+class _Deferred(Text):
+    """A `Text` made on first use (see `Text.deferred`), then kept."""
+
+    __slots__ = ("_make", "_words")
+
+    def __init__(self, make: Callable[[], Text]) -> None:  # no Text.__init__: the words are made when first read
+        self._make = make
+        self._words: dict[Lang, str] | None = None
+
+    @property
+    def _texts(self) -> dict[Lang, str]:  # type: ignore[override]  # read-only: made once from `_make`
+        words = self._words
+        if words is None:
+            words = self._words = self._make()._texts
+        return words
+
+
+class PhraseError(LookupError):
+    """A phrase read before a catalogue was installed, or a key the catalogue lacks; the message names the key."""
+
+
+Catalogue = Mapping[str, Text]
+"""Phrase key (``"triage.not_decided"``) -> its words in every language, `{name}` placeholders alike in each."""
+
+_catalogue: Catalogue | None = None
+_load_catalogue: Callable[[], Catalogue] | None = None
+_resolved: dict[str, Text] = {}
+"""Phrases already looked up, by key: a phrase read again costs one dictionary look-up."""
+
+
+def install_phrases(catalogue: Catalogue | Callable[[], Catalogue]) -> None:
+    """Make the phrase catalogue available to every `phrase`: the mapping itself, or a function that returns it when
+    the first phrase is read (the content package installs its loader so; the catalogue may in turn read its files
+    as their phrases are asked for)."""
+    global _catalogue, _load_catalogue
+    if callable(catalogue):
+        _catalogue, _load_catalogue = None, catalogue
+    else:
+        _catalogue, _load_catalogue = catalogue, None
+    _resolved.clear()
+
+
+def _phrase_texts(key: str) -> dict[Lang, str]:
+    found = _resolved.get(key)
+    if found is None:
+        found = _resolved[key] = _look_up(key)
+    return found._texts
+
+
+def _look_up(key: str) -> Text:
+    global _catalogue
+    catalogue = _catalogue
+    if catalogue is None:
+        if _load_catalogue is None:
+            raise PhraseError(
+                f"phrase {key!r} was read before a phrase catalogue was installed: import rugpad.engine or "
+                "rugpad.content first (they install content/data/phrases/)"
+            )
+        catalogue = _catalogue = _load_catalogue()
+    found = catalogue.get(key)
+    if found is None:
+        raise PhraseError(f"phrase {key!r} is not in the phrase catalogue (content/data/phrases/)")
+    return found
+
+
+class Phrase(Text):
+    """A `Text` named by its key in the phrase catalogue and looked up there on every use, so a module constant may
+    name it before the catalogue is installed. Everything a `Text` does (`get`, `format`, `join`, equality) it does
+    with the catalogue's words."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:  # no Text.__init__: the words live in the catalogue
+        self.key = key
+
+    @property  # read-only on purpose: a phrase's words change only with its catalogue
+    def _texts(self) -> dict[Lang, str]:  # type: ignore[override]
+        return _phrase_texts(self.key)
+
+    def __repr__(self) -> str:
+        return f"phrase({self.key!r})"
+
+
+def phrase(key: str) -> Text:
+    """The phrase `key` of the catalogue (``content/data/phrases/<file>.yaml``, key = file stem + the nested keys),
+    resolved when first read; fill its placeholders with `format`."""
+    return Phrase(key)
+
+
+_LIST_MORE = phrase("text.list_more")
+_LIST_AND = phrase("text.list_and")
+_DECIMAL = phrase("text.decimal")
+
+
+def listing(parts: Sequence[Text], last: Text = _LIST_AND, more: Text = _LIST_MORE) -> Text:
+    """The parts as one list in each language, e.g. "A, B en C" / "A, B and C" / "A, B et C": `more` (placeholders
+    `{rest}` and `{next}`) adds each part but the last, `last` adds the last. Empty for no parts."""
+    if len(parts) <= 1:
+        return parts[0] if parts else Text()
+
+    def make(lang: Lang) -> str:
+        shown = parts[0].get(lang)
+        for index in range(1, len(parts)):
+            template = last if index == len(parts) - 1 else more
+            shown = template.get(lang).format(rest=shown, next=parts[index].get(lang))
+        return shown
+
+    return Text.build(make, over=(*parts, last, more))
+
+
+def number(value: float) -> Text:
+    """A number as each language writes it, shortest form (65, 0.5): a decimal comma in Dutch and French."""
+    shown = f"{value:g}"
+    whole, point, fraction = shown.partition(".")
+    return _DECIMAL.format(whole=whole, fraction=fraction) if point else Text.verbatim(shown)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.rules import PROFILES, ManipulationRule, Recommendation, RedFlag, Rulebook
 from rugpad.core.scoring import InstrumentScore
 from rugpad.core.stratify import decide_radicular, decide_region_profile, missing_facts, startback_risk
-from rugpad.core.text import Text
+from rugpad.core.text import Text, listing, phrase
 from rugpad.core.vocab import Course, Lang, ManipulationVerdict, Region, Risk, Sex, Urgency
 
 __all__ = ["Case", "ProfileOverride", "TriageResult", "Undecided", "parse_case", "run_triage"]
@@ -102,11 +102,6 @@ class TriageResult:
     def to_dict(self, lang: Lang = Lang.EN) -> dict[str, object]:
         """The CLI contract's JSON, plus the extra fields that say why."""
         lang = lang if type(lang) is Lang else Lang(lang)
-        en = lang is Lang.EN
-
-        def say(text: Text) -> str:
-            return text.en if en else text.nl
-
         return {
             "urgency": str(self.urgency),
             "red_flags": [flag.as_json(lang) for flag in self.red_flags],
@@ -126,7 +121,8 @@ class TriageResult:
             "startback": None if self.startback is None else self.startback.to_dict(lang),
             "reevaluate_after_weeks": self.reevaluate_after_weeks,
             "undecided": [
-                {"item": item.item, "needs": list(item.needs), "reason": say(item.reason)} for item in self.undecided
+                {"item": item.item, "needs": list(item.needs), "reason": item.reason.get(lang)}
+                for item in self.undecided
             ],
         }
 
@@ -279,25 +275,21 @@ def _override(raw: object, region: Region) -> ProfileOverride | None:
 
 # --- the triage -----------------------------------------------------------------------------------------------
 
-_NOT_DECIDED = Text(nl="Kon niet worden beoordeeld; vul aan:", en="Could not be decided; please supply:")
-_NO_PROFILE_RULE = Text(
-    nl="Geen profielregel past bij dit beloop (bijv. niet verbeterend binnen 6 weken); de clinicus kiest het profiel.",
-    en="No profile rule fits this course (e.g. not improving within 6 weeks); the clinician chooses the profile.",
-)
+_NOT_DECIDED = phrase("triage.not_decided")
+_NO_PROFILE_RULE = phrase("triage.no_profile_rule")
+_NEEDS_JOINED = phrase("text.list_more")
 
 
 _NEED_WORDS: Mapping[str, Text] = {
-    "startback": Text(nl="de STarT Back-vragenlijst", en="the STarT Back questionnaire"),
-    "signs": Text(nl="de screening op rode vlaggen", en="the red-flag screening"),
-    "age": Text(nl="de geboortedatum", en="the date of birth"),
-    "sex": Text(nl="het geslacht", en="the sex"),
-    "duration_weeks": Text(nl="sinds wanneer de klacht bestaat", en="since when the complaint has existed"),
-    "course": Text(nl="het beloop tot nu toe", en="the course so far"),
-    "psychosocial_dominant": Text(
-        nl="of psychosociale factoren overheersen", en="whether psychosocial factors dominate"
-    ),
-    "work_absence_weeks": Text(nl="de weken verzuim", en="the weeks off work"),
-    "profile": Text(nl="het profiel", en="the profile"),
+    "startback": phrase("triage.need.startback"),
+    "signs": phrase("triage.need.signs"),
+    "age": phrase("triage.need.age"),
+    "sex": phrase("triage.need.sex"),
+    "duration_weeks": phrase("triage.need.duration_weeks"),
+    "course": phrase("triage.need.course"),
+    "psychosocial_dominant": phrase("triage.need.psychosocial_dominant"),
+    "work_absence_weeks": phrase("triage.need.work_absence_weeks"),
+    "profile": phrase("triage.need.profile"),
 }
 """The words a reader is shown for each missing case field (`needs` keeps the field names for machines)."""
 
@@ -306,10 +298,8 @@ _NEED_WORDS: Mapping[str, Text] = {
 def _undecided(item: str, needs: tuple[str, ...]) -> Undecided:
     if not needs:
         return Undecided(item, needs, _NO_PROFILE_RULE)
-    words = [_NEED_WORDS.get(need) for need in needs]
-    nl = ", ".join(w.nl if w else need for w, need in zip(words, needs, strict=True))
-    en = ", ".join(w.en if w else need for w, need in zip(words, needs, strict=True))
-    return Undecided(item, needs, Text(nl=f"{_NOT_DECIDED.nl} {nl}", en=f"{_NOT_DECIDED.en} {en}"))
+    words = [_NEED_WORDS.get(need) or Text.verbatim(need) for need in needs]
+    return Undecided(item, needs, _NOT_DECIDED.format(needs=listing(words, _NEEDS_JOINED, _NEEDS_JOINED)))
 
 
 _RANK: Mapping[Urgency, int] = {urgency: urgency.rank for urgency in Urgency}
