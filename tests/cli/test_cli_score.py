@@ -130,4 +130,4 @@ def test_instruments_text_format_shows_licences(capsys: pytest.CaptureFixture[st
     code, out, _ = run(["instruments", "--format", "text", "--lang", "nl"], capsys)
     assert code == 0
     assert "odi: Oswestry Disability Index (ODI)" in out
-    assert "licence: Mapi Research Trust" in out
+    assert "licentie: Mapi Research Trust" in out  # the labels in Dutch too, not only the content

@@ -142,7 +142,7 @@ def test_explain_gives_the_rule_in_words_with_its_source(capsys: pytest.CaptureF
 def test_explain_text_flags_unverified_rules(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["explain", "lb.all.kce_timepoints", "--format", "text", "--lang", "nl"], capsys)
     assert code == 0
-    assert "Bewijs: unverified" in out
+    assert "Bewijs: niet geverifieerd" in out
     assert "Let op:" in out
 
 

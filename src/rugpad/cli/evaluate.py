@@ -9,12 +9,17 @@ may proceed, risk/profile, measurement moments, change from baseline and the dec
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from typing import Any
 
 from rugpad import engine
 from rugpad.cli._io import add_output_options, emit, read_payload
-from rugpad.core.episode import EpisodeState
-from rugpad.core.vocab import Lang
+from rugpad.cli.triage import URGENCY_WORDS, VERDICT_WORDS
+from rugpad.core.episode import EpisodeState, MomentStatus
+from rugpad.core.evaluation import DecisionAction
+from rugpad.core.flags import FlagStage
+from rugpad.core.text import Text, phrase
+from rugpad.core.vocab import Lang, Risk
 
 
 def register(subparsers: Any) -> None:
@@ -33,36 +38,73 @@ def run(args: argparse.Namespace) -> int:
     return emit(args, state.to_dict, lambda lang: render_text(state, lang))
 
 
+_STAGES: dict[str, Text] = {
+    FlagStage.RAISED: phrase("cli.evaluate.stage.raised"),
+    FlagStage.ACTED: phrase("cli.evaluate.stage.acted"),
+    FlagStage.EXCLUDED: phrase("cli.evaluate.stage.excluded"),
+    FlagStage.CONFIRMED: phrase("cli.evaluate.stage.confirmed"),
+    FlagStage.WITHDRAWN: phrase("cli.evaluate.stage.withdrawn"),
+}
+_STATUSES: dict[str, Text] = {
+    MomentStatus.DONE: phrase("cli.evaluate.status.done"),
+    MomentStatus.DUE: phrase("cli.evaluate.status.due"),
+    MomentStatus.OVERDUE: phrase("cli.evaluate.status.overdue"),
+    MomentStatus.UPCOMING: phrase("cli.evaluate.status.upcoming"),
+    MomentStatus.MISSED: phrase("cli.evaluate.status.missed"),
+}
+_ACTIONS: dict[str, Text] = {
+    DecisionAction.CONTINUE: phrase("cli.evaluate.action.continue"),
+    DecisionAction.PROGRESS: phrase("cli.evaluate.action.progress"),
+    DecisionAction.REEVALUATE_RISK_FACTORS: phrase("cli.evaluate.action.reevaluate_risk_factors"),
+    DecisionAction.REFER: phrase("cli.evaluate.action.refer"),
+    DecisionAction.STOP: phrase("cli.evaluate.action.stop"),
+    DecisionAction.MEASURE: phrase("cli.evaluate.action.measure"),
+}
+_RISKS: dict[str, Text] = {
+    Risk.LOW: phrase("words.risk.low"),
+    Risk.MEDIUM: phrase("words.risk.medium"),
+    Risk.HIGH: phrase("words.risk.high"),
+}
+_LABEL = phrase("text.label")
+
+
 def render_text(state: EpisodeState, lang: Lang) -> str:
+    """The state for a clinician at a terminal; the words follow `lang`, the ids and dates are the JSON's."""
     data = state.to_dict(lang)
-    nl = lang is Lang.NL
+
+    def line(label: Text, value: str) -> str:
+        return _LABEL.get(lang).format(label=label.get(lang), value=value)
+
+    def word(table: Mapping[str, Text], value: str | None) -> str:
+        found = table.get(value) if value else None
+        return found.get(lang) if found else (value or "-")
+
     screening: Any = data["screening"]
     pathway: Any = data["pathway"]
-    lines = []
     if screening["status"] == "not_screened":
-        lines.append("Screening op rode vlaggen: NOG NIET GEDAAN" if nl else "Red-flag screening: NOT DONE YET")
+        lines = [line(phrase("cli.evaluate.screening"), phrase("cli.evaluate.not_done").get(lang))]
     else:
-        lines.append(("Screening op rode vlaggen: " if nl else "Red-flag screening: ") + str(screening["on"]))
+        lines = [line(phrase("cli.evaluate.screening"), str(screening["on"]))]
     flags: Any = data["red_flags"]
     for flag in flags:
-        lines.append(f"  [{flag['stage']}] {flag['urgency'].upper()} {flag['name']} ({flag['id']})")
+        urgency = word(URGENCY_WORDS, flag["urgency"])
+        lines.append(f"  [{word(_STAGES, flag['stage'])}] {urgency} {flag['name']} ({flag['id']})")
         if flag["stage"] in ("raised", "acted"):
             lines.append(f"    -> {flag['action']}")
-    verdict = "ja" if nl else "yes"
-    lines.append(
-        ("Traject mag verder: " if nl else "Pathway may proceed: ")
-        + (verdict if pathway["may_proceed"] else ("nee" if nl else "no"))
-    )
+    proceed = phrase("words.answer.yes") if pathway["may_proceed"] else phrase("words.answer.no")
+    lines.append(line(phrase("cli.evaluate.may_proceed"), proceed.get(lang)))
     lines += [f"  - {reason}" for reason in pathway["reasons"]]
-    lines.append(f"{'Manipulatie' if nl else 'Manipulation'}: {pathway['manipulation'] or '-'}")
-    profile, risk = ("Profiel", "risico") if nl else ("Profile", "risk")
-    lines.append(f"{profile}: {data['profile'] or '-'}  {risk}: {data['risk'] or '-'}")
+    lines.append(line(phrase("cli.evaluate.manipulation"), word(VERDICT_WORDS, pathway["manipulation"])))
+    profile: Any = data["profile"]
+    risk: Any = data["risk"]
+    shown_risk = line(phrase("cli.evaluate.risk"), word(_RISKS, risk))
+    lines.append(f"{line(phrase('cli.evaluate.profile'), profile or '-')}  {shown_risk}")
     moments: Any = data["moments"]
     for moment in moments:
-        lines.append(f"  {moment['due']} {moment['key']}: {moment['status']} ({', '.join(moment['instruments'])})")
+        status = _LABEL.get(lang).format(label=moment["key"], value=word(_STATUSES, moment["status"]))
+        lines.append(f"  {moment['due']} {status} ({', '.join(moment['instruments'])})")
     decision: Any = data["decision"]
     if decision:
-        lines.append(
-            f"{'Besluit' if nl else 'Decision'}: {decision['action']} ({decision['rule']}) {decision['reason']}"
-        )
+        action = word(_ACTIONS, decision["action"])
+        lines.append(line(phrase("cli.evaluate.decision"), f"{action} ({decision['rule']}) {decision['reason']}"))
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from rugpad import engine
 from rugpad.cli._io import add_output_options, emit
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.scoring import score_range
+from rugpad.core.text import Text, phrase
 from rugpad.core.vocab import Lang
 
 
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     def summaries(lang: Lang) -> list[dict[str, Any]]:
         return [summary(definition, lang) for definition in definitions]
 
-    return emit(args, summaries, lambda lang: "\n\n".join(_text(entry) for entry in summaries(lang)))
+    return emit(args, summaries, lambda lang: "\n\n".join(_text(entry, lang) for entry in summaries(lang)))
 
 
 def summary(definition: InstrumentDefinition, lang: Lang) -> dict[str, object]:
@@ -47,13 +48,22 @@ def summary(definition: InstrumentDefinition, lang: Lang) -> dict[str, object]:
     }
 
 
-def _text(entry: dict[str, Any]) -> str:
+_LABEL = phrase("text.label")
+
+
+def _text(entry: dict[str, Any], lang: Lang) -> str:
+    def line(label: Text, value: str) -> str:
+        return "  " + _LABEL.get(lang).format(label=label.get(lang), value=value)
+
+    heading = phrase("cli.instruments.version").format(
+        name=entry["name"], version=entry["version"], items=entry["items"]
+    )
     unverified = ", ".join(entry["unverified"]) or "-"
     return "\n".join(
         [
-            f"{entry['code']}: {entry['name']} (version {entry['version']}, {entry['items']} items)",
-            f"  reference: {entry['reference']}",
-            f"  licence: {entry['licence']['holder']} - {entry['licence']['terms']}",
-            f"  unverified: {unverified}",
+            _LABEL.get(lang).format(label=entry["code"], value=heading.get(lang)),
+            line(phrase("cli.instruments.reference"), entry["reference"]),
+            line(phrase("cli.instruments.licence"), f"{entry['licence']['holder']} - {entry['licence']['terms']}"),
+            line(phrase("cli.instruments.unverified"), unverified),
         ]
     )

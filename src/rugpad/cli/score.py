@@ -15,6 +15,7 @@ from rugpad.cli._io import add_output_options, emit, read_payload
 from rugpad.core.errors import InvalidInput
 from rugpad.core.instruments import InstrumentDefinition
 from rugpad.core.scoring import InstrumentScore, score_range
+from rugpad.core.text import Text, number, phrase
 from rugpad.core.vocab import Lang
 
 
@@ -46,39 +47,52 @@ def answers_of(payload: Mapping[str, Any]) -> Mapping[str, object]:
     return answers
 
 
-_LABELS = {
-    Lang.EN: ("Score", "Band", "Missing items", "none", "Rule", "Missing-item rule", "not scored", "Unverified"),
-    Lang.NL: (
-        "Score",
-        "Klasse",
-        "Ontbrekende items",
-        "geen",
-        "Regel",
-        "Regel bij ontbrekende items",
-        "geen score",
-        "Niet geverifieerd",
-    ),
+_LABEL = phrase("text.label")
+_EXTRA_NAMES = {
+    "total": phrase("cli.score.extra.total"),
+    "psychosocial": phrase("cli.score.extra.psychosocial"),
+    "risk": phrase("cli.score.extra.risk"),
+    "percent": phrase("cli.score.extra.percent"),
+}
+"""The instrument-specific fields beside the score (an unknown one is shown by its JSON name)."""
+_RISK_WORDS = {
+    "low": phrase("words.risk.low"),
+    "medium": phrase("words.risk.medium"),
+    "high": phrase("words.risk.high"),
 }
 
 
 def render_text(definition: InstrumentDefinition, result: InstrumentScore, lang: Lang) -> str:
     """A plain summary: what the score is, what it means, what is missing and how it was computed."""
-    score_word, band_word, missing_word, none_word, rule_word, missing_rule_word, unscored, unverified = _LABELS[lang]
+
+    def line(label: Text | str, value: object) -> str:
+        name = label.get(lang) if isinstance(label, Text) else label
+        return _LABEL.get(lang).format(label=name, value=value)
+
     low, high = score_range(definition)
-    direction = {Lang.EN: "higher is worse", Lang.NL: "hoger is slechter"}[lang] if definition.higher_is_worse else ""
-    shown = unscored if result.score is None else f"{result.score} ({_number(low)}-{_number(high)}, {direction})"
-    lines = [f"{definition.name.get(lang)} {definition.version}", f"{score_word}: {shown}"]
-    lines += [f"{key}: {'-' if value is None else value}" for key, value in result.extra.items()]
+    if result.score is None:
+        shown = phrase("cli.score.not_scored").get(lang)
+    else:
+        span = f"{number(low).get(lang)}-{number(high).get(lang)}"
+        direction = f", {phrase('cli.score.higher_is_worse').get(lang)}" if definition.higher_is_worse else ""
+        shown = f"{number(result.score).get(lang)} ({span}{direction})"
+    lines = [f"{definition.name.get(lang)} {definition.version}", line(phrase("cli.score.score"), shown)]
+    for key, value in result.extra.items():
+        if value is None:
+            value = "-"
+        elif isinstance(value, str) and value in _RISK_WORDS:
+            value = _RISK_WORDS[value].get(lang)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            value = number(value).get(lang)
+        lines.append(line(_EXTRA_NAMES.get(key, key), value))
     if result.banded:
-        lines.append(f"{band_word}: {result.band_label.get(lang) if result.band_label else '-'}")
-    lines.append(f"{missing_word}: {', '.join(map(str, result.missing)) or none_word}")
-    lines.append(f"{rule_word}: {definition.scoring.description.get(lang)}")
-    lines.append(f"{missing_rule_word}: {definition.scoring.missing_rule.get(lang)}")
+        lines.append(line(phrase("cli.score.band"), result.band_label.get(lang) if result.band_label else "-"))
+    missing = ", ".join(map(str, result.missing)) or phrase("cli.score.none").get(lang)
+    lines.append(line(phrase("cli.score.missing"), missing))
+    lines.append(line(phrase("cli.score.rule"), definition.scoring.description.get(lang)))
+    lines.append(line(phrase("cli.score.missing_rule"), definition.scoring.missing_rule.get(lang)))
     for entry in definition.provenance:
         if entry.part in definition.unverified_parts and entry.note:
-            lines.append(f"{unverified} ({entry.part.value}): {entry.note.get(lang)}")
+            unverified = f"{phrase('cli.score.unverified').get(lang)} ({entry.part.value})"
+            lines.append(line(unverified, entry.note.get(lang)))
     return "\n".join(lines)
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
