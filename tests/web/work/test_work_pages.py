@@ -123,7 +123,7 @@ def test_the_patient_sets_a_break_routine_and_sees_todays_breaks_and_the_exercis
     assert (routine.days, f"{routine.start:%H:%M}", f"{routine.end:%H:%M}") == ("01234", "09:00", "17:00")
     assert routine.every_minutes == 90 and routine.active
     page = client.get(reverse("work_me")).content.decode()
-    assert "om de anderhalf uur een pauze" in page
+    assert "om de anderhalf uur een korte pauze" in page
     assert "Staande bekkenrek" in page and "Houd 20 seconden vast, 3 herhalingen, 5 dagen per week" in page
 
 

@@ -104,8 +104,11 @@ def _routine(episode: Episode, lang: Lang) -> dict[str, Any]:
     ]
     offered = clinical.routine_for(episode, state_of(episode)).offered
     items = [
-        f"{exercise.name.get(lang)}: "
-        + CoreRoutine.dose_at_breaks(exercise, len(routine.weekdays())).describe(lang).lower()
+        _("%(exercise)s: %(dose)s")
+        % {
+            "exercise": exercise.name.get(lang),
+            "dose": CoreRoutine.dose_at_breaks(exercise, len(routine.weekdays())).describe(lang).lower(),
+        }
         for _item, exercise in offered
     ]
     items.append(engine.work_content().break_move.get(lang))
