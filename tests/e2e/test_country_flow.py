@@ -90,3 +90,17 @@ def test_the_belgian_patient_can_call_1733_from_the_phone(phone: Any, french_pho
         assert call.is_visible() and call.inner_text().strip() == label
         call.scroll_into_view_if_needed()
         screenshot(browser_page, f"country-03-patient-home-1733-{lang}")
+
+
+def test_a_belgian_patients_same_day_alarm_offers_1733_but_not_112(phone: Any, belgian: str) -> None:
+    log_in(phone, belgian, "sanne")
+    phone.goto(f"{belgian}/me/")
+    phone.click("#diary-button")
+    phone.click("label[for=id_pain_now_5]")
+    phone.check("input[name=alarms][value=bladder]")
+    phone.click("#diary-form button[type=submit]")
+    banner = phone.locator("#alarm")
+    assert banner.is_visible() and "1733" in banner.inner_text()
+    assert banner.locator("a[href='tel:1733']").is_visible()
+    assert banner.locator("a[href='tel:112']").count() == 0  # suspected cauda equina: the GP now, 112 when severe
+    screenshot(phone, "country-04-alarm-1733-nl")
