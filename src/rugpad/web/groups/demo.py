@@ -41,7 +41,7 @@ CLUB_PEOPLE = ("Tom", "Fleur", "Daan")
 WEEKS = 8
 
 
-def _joined(clinician: User, group: ExerciseGroup, name: str, username: str | None) -> Participant:
+def _joined(clinician: User, group: ExerciseGroup, name: str, username: str | None, since: dt.date) -> Participant:
     email = f"{name.lower()}@{'jansen' if group.kind == 'employer' else 'delobber'}.example"
     participant = actions.do_invite_participant(
         clinician, group, name=name, email=email, language="nl", link_base="http://localhost/"
@@ -49,6 +49,9 @@ def _joined(clinician: User, group: ExerciseGroup, name: str, username: str | No
     token = secrets.token_urlsafe(32)  # the link the mail job would have made
     Participant.objects.filter(pk=participant.pk).update(digest=token_digest(token), mailed=participant.sends)
     actions.do_join(token, DEMO_PASSWORD, username=username)
+    # the history starts before the first session (only the dates are moved: the real clock could not make them)
+    joined = timezone.make_aware(dt.datetime.combine(since, dt.time(9, 0)))
+    Participant.objects.filter(pk=participant.pk).update(invited_at=joined, joined_at=joined)
     participant.refresh_from_db()
     return participant
 
@@ -91,11 +94,12 @@ def load_demo_extras(practice: Practice, today: dt.date) -> None:
     clinician = User.objects.filter(practice=practice, username="anna").first()
     if clinician is None:
         return
+    since = today - dt.timedelta(weeks=WEEKS, days=today.weekday() - 4)  # the Friday before the first week
     office = actions.do_create_group(clinician, name="Bouwbedrijf Jansen, kantoor", kind="employer")
     for exercise_id in OFFICE:
         actions.do_add_exercise(clinician, office, exercise_id, confirm_caution=True)
     for index, (name, login) in enumerate(OFFICE_PEOPLE):
-        person = _joined(clinician, office, name, login)
+        person = _joined(clinician, office, name, login, since)
         _sessions(person, _days(today, index), OFFICE)
     actions.do_invite_participant(
         clinician, office, name="Kees", email="kees@jansen.example", language="nl", link_base="http://localhost/"
@@ -108,4 +112,4 @@ def load_demo_extras(practice: Practice, today: dt.date) -> None:
     for exercise_id in CLUB:
         actions.do_add_exercise(clinician, club, exercise_id, confirm_caution=False)
     for index, name in enumerate(CLUB_PEOPLE):
-        _sessions(_joined(clinician, club, name, None), _days(today, index), CLUB)
+        _sessions(_joined(clinician, club, name, None, since), _days(today, index), CLUB)
