@@ -87,7 +87,7 @@ def test_every_printed_login_signs_in_on_the_first_and_the_second_start(tmp_path
     first = _prepare(env)
     assert _names(first["clinicians"]) == ["anna", "pieter"]
     assert _names(first["practice admin"]) == ["beheer"]
-    assert set(_names(first["patients"])) == {"emma", "lotte", "sanne"}
+    assert set(_names(first["patients"])) == {"emma", "lotte", "marleen", "sanne"}
     assert _names(first["invited"]) == ["Noor Bos"]
     assert all(_sign_in(first, env).values()), first
 
@@ -96,7 +96,7 @@ def test_every_printed_login_signs_in_on_the_first_and_the_second_start(tmp_path
     signed_in = _sign_in(second, env)
     assert signed_in and all(signed_in.values()), second
     assert _names(second["clinicians"]) == ["anna"]
-    assert set(_names(second["patients"])) == {"emma", "sanne"}
+    assert set(_names(second["patients"])) == {"emma", "marleen", "sanne"}
     assert _names(second["own password"]) == ["lotte"]
     assert "noor" not in second["patients"] and "noor" not in second.get("own password", "")
     # Noor has an account now, so she is no longer "invited, no account yet".
