@@ -297,7 +297,7 @@ def _close_login(user: User) -> None:
 def do_leave_group(actor: User, participant: Participant, *, request: HttpRequest | None = None) -> None:
     """The participant leaves (or a clinician of the practice takes them out): the participation, its sessions,
     entries and reminders are deleted and the login is closed (`_close_login`); the audit trail stays."""
-    participant = Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("user").get(pk=participant.pk)
     user = participant.user
     who = "left the group" if user is not None and user.pk == actor.pk else "removed from the group by a clinician"
     record(
