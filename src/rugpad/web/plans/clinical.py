@@ -19,7 +19,7 @@ from rugpad.core.plan import PlanItem as CorePlanItem
 from rugpad.core.plan_rules import Cause
 from rugpad.core.plan_rules import PlanSettings as CorePlanSettings
 from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel
-from rugpad.core.text import Text
+from rugpad.core.text import Text, phrase
 from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
 from rugpad.web.care.clinical import state_of, states_of
 from rugpad.web.care.models import Episode, EpisodeStatus, Intake, ResponseStatus
@@ -155,7 +155,8 @@ def _folded(text: str) -> str:
 
 def search_words(exercise: Exercise) -> str:
     """Everything the library search matches: the exercise's name and everyday words in every language."""
-    return _folded(" ".join((exercise.name.nl, exercise.name.en, *exercise.synonyms.every())))
+    names = (words for _lang, words in exercise.name.items())
+    return _folded(" ".join((*names, *exercise.synonyms.every())))
 
 
 def search_library(
@@ -324,10 +325,8 @@ def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposa
     add(
         sessions,
         ItemKind.FREQUENCY,
-        Text(
-            nl=f"{sessions.sessions_per_week} keer per week {sessions.session_minutes} minuten, {sessions.weeks} weken",
-            en=f"{'once' if sessions.sessions_per_week == 1 else f'{sessions.sessions_per_week} times'} a week for "
-            f"{sessions.session_minutes} minutes, {sessions.weeks} weeks",
+        (phrase("plan.frequency.once") if sessions.sessions_per_week == 1 else phrase("plan.frequency.other")).format(
+            times=sessions.sessions_per_week, minutes=sessions.session_minutes, weeks=sessions.weeks
         ),
     )
     for moment in plan.evaluation:
@@ -335,9 +334,8 @@ def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposa
         add(
             moment,
             ItemKind.EVALUATION,
-            Text(
-                nl=f"{moment.due:%d-%m-%Y} (tot {moment.window_end:%d-%m-%Y}): {instruments}",
-                en=f"{moment.due:%d-%m-%Y} (until {moment.window_end:%d-%m-%Y}): {instruments}",
+            phrase("plan.moment").format(
+                due=f"{moment.due:%d-%m-%Y}", until=f"{moment.window_end:%d-%m-%Y}", instruments=instruments
             ),
             ref=moment.key,
         )

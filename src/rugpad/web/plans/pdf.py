@@ -13,16 +13,15 @@ import unicodedata
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from rugpad.core.text import phrase
 from rugpad.core.vocab import Lang
 from rugpad.web.pdf_fonts import FAMILY, add_unicode_fonts
 from rugpad.web.plans.models import PlanVersion, TreatmentPlan
 from rugpad.web.plans.queries import ItemView, contact_now, exercises_of
 
 _UNSUPPORTED_SVG = re.compile(r"<title[^>]*>.*?</title>|<defs>.*?</defs>|\smarker-(?:start|end)=\"[^\"]*\"", re.S)
-DAY_NAMES = {
-    Lang.NL: ("ma", "di", "wo", "do", "vr", "za", "zo"),
-    Lang.EN: ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
+_DAY_NAMES = phrase("plan.weekdays")
+"""The weekly schedule's column heads, Monday first, in one phrase separated by spaces."""
 
 
 def _t(text: str) -> str:
@@ -99,7 +98,7 @@ def _heading(pdf: FPDF, text: str, size: int = 14) -> None:
 
 def _schedule(pdf: FPDF, views: list[ItemView], lang: Lang) -> None:
     _heading(pdf, _("Weekly schedule"))
-    days = DAY_NAMES[lang]
+    days = _DAY_NAMES.get(lang).split()
     name_width = pdf.epw - 7 * 12
     pdf.set_font(FAMILY, "B", 10)
     pdf.cell(name_width, 7, _t(_("Exercise")), border=1)

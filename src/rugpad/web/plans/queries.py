@@ -18,6 +18,7 @@ from rugpad import engine
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import Dose, Exercise
 from rugpad.core.progression import ProgressionAdvice
+from rugpad.core.text import phrase
 from rugpad.core.vocab import Lang
 from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.care.models import Episode, Patient
@@ -377,11 +378,8 @@ def treatment_summary(episode: Episode, lang: Lang) -> str:
             lines.append(f"- {view.title}" + (f" ({view.dose_text})" if view.dose_text else ""))
     sessions = plan.sessions.count()
     if sessions:
-        lines.append(
-            f"- {sessions} begeleide oefensessies thuis vastgelegd"
-            if lang is Lang.NL
-            else f"- {sessions} guided home exercise sessions logged"
-        )
+        logged = phrase("plan.sessions_logged.one") if sessions == 1 else phrase("plan.sessions_logged.other")
+        lines.append(f"- {logged.format(count=sessions).get(lang)}")
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from rugpad import engine
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import DoseKind
+from rugpad.core.vocab import Lang
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.access import access_own_patient
@@ -246,7 +247,7 @@ def remove_item(request: HttpRequest, episode_id: int, item_id: int) -> HttpResp
     _version, index = _current_item_index(plan, item_id)
     specs = _current_specs(plan)
     removed = specs.pop(index)
-    change = f"{removed.kind} removed: {removed.ref or removed.text.en[:60]}"
+    change = f"{removed.kind} removed: {removed.ref or removed.text.get(Lang.EN)[:60]}"
     return _save(request, episode, plan, specs, change=change, recheck=False)
 
 

@@ -18,6 +18,7 @@ from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from rugpad.core.episode import FlagView
+from rugpad.core.vocab import Lang
 from rugpad.web.care.access import reach
 from rugpad.web.care.models import RedFlag, RedFlagEvent
 from rugpad.web.fhir.codes import coding, extension, instant, reference
@@ -81,7 +82,7 @@ def flag_resource(flag: Any, view: FlagView, lang: str) -> dict[str, Any]:
                     ]
                 }
             ],
-            "code": {"coding": [coding("red-flag", view.rule_id, view.name.en)], "text": view.name.get(lang)},
+            "code": {"coding": [coding("red-flag", view.rule_id, view.name.get(Lang.EN))], "text": view.name.get(lang)},
             "subject": reference("Patient", flag.episode.patient_id),
             "period": period,
         }

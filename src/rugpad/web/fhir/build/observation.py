@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from rugpad import engine
 from rugpad.core.episode import EpisodeState
 from rugpad.core.instruments import InstrumentDefinition, ScoringRule
+from rugpad.core.vocab import Lang
 from rugpad.web.care.access import reach
 from rugpad.web.care.models import InstrumentResponse, ResponseStatus
 from rugpad.web.fhir.codes import coding, instant, reference
@@ -126,7 +127,7 @@ def _changes(response: Any, state: EpisodeState, percent: bool, lang: str) -> li
 def observation(response: Any, state: EpisodeState, follow_up: bool, lang: str) -> dict[str, Any]:
     definition = engine.instruments().get(response.instrument)
     percent = _percent(definition)
-    name = definition.name.en if definition else response.instrument
+    name = definition.name.get(Lang.EN) if definition else response.instrument
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "id": str(response.pk),
@@ -142,7 +143,9 @@ def observation(response: Any, state: EpisodeState, follow_up: bool, lang: str) 
     band = response.result.get("band")
     if band and definition is not None:
         label = next((b.label for b in definition.bands if b.key == band), None)
-        concept: dict[str, Any] = {"coding": [coding(f"{response.instrument}-band", band, label.en if label else None)]}
+        concept: dict[str, Any] = {
+            "coding": [coding(f"{response.instrument}-band", band, label.get(Lang.EN) if label else None)]
+        }
         if label is not None:
             concept["text"] = label.get(lang)
         resource["interpretation"] = [concept]

@@ -23,7 +23,8 @@ from urllib.parse import quote
 
 from rugpad import engine
 from rugpad.core.instruments import InstrumentDefinition, Item
-from rugpad.core.text import DEFAULT_LANG, Text
+from rugpad.core.text import DEFAULT_LANG, Text, phrase
+from rugpad.core.vocab import Lang
 from rugpad.web.fhir.codes import CANONICAL, coding, extension, translation
 from rugpad.web.fhir.registry import ContentKind, register_content
 from rugpad.web.fhir.validate import validated
@@ -46,7 +47,12 @@ def canonical_of(definition: InstrumentDefinition) -> str:
     return f"{url_of(definition.code)}|{quote(definition.version, safe='')}"
 
 
-_ACTIVITY = Text(nl="Activiteit {number}", en="Activity {number}", fr="Activité {number}")
+_ACTIVITY = phrase("fhir.activity")
+
+
+def _anchor(value: object, label: Text) -> Text:
+    """An anchor of a numeric scale in every language: "0 = no pain"."""
+    return label.map(lambda words: f"{value} = {words}")
 
 
 def _text(key: str, text: Text) -> dict[str, Any]:
@@ -72,7 +78,7 @@ def _item(definition: InstrumentDefinition, item: Item) -> dict[str, Any]:
             {"url": MAX_VALUE, "valueInteger": item.maximum},
         ]
         if item.anchors:
-            anchors = Text.join(" · ", (a.label.map(lambda label, a=a: f"{a.value} = {label}") for a in item.anchors))
+            anchors = Text.join(" · ", (_anchor(a.value, a.label) for a in item.anchors))
             children.append({"linkId": f"{item.number}.anchors", "type": "display", **_text("text", anchors)})
     if definition.code == "psk":
         children.append(
@@ -122,7 +128,7 @@ def questionnaire(definition: InstrumentDefinition) -> dict[str, Any]:
                 Text.join(" ", (definition.instructions, definition.recall_period)),
             ),
             **_text("copyright", licence.terms.map(lambda terms: f"{licence.holder}. {terms}")),
-            "code": [coding("instrument", definition.code, definition.name.en)],
+            "code": [coding("instrument", definition.code, definition.name.get(Lang.EN))],
             "item": [_item(definition, item) for item in definition.items],
         }
     )

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from rugpad import engine
 from rugpad.core.errors import InvalidInput
 from rugpad.core.instruments import InstrumentDefinition
+from rugpad.core.text import DEFAULT_LANG
 from rugpad.web.care.access import access_patient, reach
 from rugpad.web.care.models import EpisodeStatus, InstrumentResponse, ResponseStatus
 from rugpad.web.fhir.actions import do_file_response
@@ -59,13 +60,13 @@ def _answer(definition: InstrumentDefinition, number: int, value: Any) -> dict[s
     item = next(item for item in definition.items if item.number == number)
     option = next((option for option in item.options if option.value == value), None)
     if option is not None:
-        return {"valueCoding": {"code": str(option.value), "display": option.label.nl}}
+        return {"valueCoding": {"code": str(option.value), "display": option.label.get(DEFAULT_LANG)}}
     return {"valueInteger": int(value)}
 
 
 def _items(response: InstrumentResponse, definition: InstrumentDefinition | None) -> list[dict[str, Any]]:
     items = []
-    texts = {item.number: item.text.nl for item in definition.items} if definition else {}
+    texts = {item.number: item.text.get(DEFAULT_LANG) for item in definition.items} if definition else {}
     for key, value in sorted(response.answers.items(), key=lambda pair: int(pair[0]) if pair[0].isdigit() else 0):
         if value is None:
             continue
