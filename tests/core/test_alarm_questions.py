@@ -14,7 +14,7 @@ from rugpad import engine
 from rugpad.content import ContentError, portal
 from rugpad.content.portal import load_alarm_questions
 from rugpad.core.diary import triage_payloads
-from rugpad.core.vocab import Region, Urgency
+from rugpad.core.vocab import Lang, Region, Urgency
 
 REQUIRED = {
     "bladder": "bladder_dysfunction",
@@ -70,7 +70,7 @@ def test_no_sign_is_asked_twice_and_no_question_needs_another_regions_rules() ->
 @pytest.mark.parametrize("question", list(REQUIRED))
 def test_questions_are_plain_words_without_clinical_jargon(question: str) -> None:
     asked = load_alarm_questions()[question].question
-    for text in (asked.nl, asked.en):
+    for text in (asked.get(Lang.NL), asked.get(Lang.EN)):
         assert text.endswith("?")
         assert not any(word in text.lower() for word in JARGON), text
 
@@ -78,7 +78,7 @@ def test_questions_are_plain_words_without_clinical_jargon(question: str) -> Non
 def test_the_headache_question_asks_about_the_headache_only() -> None:
     asked = load_alarm_questions()["sudden_headache"].question
     for other in ("duizel", "dubbel", "praten", "slikken", "dizz", "double", "speak", "swallow"):
-        assert other not in asked.nl.lower() and other not in asked.en.lower()
+        assert other not in asked.get(Lang.NL).lower() and other not in asked.get(Lang.EN).lower()
 
 
 @pytest.mark.parametrize(

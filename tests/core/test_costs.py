@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from rugpad import engine
 from rugpad.core.costs import CostSettings, Policy, SessionKind, parse_euros, sessions_from_plan
 from rugpad.core.errors import InvalidInput
+from rugpad.core.vocab import Lang
 
 FIRST, REGULAR, MANUAL, HOME = (
     SessionKind.FIRST_VISIT,
@@ -189,7 +190,7 @@ def test_every_assumption_has_words_and_every_rule_a_source() -> None:
             assert rule.source in sources
         cost = engine.estimate_costs(country, {REGULAR: 2}, TARIFFS, supplementary(cap_cents=100), NO_SETTINGS)
         for assumption in cost.assumptions:
-            assert texts[assumption.key].nl.format(**assumption.values)
+            assert texts[assumption.key].get(Lang.NL).format(**assumption.values)
 
 
 cents = st.integers(min_value=0, max_value=50_000)

@@ -82,8 +82,8 @@ def test_front_matter_is_complete_and_the_languages_differ_only_in_words(module:
         assert module.title.get(lang) and module.summary.get(lang) and module.body.get(lang)
         assert "\n" not in module.summary.get(lang)
         assert not module.body.get(lang).startswith("---")
-    assert module.title.nl != module.title.en
-    assert module.body.nl != module.body.en
+    assert module.title.get(Lang.NL) != module.title.get(Lang.EN)
+    assert module.body.get(Lang.NL) != module.body.get(Lang.EN)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
@@ -92,7 +92,7 @@ def test_every_source_exists_and_the_evidence_is_the_weakest_link(module: Educat
     assert module.source_ids
     assert all(source_id in sources for source_id in module.source_ids)
     cited = {sources[source_id].evidence for source_id in module.source_ids}
-    marked = UNCONFIRMED_MARK.en in module.body.en
+    marked = UNCONFIRMED_MARK.get(Lang.EN) in module.body.get(Lang.EN)
     if marked or Evidence.UNVERIFIED in cited:
         assert module.evidence is Evidence.UNVERIFIED
     elif Evidence.SECONDARY in cited:
@@ -103,7 +103,9 @@ def test_every_source_exists_and_the_evidence_is_the_weakest_link(module: Educat
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
 def test_both_languages_mark_the_same_number_of_unconfirmed_sentences(module: EducationModule) -> None:
-    assert module.body.nl.count(UNCONFIRMED_MARK.nl) == module.body.en.count(UNCONFIRMED_MARK.en)
+    assert module.body.get(Lang.NL).count(UNCONFIRMED_MARK.get(Lang.NL)) == module.body.get(Lang.EN).count(
+        UNCONFIRMED_MARK.get(Lang.EN)
+    )
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
@@ -118,7 +120,7 @@ def test_length_and_sentence_length_stay_at_b1_level(module: EducationModule, la
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
 def test_reading_minutes_fit_the_length(module: EducationModule) -> None:
-    words = max(word_count(module.body.nl), word_count(module.body.en))
+    words = max(word_count(module.body.get(Lang.NL)), word_count(module.body.get(Lang.EN)))
     # 100-200 words a minute is a generous band for slow and fast B1 readers.
     assert words / 200 <= module.reading_minutes <= max(1.0, words / 100)
 
@@ -289,23 +291,29 @@ def test_contact_module_says_112_for_bladder_problems_only_when_severe() -> None
     for lang, heading in ((Lang.NL, "Bel nu 112"), (Lang.EN, "Call 112 now")):
         bullets = " ".join(_sections(by_id(CONTACT).body.get(lang))[heading])
         assert "plassen" not in bullets and "pee" not in bullets and "blaas" not in bullets
-    assert "helemaal niet plassen" in by_id(CONTACT).body.nl and "cannot pee at all" in by_id(CONTACT).body.en
-    assert "1733" in by_id(CONTACT).body.nl and "huisartsenpost" in by_id(CONTACT).body.nl
+    assert "helemaal niet plassen" in by_id(CONTACT).body.get(Lang.NL) and "cannot pee at all" in by_id(
+        CONTACT
+    ).body.get(Lang.EN)
+    assert "1733" in by_id(CONTACT).body.get(Lang.NL) and "huisartsenpost" in by_id(CONTACT).body.get(Lang.NL)
 
 
 def test_cracking_module_explains_cavitation_and_the_exercise_package() -> None:
     cracking = by_id("cracking-and-manipulation")
-    assert "gas bubble" in cracking.body.en and "gasbelletje" in cracking.body.nl
-    assert "not a therapy on its own" in cracking.body.en and "geen therapie op zich" in cracking.body.nl
+    assert "gas bubble" in cracking.body.get(Lang.EN) and "gasbelletje" in cracking.body.get(Lang.NL)
+    assert "not a therapy on its own" in cracking.body.get(Lang.EN) and "geen therapie op zich" in cracking.body.get(
+        Lang.NL
+    )
     assert "edu-nice-ng59" in cracking.source_ids
 
 
 def test_pacing_module_leaves_the_pain_level_to_the_therapist_and_marks_the_next_morning_rule() -> None:
     pacing = by_id("pacing-and-pain-monitoring")
-    assert "next morning (not yet confirmed)" in pacing.body.en
-    assert "volgende ochtend weer gezakt is (nog niet bevestigd)" in pacing.body.nl
+    assert "next morning (not yet confirmed)" in pacing.body.get(Lang.EN)
+    assert "volgende ochtend weer gezakt is (nog niet bevestigd)" in pacing.body.get(Lang.NL)
     assert pacing.evidence is Evidence.UNVERIFIED
-    assert not re.search(r"\b[0-9] (?:out of|op de) 10\b", pacing.body.en + pacing.body.nl), "no fixed pain level"
+    assert not re.search(r"\b[0-9] (?:out of|op de) 10\b", pacing.body.get(Lang.EN) + pacing.body.get(Lang.NL)), (
+        "no fixed pain level"
+    )
 
 
 def test_modules_pointing_to_another_module_are_read_together_with_it() -> None:
@@ -318,7 +326,7 @@ def test_modules_pointing_to_another_module_are_read_together_with_it() -> None:
         chosen = modules_for(LIBRARY, region, profile, radicular)
         for module in chosen:
             for word, target in pointers.items():
-                if f"module on {word}" in module.body.en or f"module over {word}" in module.body.nl:
+                if f"module on {word}" in module.body.get(Lang.EN) or f"module over {word}" in module.body.get(Lang.NL):
                     assert target in ids(chosen), f"{module.id} points to {target} for {region} {profile}"
 
 
@@ -406,8 +414,8 @@ def test_loader_rejects_a_text_that_is_too_short(monkeypatch: pytest.MonkeyPatch
 
 def test_a_sentence_marked_unconfirmed_makes_the_module_unverified(monkeypatch: pytest.MonkeyPatch) -> None:
     files = {
-        "education/demo.nl.md": fake_module("nl").replace("## Kop", f"## Kop\n\nRust. {UNCONFIRMED_MARK.nl}"),
-        "education/demo.en.md": fake_module("en").replace("## Kop", f"## Kop\n\nRest. {UNCONFIRMED_MARK.en}"),
+        "education/demo.nl.md": fake_module("nl").replace("## Kop", f"## Kop\n\nRust. {UNCONFIRMED_MARK.get(Lang.NL)}"),
+        "education/demo.en.md": fake_module("en").replace("## Kop", f"## Kop\n\nRest. {UNCONFIRMED_MARK.get(Lang.EN)}"),
     }
     with pytest.raises(
         ContentError, match="evidence is verified but its weakest source or marked sentence is unverified"

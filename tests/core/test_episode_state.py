@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rugpad import engine
 from rugpad.core.episode import EpisodeFacts, Measurement, MomentStatus, Screening
 from rugpad.core.flags import FlagEvent, FlagEventKind, FlagOrigin, FlagRecord, FlagStage
-from rugpad.core.vocab import ManipulationVerdict, Region, Sex, Urgency
+from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Sex, Urgency
 
 TODAY = dt.date(2026, 11, 20)
 T0 = dt.datetime(2026, 11, 19, 20, 0, tzinfo=dt.UTC)
@@ -52,7 +52,7 @@ def test_before_screening_nothing_is_said_to_be_safe() -> None:
     assert state.urgency is Urgency.NONE
     assert not state.gate.may_proceed
     assert state.gate.manipulation is None
-    assert "screening" in state.gate.reasons[0].en
+    assert "screening" in state.gate.reasons[0].get(Lang.EN)
     assert set(state.not_asked) == set(LOW_BACK_SIGNS)
 
 

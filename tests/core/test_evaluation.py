@@ -25,7 +25,7 @@ from rugpad.core.evaluation import (
     global_effect,
     responder,
 )
-from rugpad.core.vocab import Evidence, Region
+from rugpad.core.vocab import Evidence, Lang, Region
 
 RULES = load_change_rules()
 
@@ -63,8 +63,8 @@ def test_nprs_three_point_drop_is_an_important_improvement():
     assert (result.points, result.percent, result.direction) == (-3, -42.9, Direction.IMPROVED)
     assert result.clinically_important is True
     assert (result.source_id, result.evidence) == ("eval-ostelo-2008", Evidence.VERIFIED)
-    assert "2 points or 30 %" in result.reason.en
-    assert "42,9 %" in result.reason.nl
+    assert "2 points or 30 %" in result.reason.get(Lang.EN)
+    assert "42,9 %" in result.reason.get(Lang.NL)
 
 
 def test_nprs_one_point_from_a_low_baseline_counts_through_the_thirty_percent_rule():
@@ -110,7 +110,7 @@ def test_missing_value_makes_the_change_unknown(baseline, follow_up, missing):
     result = _change("nprs", baseline, follow_up)
     assert (result.points, result.percent, result.direction) == (None, None, Direction.UNKNOWN)
     assert result.clinically_important is None
-    assert missing in result.reason.en
+    assert missing in result.reason.get(Lang.EN)
 
 
 def test_psk_has_no_known_mcid_so_importance_is_left_to_the_therapist():
@@ -118,7 +118,7 @@ def test_psk_has_no_known_mcid_so_importance_is_left_to_the_therapist():
     assert result.direction is Direction.IMPROVED
     assert result.clinically_important is None
     assert result.evidence is Evidence.UNVERIFIED
-    assert "No threshold" in result.reason.en
+    assert "No threshold" in result.reason.get(Lang.EN)
 
 
 def test_psfs_higher_is_better_so_a_rise_is_an_improvement():
@@ -131,7 +131,7 @@ def test_important_worsening_is_flagged_with_unverified_evidence():
     result = _change("nprs", 4, 7)
     assert (result.direction, result.clinically_important) == (Direction.WORSENED, True)
     assert (result.source_id, result.evidence) == ("practice-setting", Evidence.UNVERIFIED)
-    assert result.reason.nl.startswith("Verslechtering van 3 punten")
+    assert result.reason.get(Lang.NL).startswith("Verslechtering van 3 punten")
 
 
 def test_no_change_is_never_important():
@@ -406,9 +406,9 @@ def test_radicular_week_six_without_a_follow_up_asks_to_measure_instead_of_claim
         Outcome.UNKNOWN,
     )
     assert result.missing == ("nprs", "psk", "odi")
-    assert "fill in NPRS, PSK and ODI before deciding" in result.reason.en
-    assert "NPRS, PSK en ODI in te vullen" in result.reason.nl
-    assert "has not improved" not in result.reason.en
+    assert "fill in NPRS, PSK and ODI before deciding" in result.reason.get(Lang.EN)
+    assert "NPRS, PSK en ODI in te vullen" in result.reason.get(Lang.NL)
+    assert "has not improved" not in result.reason.get(Lang.EN)
 
 
 @pytest.mark.parametrize("weeks", [6, 13])
@@ -421,8 +421,8 @@ def test_important_pain_improvement_with_the_odi_follow_up_missing_measures_and_
     )
     assert result.response.pain_improved is True
     assert result.missing == ("odi",)
-    assert "fill in ODI before deciding" in result.reason.en
-    assert "surgery" not in result.reason.en and "operatie" not in result.reason.nl
+    assert "fill in ODI before deciding" in result.reason.get(Lang.EN)
+    assert "surgery" not in result.reason.get(Lang.EN) and "operatie" not in result.reason.get(Lang.NL)
 
 
 def test_low_back_week_three_with_nothing_measured_asks_to_measure_naming_the_schedule_instruments():
@@ -433,14 +433,14 @@ def test_low_back_week_three_with_nothing_measured_asks_to_measure_naming_the_sc
         Outcome.UNKNOWN,
     )
     assert result.missing == ("nprs", "psk", "odi")
-    assert "not improved enough" not in result.reason.en
+    assert "not improved enough" not in result.reason.get(Lang.EN)
 
 
 def test_without_schedule_information_the_missing_domains_are_named_in_words():
     result = _decide_on("low_back", 3, [])
     assert result.missing == ()
-    assert "fill in a pain score and a function questionnaire" in result.reason.en
-    assert "een pijnscore en een functievragenlijst in te vullen" in result.reason.nl
+    assert "fill in a pain score and a function questionnaire" in result.reason.get(Lang.EN)
+    assert "een pijnscore en een functievragenlijst in te vullen" in result.reason.get(Lang.NL)
 
 
 @pytest.mark.parametrize("profile", ["A", "B", "C", "D"])
@@ -448,7 +448,7 @@ def test_neck_week_six_with_nothing_measured_measures_instead_of_stopping(profil
     result = _decide_on("neck", 6, [], profile=profile, required=("ndi", "nprs", "psk"))
     assert (result.action, result.rule_id) == (DecisionAction.MEASURE, "eval-neck-measure")
     assert result.missing == ("nprs", "ndi", "psk")
-    assert "{" not in result.reason.nl + result.reason.en
+    assert "{" not in result.reason.get(Lang.NL) + result.reason.get(Lang.EN)
 
 
 def test_neck_no_pain_improvement_with_the_ndi_missing_measures_instead_of_stopping():
@@ -487,7 +487,7 @@ def test_important_worsening_still_refers_when_the_other_domain_is_missing():
 def test_a_red_flag_still_refers_when_nothing_is_measured(region):
     result = _decide_on(region, 6, [], red_flag=True)
     assert (result.outcome, result.action) == (Outcome.RED_FLAG, DecisionAction.REFER)
-    assert "{" not in result.reason.en
+    assert "{" not in result.reason.get(Lang.EN)
 
 
 @given(
@@ -500,24 +500,26 @@ def test_a_missing_measurement_only_ever_leads_to_measure_or_continue(region, ra
     for profile in (None, *PROFILES[region]):
         result = _decide(str(region), outcome, weeks, profile=profile, radicular=radicular)
         assert result.action in (DecisionAction.MEASURE, DecisionAction.CONTINUE)
-        assert "{" not in result.reason.nl + result.reason.en
+        assert "{" not in result.reason.get(Lang.NL) + result.reason.get(Lang.EN)
 
 
 def test_the_twelve_week_radicular_rule_says_discuss_surgery_as_nhg_puts_it():
     result = _decide("low_back", Outcome.NOT_IMPROVED, 13, radicular=True)
     assert result.rule_id == "eval-lrs-12-weeks"
-    assert "discuss surgery" in result.reason.en and "after about 12 weeks" in result.reason.en
-    assert "surgery now" not in result.reason.en and "nu sneller" not in result.reason.nl
+    assert "discuss surgery" in result.reason.get(Lang.EN) and "after about 12 weeks" in result.reason.get(Lang.EN)
+    assert "surgery now" not in result.reason.get(Lang.EN) and "nu sneller" not in result.reason.get(Lang.NL)
     twelve = next(m for m in load_schedule().moments if m.key == "reevaluation-12-weeks")
-    assert "surgery now" not in twelve.reason.en and "discuss surgery with the GP" in twelve.reason.en
+    assert "surgery now" not in twelve.reason.get(Lang.EN) and "discuss surgery with the GP" in twelve.reason.get(
+        Lang.EN
+    )
 
 
 def test_low_back_worsening_is_unverified_and_does_not_call_one_rise_a_progressive_course():
     result = _decide("low_back", Outcome.WORSENED, 1)
     assert (result.rule_id, result.evidence) == ("eval-low-back-worsening", Evidence.UNVERIFIED)
-    assert "A course that keeps getting worse does not fit" not in result.reason.en
-    assert "threshold for worsening is rugpad's own choice" in result.reason.en
-    assert "keuze van rugpad" in result.reason.nl
+    assert "A course that keeps getting worse does not fit" not in result.reason.get(Lang.EN)
+    assert "threshold for worsening is rugpad's own choice" in result.reason.get(Lang.EN)
+    assert "keuze van rugpad" in result.reason.get(Lang.NL)
 
 
 def test_no_guideline_moment_rule_matches_an_unmeasured_outcome():
@@ -526,7 +528,11 @@ def test_no_guideline_moment_rule_matches_an_unmeasured_outcome():
         if rule.outcomes & unmeasured:
             assert rule.action in (DecisionAction.MEASURE, DecisionAction.CONTINUE), rule.id
         if rule.action is DecisionAction.MEASURE:
-            assert rule.outcomes <= unmeasured and "{missing}" in rule.reason.nl and "{missing}" in rule.reason.en
+            assert (
+                rule.outcomes <= unmeasured
+                and "{missing}" in rule.reason.get(Lang.NL)
+                and "{missing}" in rule.reason.get(Lang.EN)
+            )
 
 
 def _load_with(monkeypatch: pytest.MonkeyPatch, edit) -> None:

@@ -15,7 +15,7 @@ from rugpad.content.exercises import illustration_svg, load_exercises
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import CONDITION_TAGS, DoseKind, Exercise, Purpose, ladder
 from rugpad.core.text import Text
-from rugpad.core.vocab import Evidence, Region
+from rugpad.core.vocab import Evidence, Lang, Region
 
 SVG = "{http://www.w3.org/2000/svg}"
 LIBRARY = load_exercises()
@@ -44,9 +44,9 @@ def test_every_purpose_is_covered() -> None:
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
 def test_every_text_exists_in_dutch_and_english_and_differs(exercise: Exercise) -> None:
     for text in texts(exercise):
-        assert text.nl.strip() and text.en.strip()
-    assert exercise.position.nl != exercise.position.en
-    assert all(step.nl != step.en for step in exercise.steps)
+        assert text.get(Lang.NL).strip() and text.get(Lang.EN).strip()
+    assert exercise.position.get(Lang.NL) != exercise.position.get(Lang.EN)
+    assert all(step.get(Lang.NL) != step.get(Lang.EN) for step in exercise.steps)
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda exercise: exercise.id)
@@ -55,7 +55,7 @@ def test_every_illustration_is_an_svg_with_a_title_and_no_visible_text(exercise:
     assert root.tag == f"{SVG}svg"
     assert root.get("viewBox") == "0 0 240 160"
     title = root.find(f"{SVG}title")
-    assert title is not None and title.text and exercise.name.en in title.text
+    assert title is not None and title.text and exercise.name.get(Lang.EN) in title.text
     assert root.find(f".//{SVG}text") is None
     assert root.find(f".//{SVG}path[@marker-end]") is not None, "an arrow shows the movement"
 

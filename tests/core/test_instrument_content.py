@@ -9,7 +9,7 @@ from rugpad.content import ContentError, load_sources, read_yaml
 from rugpad.content.instruments import load_instruments
 from rugpad.core.instruments import InstrumentDefinition, Part
 from rugpad.core.scoring import score_range
-from rugpad.core.vocab import Evidence, Region
+from rugpad.core.vocab import Evidence, Lang, Region
 
 EXPECTED = {"startback", "odi", "rmdq", "ndi", "nprs", "psk", "gpe", "qbpds"}
 ITEM_COUNTS = {"startback": 9, "odi": 10, "rmdq": 24, "ndi": 10, "nprs": 1, "psk": 5, "gpe": 1, "qbpds": 20}
@@ -31,7 +31,7 @@ def test_every_text_exists_in_dutch_and_english(definition: InstrumentDefinition
     texts += [band.label for band in definition.bands]
     texts += [entry.note for entry in definition.provenance if entry.note]
     for text in texts:
-        assert text.nl.strip() and text.en.strip()
+        assert text.get(Lang.NL).strip() and text.get(Lang.EN).strip()
 
 
 @pytest.mark.parametrize("definition", DEFINITIONS, ids=lambda d: d.code)

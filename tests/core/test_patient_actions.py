@@ -51,7 +51,7 @@ def test_every_country_gives_every_level_in_both_languages() -> None:
     for country in COUNTRIES:
         assert set(actions[country]) == set(PatientInstruction)
         for level in PatientInstruction:
-            assert actions[country][level].nl and actions[country][level].en
+            assert actions[country][level].get(Lang.NL) and actions[country][level].get(Lang.EN)
 
 
 # --- which emergencies call 112 ------------------------------------------------------------------------------------

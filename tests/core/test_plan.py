@@ -22,7 +22,7 @@ from rugpad.core.plan import (
 )
 from rugpad.core.plan_rules import PRACTICE_SETTING, Cause, TechniqueKind
 from rugpad.core.rules import PROFILES
-from rugpad.core.vocab import Evidence, ManipulationVerdict, Region, Urgency
+from rugpad.core.vocab import Evidence, Lang, ManipulationVerdict, Region, Urgency
 
 START = date(2025, 3, 3)
 ALL_PROFILES = [(region, profile) for region, profiles in PROFILES.items() for profile in (*profiles, None)]
@@ -91,14 +91,14 @@ def test_without_causes_or_radicular_pain_no_hands_on_technique_is_proposed(regi
 def test_profile_1_is_self_management_with_few_exercises():
     plan = engine.propose_plan(context(profile="1"))
     assert plan.approach.rule_id == "plan.programme.low_back.1"
-    assert "Self-management" in plan.approach.text.en
+    assert "Self-management" in plan.approach.text.get(Lang.EN)
     assert len(plan.exercises) <= engine.plan_settings().max_home_exercises["1"] == 3
     assert purposes(plan) == ["graded_activity", "mobility"]
 
 
 def test_profile_2_gets_a_supervised_programme_of_several_purposes():
     plan = engine.propose_plan(context(profile="2"))
-    assert "Supervised" in plan.approach.text.en
+    assert "Supervised" in plan.approach.text.get(Lang.EN)
     assert purposes(plan) == ["graded_activity", "motor_control", "strength", "mobility"]
     assert plan.sessions.sessions_per_week == 2
 
@@ -106,7 +106,7 @@ def test_profile_2_gets_a_supervised_programme_of_several_purposes():
 def test_profile_3_starts_with_the_graded_activity_plan():
     plan = engine.propose_plan(context(profile="3"))
     assert plan.exercises[0].exercise_id == "graded-activity-plan"
-    assert "graded activity" in plan.approach.text.en
+    assert "graded activity" in plan.approach.text.get(Lang.EN)
 
 
 @pytest.mark.parametrize(("profile", "first"), [("A", "walking-programme"), ("C", "graded-activity-plan")])
@@ -220,7 +220,7 @@ def test_manipulation_is_proposed_outright_only_with_the_verdict_allowed():
     assert "spinal-manipulation" not in techniques(forbidden)
     assert "spinal-mobilisation" not in techniques(forbidden)  # the same contra-indications, safer side
     assert {item.item_id for item in forbidden.withheld} == {"spinal-manipulation", "spinal-mobilisation"}
-    assert all(item.reason.en and item.reason.nl for item in forbidden.withheld)
+    assert all(item.reason.get(Lang.EN) and item.reason.get(Lang.NL) for item in forbidden.withheld)
 
 
 def test_a_contraindicated_exercise_is_never_proposed_even_when_it_would_fit_best():
@@ -247,11 +247,11 @@ def test_psk_activities_become_smart_goals_marked_as_practice_settings():
     )
     bukken, zitten, lopen = plan.goals
     assert (bukken.baseline, bukken.target, bukken.by_week) == (7, 4, 6)
-    assert bukken.text.en == "Bukken: difficulty from 7 to 4 or less by week 6"
-    assert bukken.text.nl == "Bukken: moeite van 7 naar 4 of minder in week 6"
+    assert bukken.text.get(Lang.EN) == "Bukken: difficulty from 7 to 4 or less by week 6"
+    assert bukken.text.get(Lang.NL) == "Bukken: moeite van 7 naar 4 of minder in week 6"
     assert zitten.target == 0
     assert lopen.target is None and lopen.rule_id == "plan.goal.psk-no-baseline"
-    assert "3 points lower" in lopen.text.en
+    assert "3 points lower" in lopen.text.get(Lang.EN)
     for goal in plan.goals:
         assert (goal.source_id, goal.evidence, goal.kind) == (PRACTICE_SETTING, Evidence.UNVERIFIED, GoalKind.PSK)
 
@@ -260,7 +260,7 @@ def test_the_patients_own_goals_are_kept_in_their_words():
     plan = engine.propose_plan(context(profile="3", goals=("Weer een hele dag werken",)))
     (goal,) = plan.goals
     assert goal.kind is GoalKind.PATIENT
-    assert goal.text.nl == "Weer een hele dag werken (evalueren in week 12)"
+    assert goal.text.get(Lang.NL) == "Weer een hele dag werken (evalueren in week 12)"
 
 
 def test_sessions_come_from_the_practice_settings_and_end_the_evaluation_schedule():
@@ -297,7 +297,7 @@ def test_every_element_names_its_rule_source_and_reason_in_both_languages():
     )
     for item in plan.items():
         assert item.rule_id and item.source_id in load_sources()
-        assert item.reason.nl and item.reason.en
+        assert item.reason.get(Lang.NL) and item.reason.get(Lang.EN)
         assert isinstance(item.evidence, Evidence)
 
 

@@ -9,7 +9,7 @@ import pytest
 from rugpad import engine
 from rugpad.core.errors import InvalidInput
 from rugpad.core.plan import PlanContext
-from rugpad.core.vocab import ManipulationVerdict, Region, Urgency
+from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
 
 
 def context(
@@ -53,7 +53,7 @@ def test_adding_a_fitting_exercise_is_allowed_without_reasons():
 def test_an_exercise_for_another_region_needs_confirmation():
     verdict = engine.check_plan_addition("chin-nod-lying", context(Region.LOW_BACK))
     assert verdict.needs_confirmation
-    assert "another region" in verdict.reasons[0].en
+    assert "another region" in verdict.reasons[0].get(Lang.EN)
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_soft_tissue_work_needs_confirmation_after_a_contraindication_to_manipul
 def test_mobilisation_with_osteoporosis_needs_confirmation_even_if_manipulation_is_allowed():
     verdict = engine.check_plan_addition("spinal-mobilisation", context(tags=frozenset({"osteoporosis"})))
     assert verdict.needs_confirmation
-    assert any("Osteoporosis" in reason.en for reason in verdict.reasons)
+    assert any("Osteoporosis" in reason.get(Lang.EN) for reason in verdict.reasons)
 
 
 def test_a_referral_is_always_allowed():

@@ -13,7 +13,7 @@ from rugpad.core.exercises import CONDITION_TAGS, allowed_for
 from rugpad.core.plan import PlanContext, PskActivity, propose_plan
 from rugpad.core.plan_rules import Cause, TechniqueKind
 from rugpad.core.rules import PROFILES
-from rugpad.core.vocab import ManipulationVerdict, Region, Urgency
+from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
 
 CONTENT = engine.plan_content()
 LIBRARY = CONTENT.exercises
@@ -75,7 +75,7 @@ def test_no_plan_contains_anything_forbidden_and_every_plan_has_exercise(context
     for item in plan.items():
         assert item.rule_id
         assert item.source_id in SOURCES
-        assert item.reason.nl and item.reason.en
+        assert item.reason.get(Lang.NL) and item.reason.get(Lang.EN)
     for withheld in plan.withheld:
         assert withheld.item_id not in {i.exercise_id for i in plan.exercises} | {
             t.technique_id for t in plan.techniques

@@ -21,7 +21,7 @@ from rugpad.core.progression import (
     advise,
     next_load,
 )
-from rugpad.core.vocab import Evidence
+from rugpad.core.vocab import Evidence, Lang
 
 MODEL = load_progression_model()
 HOLD = Dose(DoseKind.HOLD, hold_seconds=10, repetitions=5, times_per_day=2)
@@ -37,7 +37,7 @@ def test_load_goes_up_five_percent_at_exactly_one_repetition_above_target():
     result = next_load(MODEL, 20, target_reps=10, reps_done=11)
     assert (result.action, result.rule_id, result.load_kg) == (ProgressionAction.PROGRESS, "prog-acsm-load-up", 21.0)
     assert (result.source_id, result.evidence) == ("eval-acsm-2009", Evidence.VERIFIED)
-    assert "5 %" in result.reason.en and "0.5 kg" in result.reason.en
+    assert "5 %" in result.reason.get(Lang.EN) and "0.5 kg" in result.reason.get(Lang.EN)
 
 
 def test_load_stays_when_the_target_is_only_just_reached():
@@ -79,7 +79,7 @@ def test_pain_six_is_above_the_default_limit_and_the_hold_steps_down():
     assert (result.action, result.rule_id) == (ProgressionAction.REGRESS, "prog-pain-above-limit")
     assert result.dose == dataclasses.replace(HOLD, hold_seconds=5)
     assert (result.source_id, result.evidence) == ("eval-pain-monitoring-setting", Evidence.UNVERIFIED)
-    assert "above 5 out of 10" in result.reason.en and "practice setting" in result.reason.en
+    assert "above 5 out of 10" in result.reason.get(Lang.EN) and "practice setting" in result.reason.get(Lang.EN)
 
 
 def test_pain_not_settled_by_next_morning_regresses():
@@ -140,7 +140,7 @@ def test_repetitions_step_up_by_two_to_the_cap_of_fifteen():
 def test_dose_at_its_cap_is_kept_and_points_to_the_harder_exercise():
     result = advise(MODEL, dataclasses.replace(HOLD, hold_seconds=30), GOOD)
     assert (result.action, result.rule_id, result.dose.hold_seconds) == (ProgressionAction.KEEP, "prog-dose-at-cap", 30)
-    assert "harder exercise" in result.reason.en
+    assert "harder exercise" in result.reason.get(Lang.EN)
 
 
 def test_step_down_stops_at_the_minimum():
@@ -158,7 +158,7 @@ def test_practice_can_raise_the_pain_limit_and_the_value_is_marked_as_its_own():
     assert model.settings.sources["max_exercise_pain"].source_id == "practice-setting"
     assert MODEL.settings.max_exercise_pain == 5
     too_much = advise(model, HOLD, ExerciseReport(pain_during=7, settled_by_next_morning=True))
-    assert "above 6 out of 10" in too_much.reason.en
+    assert "above 6 out of 10" in too_much.reason.get(Lang.EN)
 
 
 @pytest.mark.parametrize(
@@ -239,4 +239,4 @@ def test_dose_moves_in_the_direction_of_the_action(report, dose, amount):
         assert new == amount
     if report.pain_during > MODEL.settings.max_exercise_pain or not report.settled_by_next_morning:
         assert result.action is ProgressionAction.REGRESS
-    assert "{" not in result.reason.nl + result.reason.en
+    assert "{" not in result.reason.get(Lang.NL) + result.reason.get(Lang.EN)

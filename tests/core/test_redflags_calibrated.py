@@ -19,7 +19,7 @@ from rugpad import engine
 from rugpad.content import ContentError, load_sources, read_yaml
 from rugpad.content.rules import parse_rulebook
 from rugpad.core.triage import TriageResult
-from rugpad.core.vocab import Evidence, ManipulationVerdict, Region, Strength, Urgency
+from rugpad.core.vocab import Evidence, Lang, ManipulationVerdict, Region, Strength, Urgency
 
 SB_LOW = {"1": 0, "2": 1, "3": 1, "4": 0, "5": 0, "6": 0, "7": 0, "8": 0, "9": 1}  # total 2 → low
 
@@ -73,11 +73,11 @@ def test_cancer_with_any_new_deficit_is_metastatic_cord_compression_an_emergency
 
 def test_metastatic_cord_compression_says_contact_acute_oncology_now_and_cites_nice_as_secondary() -> None:
     flag = next(f for f in engine.rulebook().red_flags if f.id == "rf.malignancy_cord_compression")
-    assert "acute oncology" in flag.action.en and "acute oncologie" in flag.action.nl
-    assert "spoedeisende hulp" in flag.action.nl and "emergency department" in flag.action.en
+    assert "acute oncology" in flag.action.get(Lang.EN) and "acute oncologie" in flag.action.get(Lang.NL)
+    assert "spoedeisende hulp" in flag.action.get(Lang.NL) and "emergency department" in flag.action.get(Lang.EN)
     assert flag.source == "nice-mscc" and flag.evidence is Evidence.SECONDARY
     assert "NG234" in load_sources()["nice-mscc"].citation
-    assert "cord compression" in flag.name.en and "cauda" not in flag.name.en.lower()
+    assert "cord compression" in flag.name.get(Lang.EN) and "cauda" not in flag.name.get(Lang.EN).lower()
 
 
 @pytest.mark.parametrize("region", ["low_back", "neck"])
@@ -91,8 +91,8 @@ def test_history_of_cancer_alone_is_a_gp_referral_not_urgent_downie_2013(region:
     assert result.pathway_stopped and result.profile is None
     assert result.manipulation is ManipulationVerdict.CONTRAINDICATED
     flag = result.red_flags[0]
-    assert "huisarts" in flag.action.nl and "GP" in flag.action.en
-    assert "today" not in flag.action.en and "vandaag" not in flag.action.nl
+    assert "huisarts" in flag.action.get(Lang.NL) and "GP" in flag.action.get(Lang.EN)
+    assert "today" not in flag.action.get(Lang.EN) and "vandaag" not in flag.action.get(Lang.NL)
     assert flag.source == "downie-henw-redflags"
 
 
@@ -184,8 +184,10 @@ def test_infection_features_alone_mean_the_gp_the_same_day_uk_red_flags_2023(fea
     assert result.urgency is Urgency.URGENT
     assert flag_ids(result) == {"rf.infection"}
     action = result.red_flags[0].action
-    assert "today" in action.en and "tomorrow" in action.en and "not tomorrow" in action.en
-    assert "vandaag" in action.nl.lower() and "of morgen" not in action.nl
+    assert (
+        "today" in action.get(Lang.EN) and "tomorrow" in action.get(Lang.EN) and "not tomorrow" in action.get(Lang.EN)
+    )
+    assert "vandaag" in action.get(Lang.NL).lower() and "of morgen" not in action.get(Lang.NL)
 
 
 def test_infection_rules_cite_the_community_pathway_as_secondary() -> None:
@@ -242,7 +244,7 @@ def test_no_sign_but_strain_onset_equates_lifting_with_an_injury() -> None:
     for sign in engine.rulebook().signs.values():
         if sign.group != "fracture":
             continue
-        words = f"{sign.label.en} {sign.question.en} {sign.label.nl} {sign.question.nl}".lower()
+        words = " ".join(text.get(lang) for text in (sign.label, sign.question) for lang in (Lang.EN, Lang.NL)).lower()
         if "lift" in words or "tillen" in words:
             assert sign.id == "strain_onset", sign.id
 
@@ -345,7 +347,7 @@ def test_axial_spondyloarthritis_is_reported_but_does_not_stop_exercise_nice_ng6
     out = result.to_dict()
     assert out["pathway_stopped"] is False and out["profile"] == "1"
     assert out["red_flags"][0]["stops_pathway"] is False  # type: ignore[index]
-    assert "exercise" in result.red_flags[0].action.en.lower()
+    assert "exercise" in result.red_flags[0].action.get(Lang.EN).lower()
 
 
 def test_axial_spondyloarthritis_with_a_stopping_red_flag_still_stops_the_pathway() -> None:
@@ -379,15 +381,16 @@ def test_leg_pain_below_the_knee_alone_is_a_lumbosacral_radicular_syndrome_kngf(
 
 
 def test_paracetamol_advice_shows_both_guidelines_and_leaves_the_choice_to_the_gp_nice_ng59_nhg_m54() -> None:
-    recs = [rec for rec in engine.rulebook().recommendations if "paracetamol" in rec.text.en.lower()]
+    recs = [rec for rec in engine.rulebook().recommendations if "paracetamol" in rec.text.get(Lang.EN).lower()]
     assert [rec.id for rec in recs] == ["lb.all.painkillers_gp_decides"]
     rec = recs[0]
     assert rec.strength is Strength.CONSIDER
-    for words in (rec.text.en, rec.text.nl):
+    for words in (rec.text.get(Lang.EN), rec.text.get(Lang.NL)):
         assert "NICE" in words and "NHG" in words and ("GP" in words or "huisarts" in words)
     assert rec.source == "analgesics-nice-nhg-disagree"
     assert not any(
-        r.strength is Strength.DO_NOT and "paracetamol" in r.text.en.lower() for r in engine.rulebook().recommendations
+        r.strength is Strength.DO_NOT and "paracetamol" in r.text.get(Lang.EN).lower()
+        for r in engine.rulebook().recommendations
     )
 
 
@@ -396,7 +399,12 @@ def test_paracetamol_advice_shows_both_guidelines_and_leaves_the_choice_to_the_g
 
 def test_no_red_flag_that_can_fire_in_a_neck_case_is_called_cauda_equina() -> None:
     for flag in engine.rulebook().for_region(Region.NECK).red_flags:
-        for text in (flag.name.en, flag.name.nl, flag.action.en, flag.action.nl):
+        for text in (
+            flag.name.get(Lang.EN),
+            flag.name.get(Lang.NL),
+            flag.action.get(Lang.EN),
+            flag.action.get(Lang.NL),
+        ):
             assert "cauda" not in text.lower(), flag.id
 
 

@@ -13,7 +13,7 @@ from rugpad.content import ContentError, load_sources, read_yaml
 from rugpad.content.rules import load_rulebook, parse_rulebook
 from rugpad.core.errors import InvalidInput
 from rugpad.core.explain import RuleKind
-from rugpad.core.vocab import Evidence
+from rugpad.core.vocab import Evidence, Lang
 
 CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 """The CLI contract kept in the repository (a copy of the shared one)."""
@@ -44,8 +44,13 @@ def test_every_sign_of_the_contract_vocabulary_exists() -> None:
 def test_every_sign_has_a_group_region_and_dutch_and_english_label_and_question() -> None:
     for sign in load_rulebook().signs.values():
         assert sign.group and sign.regions
-        assert sign.label.nl and sign.label.en and sign.question.nl and sign.question.en
-        assert sign.question.en.endswith("?") and sign.question.nl.endswith("?"), sign.id
+        assert (
+            sign.label.get(Lang.NL)
+            and sign.label.get(Lang.EN)
+            and sign.question.get(Lang.NL)
+            and sign.question.get(Lang.EN)
+        )
+        assert sign.question.get(Lang.EN).endswith("?") and sign.question.get(Lang.NL).endswith("?"), sign.id
 
 
 def test_every_rule_has_an_id_an_existing_source_and_text_in_both_languages() -> None:
@@ -53,9 +58,9 @@ def test_every_rule_has_an_id_an_existing_source_and_text_in_both_languages() ->
     sources = load_sources()
     for rule_id in book.rule_ids:
         explanation = book.explain(rule_id)
-        assert explanation.name.nl and explanation.name.en, rule_id
-        assert explanation.text.nl and explanation.text.en, rule_id
-        assert explanation.condition.nl and explanation.condition.en, rule_id
+        assert explanation.name.get(Lang.NL) and explanation.name.get(Lang.EN), rule_id
+        assert explanation.text.get(Lang.NL) and explanation.text.get(Lang.EN), rule_id
+        assert explanation.condition.get(Lang.NL) and explanation.condition.get(Lang.EN), rule_id
         if explanation.kind is not RuleKind.SIGN:
             assert explanation.source.id in sources, rule_id
 
@@ -95,8 +100,8 @@ def test_explain_describes_the_condition_in_words_and_cites_the_source() -> None
     explanation = load_rulebook().explain("rf.fracture_features")
     assert explanation.kind is RuleKind.RED_FLAG
     assert explanation.outcome == "urgent"
-    assert explanation.condition.en.startswith("at least 2 of: age over 70; Long-term corticosteroids")
-    assert "minstens 2 van" in explanation.condition.nl
+    assert explanation.condition.get(Lang.EN).startswith("at least 2 of: age over 70; Long-term corticosteroids")
+    assert "minstens 2 van" in explanation.condition.get(Lang.NL)
     assert "Downie" in explanation.source.citation
 
 

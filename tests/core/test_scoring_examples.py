@@ -72,7 +72,7 @@ def test_ndi_worked_examples_give_raw_score_percent_and_band(
         "score": raw,
         "missing": [],
         "band": band,
-        "band_label": result.band_label.en if result.band_label else None,
+        "band_label": result.band_label.get(Lang.EN) if result.band_label else None,
         "percent": percent,
     }
 

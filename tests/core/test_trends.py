@@ -21,7 +21,7 @@ from rugpad.core.trends import (
     TrendSettings,
     detect_trends,
 )
-from rugpad.core.vocab import Evidence, Region, Urgency
+from rugpad.core.vocab import Evidence, Lang, Region, Urgency
 
 TODAY = dt.date(2026, 3, 15)
 
@@ -128,7 +128,7 @@ def test_the_trend_data_names_known_sources_and_is_marked_unverified() -> None:
     for rule in load_trend_rules().values():
         assert rule.source in sources
         assert rule.evidence is Evidence.UNVERIFIED  # no guideline threshold for diary worsening
-        assert "{value}" in rule.text.nl and "{value}" in rule.text.en
+        assert "{value}" in rule.text.get(Lang.NL) and "{value}" in rule.text.get(Lang.EN)
     assert load_trend_settings() == TrendSettings()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from rugpad.core.conditions import ConditionError, Facts, compile_condition
 from rugpad.core.text import Text
-from rugpad.core.vocab import Course, Region, Sex
+from rugpad.core.vocab import Course, Lang, Region, Sex
 
 LABELS = {name: Text(nl=name.upper(), en=name) for name in ("a", "b", "c")}
 
@@ -54,8 +54,8 @@ def test_conditions_report_the_signs_and_facts_they_read() -> None:
 
 def test_descriptions_are_generated_in_both_languages() -> None:
     condition = compile_condition({"at_least": 2, "of": ["a", {"sex": "female"}, {"age_over": 65}]}, LABELS, "t")
-    assert condition.description.en == "at least 2 of: a; sex: female; age over 65"
-    assert condition.description.nl == "minstens 2 van: A; geslacht: vrouw; leeftijd boven 65"
+    assert condition.description.get(Lang.EN) == "at least 2 of: a; sex: female; age over 65"
+    assert condition.description.get(Lang.NL) == "minstens 2 van: A; geslacht: vrouw; leeftijd boven 65"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from rugpad import engine
+from rugpad.core.vocab import Lang
 from rugpad.web import demo
 from rugpad.web.care.models import FlagStage, RedFlag
 from rugpad.web.portal.models import Alert
@@ -69,8 +70,9 @@ def test_patient_accepts_invite_fills_diary_alarm_reaches_the_clinician(page: An
     banner = phone.locator("#alarm")
     assert banner.is_visible()
     flag = engine.triage({"region": "low_back", "signs": ["bladder_dysfunction"]}).red_flags[0]
-    assert engine.patient_instruction(flag, "nl").nl in banner.inner_text()  # plain words for the patient
-    assert flag.action.nl not in banner.inner_text()  # the clinician's instruction is not shown to the patient
+    assert engine.patient_instruction(flag, "nl").get(Lang.NL) in banner.inner_text()  # plain words for the patient
+    # the clinician's instruction is not shown to the patient
+    assert flag.action.get(Lang.NL) not in banner.inner_text()
     # Suspected cauda equina: the GP or huisartsenpost now (112 only when severe), not a "call 112" button.
     assert not flag.calls_112 and banner.locator("a[href='tel:112']").count() == 0
     screenshot(phone, "portal-04-alarm")

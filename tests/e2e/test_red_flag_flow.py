@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from rugpad import engine
+from rugpad.core.vocab import Lang
 from rugpad.web import demo
 from rugpad.web.care.models import Episode, FlagStage, RedFlag
 from tests.e2e.conftest import log_in, screenshot
@@ -56,7 +57,7 @@ def test_a_diary_alarm_blocks_the_session_until_the_gp_has_excluded_it(page: Any
     banner = phone.locator("#alarm")
     assert banner.is_visible()
     rule_id = RedFlag.objects.get(episode=episode).rule_id
-    assert engine.patient_instruction(rule_id, "nl").nl in banner.inner_text()
+    assert engine.patient_instruction(rule_id, "nl").get(Lang.NL) in banner.inner_text()
     assert "huisarts" in banner.inner_text()  # a same-day emergency: the GP or huisartsenpost now, 112 when severe
     assert banner.locator("a[href='tel:112']").count() == int(engine.calls_112(rule_id))
     _plain(phone)

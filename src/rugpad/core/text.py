@@ -115,16 +115,6 @@ class Text:
                 return fallback_marker(other) + self._texts[other]
         return ""  # an empty text (a plan item without words of its own)
 
-    # Transitional: code that still reads the two first languages by name. Being replaced by `get`, `build`, `join`,
-    # `map` and `format`, which work for every language.
-    @property
-    def nl(self) -> str:
-        return self.get(Lang.NL)
-
-    @property
-    def en(self) -> str:
-        return self.get(Lang.EN)
-
     def items(self) -> Iterator[tuple[Lang, str]]:
         return iter(self._texts.items())
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from rugpad import engine
+from rugpad.core.vocab import Lang
 from rugpad.web.audit.models import AuditEvent
 from rugpad.web.care.models import EpisodeStatus
 from rugpad.web.demo import as_user
@@ -75,7 +76,7 @@ def test_the_letter_says_what_was_asked_and_found_absent_and_what_was_not_asked(
     """Only signs that were asked are reported as absent; what nobody asked is said as such (never 'absent')."""
     from rugpad.web.care.actions import do_save_screening
 
-    labels = {sign.id: sign.label.nl for _group, signs in engine.sign_groups("low_back") for sign in signs}
+    labels = {sign.id: sign.label.get(Lang.NL) for _group, signs in engine.sign_groups("low_back") for sign in signs}
     asked = ["saddle_anaesthesia", "bladder_dysfunction", "history_of_cancer"]
     do_save_screening(as_user(world.clinician), world.episode, ["history_of_cancer"], "", asked=asked)
     report = actions.do_generate_report(

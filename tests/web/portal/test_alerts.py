@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from rugpad import engine
+from rugpad.core.vocab import Lang
 from rugpad.web.audit.models import AuditEvent
 from rugpad.web.care.models import EpisodeStatus, RedFlag
 from rugpad.web.demo import as_user
@@ -26,8 +27,8 @@ def test_an_alarm_answer_raises_a_red_flag_of_the_episode_and_tells_the_patient_
     rule = engine.red_flag("rf.cauda_equina")
     assert rule is not None
     page = response.content.decode()
-    assert 'id="alarm"' in page and escape(engine.patient_instruction(rule, "nl").nl) in page
-    assert rule.action.nl not in page  # the clinician's instruction is not written for patients
+    assert 'id="alarm"' in page and escape(engine.patient_instruction(rule, "nl").get(Lang.NL)) in page
+    assert rule.action.get(Lang.NL) not in page  # the clinician's instruction is not written for patients
     assert rule.source not in page and "nog niet bevestigd" not in page  # no source ids or doubt next to 112
     flag = RedFlag.objects.get()
     assert (flag.episode, flag.rule_id, flag.origin, flag.stage, flag.urgency) == (

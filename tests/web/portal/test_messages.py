@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from rugpad import engine
+from rugpad.core.vocab import Lang
 from rugpad.web.audit.models import AuditEvent
 from rugpad.web.care.models import EpisodeStatus, RedFlag
 from rugpad.web.demo import as_user
@@ -132,7 +133,7 @@ def test_alarm_words_show_the_instructions_at_once_and_raise_no_red_flag(
     assert response.redirect_chain[-1][0].endswith("#contact-now")
     page = response.content.decode()
     module = engine.education_library()["when-to-contact-now"]
-    assert 'id="contact-now"' in page and escape(module.title.nl) in page
+    assert 'id="contact-now"' in page and escape(module.title.get(Lang.NL)) in page
     assert "Wacht niet op een antwoord" in page
     assert RedFlag.objects.count() == flags_before, "free text is never triaged"
     assert not Alert.objects.exists()
