@@ -29,6 +29,10 @@ SHIPPED_OWN_WORDS = (
     "instr-nprs-bands",
     "instr-rugpad-translation",
     "instr-licence-unknown",
+    "aftercare-checkin-moments",
+    "aftercare-recurrence-rule",
+    "work-ergonomics-unverified",
+    "work-break-frequency-unverified",
 )
 """rugpad's own-prose sources in the shipped content (their citation is a language mapping)."""
 

@@ -85,6 +85,7 @@ def test_the_clinician_reads_answers_and_advice_with_rule_source_and_evidence_an
     assert "work.screen-height" in page and "work.sitting-breaks" in page
     assert "niet geverifieerd" in page  # the screen advice rests on no source
     assert "seed article 001" in page  # the sitting advice's citation
+    assert "Gangbaar ergonomisch advies" in page  # the screen advice's source: rugpad's own words, in Dutch
     check = WorkplaceCheck.objects.get()
     response = client_for(working.clinician).post(
         reverse("work_review", args=[check.pk]), {"note": "Laptopstandaard aangevraagd bij de werkgever."}
@@ -216,7 +217,8 @@ def test_the_report_holds_what_matters_for_work_and_names_the_dutch_bedrijfsarts
     assert "(bron 1; onderbouwing: niet geverifieerd)" in text
     assert "U werkt 4 weken of langer minder of niet" in text
     sources = next(s for s in content["sections"] if s.get("cite"))
-    assert sources["heading"] == "Bronnen van de adviezen" and sources["items"][0].startswith("1. Common ergonomic")
+    assert sources["heading"] == "Bronnen van de adviezen" and sources["items"][0].startswith("1. Gangbaar ergonomisch")
+    assert sources["own_words"] == [0]  # rugpad's own words, in the letter's language (not a published work)
     assert "met de bedrijfsarts" in text
     assert "Staande bekkenrek" in text and "elk uur een korte pauze" in text
     assert "Werkt halve dagen" in text
@@ -224,6 +226,19 @@ def test_the_report_holds_what_matters_for_work_and_names_the_dutch_bedrijfsarts
         assert absent not in text
     reader = PdfReader(io.BytesIO(bytes(report.pdf)))
     assert "Verslag voor de bedrijfsarts" in reader.pages[0].extract_text()
+
+
+def test_the_reports_sources_give_rugpads_own_words_in_its_language_and_cite_published_works(working: World) -> None:
+    fill_check(patient_client(working), DESK_WORKER)
+    report = _draft(working, "fr")
+    page = client_for(working.clinician).get(reverse("work_report", args=[report.pk])).content.decode()
+    assert "<li>1. Conseils ergonomiques courants" in page  # rugpad's own words: French, plain text
+    assert "<li><cite>2. " in page and "seed article 001" in page  # a published article, cited as published
+    for section in report.content["sections"]:  # a letter made before own words were marked: every item cited
+        section.pop("own_words", None)
+    report.save()
+    page = client_for(working.clinician).get(reverse("work_report", args=[report.pk])).content.decode()
+    assert "<li><cite>1. Conseils ergonomiques courants" in page
 
 
 def test_in_belgium_the_report_goes_to_the_arbeidsgeneesheer_or_the_medecin_du_travail(working: World) -> None:

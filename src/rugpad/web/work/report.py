@@ -8,7 +8,8 @@ goals about work that the clinician chose, and their remarks. No diagnosis beyon
 flags, scores or medical history.
 
 Content shape (stored as JSON in `WorkReport.content`; a section of citations also has ``"cite": true``, which the
-page shows as citations and the PDF writer passes over)::
+page shows as citations and the PDF writer passes over, and ``"own_words"``: the indexes of its items that are
+rugpad's own words, in the letter's language, which the page shows as plain text)::
 
     {"title": str, "meta": [[label, value], ...], "sections": [{"heading": str, "paragraphs": [str],
      "items": [str]}], "signature": [str]}
@@ -78,9 +79,11 @@ def _check(episode: Episode, lang: Lang, country: str) -> list[dict[str, Any]]:
     if rules:
         known = engine.sources()
         cited = [
-            f"{number}. {known[source].citation if source in known else source}" for source, number in numbers.items()
+            f"{number}. {known[source].cite(lang) if source in known else source}" for source, number in numbers.items()
         ]
-        sections.append(_section(_("Sources of the advice"), [], cited) | {"cite": True})
+        # rugpad's own words are in the letter's language and no published work: the page shows them without <cite>
+        own = [index for index, source in enumerate(numbers) if source in known and known[source].words is not None]
+        sections.append(_section(_("Sources of the advice"), [], cited) | {"cite": True, "own_words": own})
     if check.review_note:
         therapist = engine.country_term(Term.THERAPIST, country).get(lang)
         heading = _("Note on the workplace check (%(therapist)s)") % {"therapist": therapist}
