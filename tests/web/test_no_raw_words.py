@@ -130,6 +130,8 @@ SNAKE = re.compile(r"\b[A-Za-z0-9]*[a-z0-9]_[a-z0-9_]+\b")
 KEBAB = re.compile(
     r"(?<![\w-])(?:[a-z]+(?:-[a-z0-9]+){2,}|[a-z]+(?:-[a-z]+)*-[0-9]+(?:-[a-z0-9]+)*|[0-9]+-[a-z]+(?:-[a-z0-9]+)*)(?![\w-])"
 )
+FRENCH_INVERSION = re.compile(r"^[a-zà-ÿ]+-t-(?:il|elle|on|ils|elles)$")
+"""A French question's inverted subject ("a-t-il", "va-t-elle"): French, not a slug."""
 DOTTED = re.compile(r"(?<![\w.])[a-z][a-z0-9_]+(?:\.[a-z0-9_]{2,})+(?![\w.])")
 TOP_LEVEL_DOMAINS = {"nl", "be", "com", "org", "net", "eu", "int", "gov", "io", "uk"}
 SOURCE_LINE = re.compile(r"\((?:bron|source):\s*[\w.-]+\)", re.IGNORECASE)
@@ -280,7 +282,11 @@ def problems(chunks: list[Chunk], options: list[str], lang: str) -> Iterator[str
             text = DOTTED.sub(" ", KEBAB.sub(" ", SNAKE.sub(" ", text)))
         else:
             for pattern in (SNAKE, KEBAB):
-                yield from (f"identifier {m.group(0)!r} in {text!r}" for m in pattern.finditer(text))
+                yield from (
+                    f"identifier {m.group(0)!r} in {text!r}"
+                    for m in pattern.finditer(text)
+                    if not FRENCH_INVERSION.match(m.group(0))
+                )
             for match in DOTTED.finditer(text):
                 if match.group(0).rsplit(".", 1)[1] not in TOP_LEVEL_DOMAINS:
                     yield f"dotted id {match.group(0)!r} in {text!r}"
@@ -438,6 +444,7 @@ def test_the_scan_leaves_plain_dutch_alone(html: str) -> None:
     [
         "<p>Votre questionnaire : page 2 de 3, version 2026.</p>",
         "<p>Avez-vous mal la nuit ? Appelez le médecin de garde au 1733 ; score 2,5 sur 10.</p>",
+        "<p>La douleur a-t-elle disparu ? Va-t-il mieux ?</p>",
     ],
 )
 def test_the_scan_leaves_plain_french_alone(html: str) -> None:
