@@ -60,6 +60,7 @@ def pages(of: Subject) -> list[tuple[str, str, str]]:
         ("name search", CLINICIAN, f"/patients/?q={SEARCH_SOME}"),
         ("name search, full page", CLINICIAN, f"/patients/?q={SEARCH_FULL}"),
         ("open alarms", CLINICIAN, "/alarms/"),
+        ("aftercare", CLINICIAN, "/aftercare/"),
         ("practice outcomes (admin)", ADMIN, "/outcomes/practice/"),
         ("patient detail", CLINICIAN, f"/patients/{patient}/"),
         ("episode detail", CLINICIAN, f"/episodes/{episode}/"),

@@ -25,7 +25,10 @@ WAITING_DAYS = 8 * 7
 """The aftercare page lists check-ins waiting for the patient's answer up to this many days after their day (a
 display window: older ones are on the patient's own aftercare page)."""
 DISCHARGED_DAYS = 8 * 7
-"""…and discharges without aftercare up to this many days back."""
+"""…and discharges without aftercare up to this many days back, of episodes that started at most `TREATED_DAYS`
+before that (a walk of the outcome summary's (practice, started_on) index over about a year, not the practice's whole
+history; a longer episode is offered on its patient page)."""
+TREATED_DAYS = 365
 
 
 MOMENT_WORDS = {
@@ -179,6 +182,7 @@ def practice_page(practice_id: int, today: dt.date, lang: Lang) -> dict[str, Any
             is_open=False,
             referred_at__isnull=True,
             closed_at__date__gte=since,
+            started_on__gte=since - dt.timedelta(days=TREATED_DAYS),
             episode__aftercare__isnull=True,
         )
         .select_related("episode__patient")
