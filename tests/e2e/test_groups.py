@@ -168,3 +168,28 @@ def test_the_group_pages_in_french(demo: str, french_wide: Any, french_phone: An
     french_phone.goto(f"{demo}/groups/me/leave/")
     assert "Quitter le groupe" in french_phone.inner_text("main")
     screenshot(french_phone, "groups-13-leave-phone-fr")
+
+
+def test_the_group_pages_have_no_accessibility_violations(browser: Any, demo: str) -> None:
+    from rugpad.web.groups.models import ExerciseGroup
+    from tests.e2e.test_accessibility import AXE, Axe
+
+    axe = Axe(AXE.read_text(encoding="utf-8"))
+    group = ExerciseGroup.objects.get(name="Bouwbedrijf Jansen, kantoor")
+    contexts = []
+    for viewport, options in ((WIDE, {}), (PHONE, {"is_mobile": True, "has_touch": True})):
+        context = browser.new_context(locale="nl-NL", viewport=viewport, bypass_csp=True, **options)
+        contexts.append(context)
+    clinician, participant = (context.new_page() for context in contexts)
+    log_in(clinician, demo, "anna")
+    axe.visit(clinician, f"{demo}/groups/", "groups-list")
+    axe.visit(clinician, f"{demo}/groups/{group.pk}/", "groups-detail")
+    axe.visit(clinician, f"{demo}/groups/{group.pk}/library/", "groups-library")
+    axe.visit(clinician, f"{demo}/groups/new/", "groups-new")
+    log_in(participant, demo, "ellen")
+    axe.visit(participant, f"{demo}/groups/me/", "groups-me-phone")
+    axe.visit(participant, f"{demo}/groups/me/session/?all=1", "groups-session-phone")
+    axe.visit(participant, f"{demo}/groups/me/leave/", "groups-leave-phone")
+    for context in contexts:
+        context.close()
+    axe.assert_none()

@@ -4,6 +4,7 @@ a group, the practice's groups, and the anonymous participation figures. Callers
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,16 @@ FIGURE_WEEKS = 8
 """Weeks of sessions the figures show, the current week included."""
 
 GROUPS_PER_PAGE = 50
+
+
+_SVG_TITLE = re.compile(r"<title\b[^>]*>.*?</title>", re.DOTALL)
+
+
+def illustration(exercise_id: str) -> str:
+    """The exercise's illustration without the file's own title. The pages print the exercise's name beside it in
+    the reader's language and hide the picture from screen readers; the file's title is English and Dutch, which a
+    browser would show as a tooltip on a French page."""
+    return _SVG_TITLE.sub("", engine.illustration_svg(exercise_id), count=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +77,7 @@ def programme(group: ExerciseGroup, lang: Lang) -> list[ProgrammeItem]:
                 position=exercise.position.get(lang),
                 steps=tuple(step.get(lang) for step in exercise.steps),
                 caution=caution,
-                svg=engine.illustration_svg(exercise.id),
+                svg=illustration(exercise.id),
                 days=training_days(dose),
                 ladder=ladder_of(exercise, lang),
             )
@@ -117,7 +128,7 @@ def library(group: ExerciseGroup, criteria: dict[str, Any], lang: Lang) -> list[
     """The exercise library searched as the plan editor searches it, each exercise judged for a group."""
     present = set(GroupExercise.objects.filter(group=group).values_list("exercise_id", flat=True))
     results = []
-    for exercise, svg in search_library(
+    for exercise, _svg in search_library(
         criteria.get("region", ""), criteria.get("purpose", ""), criteria.get("q", ""), lang
     ):
         suitability = engine.group_suitability(exercise)
@@ -126,7 +137,7 @@ def library(group: ExerciseGroup, criteria: dict[str, Any], lang: Lang) -> list[
             LibraryResult(
                 exercise=exercise,
                 name=exercise.name.get(lang),
-                svg=svg,
+                svg=illustration(exercise.id),
                 dose_text=exercise.dose.describe(lang),
                 suitability=suitability,
                 tags=tuple(sorted(tags)),
