@@ -104,6 +104,27 @@ def test_a_phrase_read_before_a_catalogue_is_installed_names_its_key() -> None:
     assert "'triage.not_decided'" in done.stdout and "before a phrase catalogue was installed" in done.stdout
 
 
+ENTRY_POINT = """
+import os, sys
+entry = sys.argv[1]
+if entry == "web":
+    os.environ["DJANGO_SETTINGS_MODULE"] = "rugpad.web.settings_test"
+    import django
+    django.setup()
+else:
+    import importlib
+    importlib.import_module(entry)
+from rugpad.core import text
+print(text._catalogue is not None or text._load_catalogue is not None)
+"""
+
+
+@pytest.mark.parametrize("entry", ["rugpad.engine", "rugpad.cli.triage", "rugpad.cli.languages", "web"])
+def test_every_entry_point_installs_the_catalogue_before_it_reads_a_phrase(entry: str) -> None:
+    done = subprocess.run([sys.executable, "-c", ENTRY_POINT, entry], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
+
+
 def test_a_key_the_catalogue_lacks_is_named() -> None:
     from rugpad.core.text import PhraseError
 
