@@ -463,6 +463,13 @@ def schedule() -> Schedule:
     return load_schedule()
 
 
+def phrase(key: str) -> Text:
+    """The words `key` of the phrase catalogue (``content/data/phrases/``), in every language; fill with `format`."""
+    from rugpad.core.text import phrase as catalogue_phrase
+
+    return catalogue_phrase(key)
+
+
 def missing_translations() -> list[Gap]:
     """The content check for languages: every content text that lacks a language rugpad speaks."""
     from rugpad.content.languages import missing_translations as gaps

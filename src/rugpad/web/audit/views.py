@@ -73,6 +73,12 @@ OBJECT_LABELS = {
     "breakreminder": _("break reminder"),
     "workreportconsent": _("consent for the occupational physician's report"),
     "workreport": _("report to the occupational physician"),
+    "exercisegroup": _("exercise group"),
+    "groupexercise": _("exercise of a group"),
+    "participant": _("group participant"),
+    "groupsession": _("group session"),
+    "groupentry": _("result of a group session"),
+    "groupreminder": _("group reminder"),
 }
 
 

@@ -19,7 +19,7 @@ from rugpad.core.plan import PlanItem as CorePlanItem
 from rugpad.core.plan_rules import Cause
 from rugpad.core.plan_rules import PlanSettings as CorePlanSettings
 from rugpad.core.progression import ExerciseReport, ProgressionAdvice, ProgressionModel
-from rugpad.core.text import Text, phrase
+from rugpad.core.text import Text
 from rugpad.core.vocab import Lang, ManipulationVerdict, Region, Urgency
 from rugpad.web.care.clinical import state_of, states_of
 from rugpad.web.care.models import Episode, EpisodeStatus, Intake, ResponseStatus
@@ -325,16 +325,18 @@ def propose(episode: Episode, lang: Lang, causes: Iterable[str] = ()) -> Proposa
     add(
         sessions,
         ItemKind.FREQUENCY,
-        (phrase("plan.frequency.once") if sessions.sessions_per_week == 1 else phrase("plan.frequency.other")).format(
-            times=sessions.sessions_per_week, minutes=sessions.session_minutes, weeks=sessions.weeks
-        ),
+        (
+            engine.phrase("plan.frequency.once")
+            if sessions.sessions_per_week == 1
+            else engine.phrase("plan.frequency.other")
+        ).format(times=sessions.sessions_per_week, minutes=sessions.session_minutes, weeks=sessions.weeks),
     )
     for moment in plan.evaluation:
         instruments = ", ".join(code.upper() for code in moment.instruments)
         add(
             moment,
             ItemKind.EVALUATION,
-            phrase("plan.moment").format(
+            engine.phrase("plan.moment").format(
                 due=f"{moment.due:%d-%m-%Y}", until=f"{moment.window_end:%d-%m-%Y}", instruments=instruments
             ),
             ref=moment.key,

@@ -13,14 +13,14 @@ import unicodedata
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from rugpad.core.text import phrase
+from rugpad import engine
 from rugpad.core.vocab import Lang
 from rugpad.web.pdf_fonts import FAMILY, add_unicode_fonts
 from rugpad.web.plans.models import PlanVersion, TreatmentPlan
 from rugpad.web.plans.queries import ItemView, contact_now, exercises_of
 
 _UNSUPPORTED_SVG = re.compile(r"<title[^>]*>.*?</title>|<defs>.*?</defs>|\smarker-(?:start|end)=\"[^\"]*\"", re.S)
-_DAY_NAMES = phrase("plan.weekdays")
+_DAY_NAMES = engine.phrase("plan.weekdays")
 """The weekly schedule's column heads, Monday first, in one phrase separated by spaces."""
 
 

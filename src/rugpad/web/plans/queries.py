@@ -18,7 +18,6 @@ from rugpad import engine
 from rugpad.core.errors import InvalidInput
 from rugpad.core.exercises import Dose, Exercise
 from rugpad.core.progression import ProgressionAdvice
-from rugpad.core.text import phrase
 from rugpad.core.vocab import Lang
 from rugpad.web.audit.models import AuditAction, AuditEvent
 from rugpad.web.care.models import Episode, Patient
@@ -378,7 +377,9 @@ def treatment_summary(episode: Episode, lang: Lang) -> str:
             lines.append(f"- {view.title}" + (f" ({view.dose_text})" if view.dose_text else ""))
     sessions = plan.sessions.count()
     if sessions:
-        logged = phrase("plan.sessions_logged.one") if sessions == 1 else phrase("plan.sessions_logged.other")
+        logged = (
+            engine.phrase("plan.sessions_logged.one") if sessions == 1 else engine.phrase("plan.sessions_logged.other")
+        )
         lines.append(f"- {logged.format(count=sessions).get(lang)}")
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from rugpad import engine
 from rugpad.core.instruments import InstrumentDefinition, Item
-from rugpad.core.text import DEFAULT_LANG, Text, phrase
+from rugpad.core.text import DEFAULT_LANG, Text
 from rugpad.core.vocab import Lang
 from rugpad.web.fhir.codes import CANONICAL, coding, extension, translation
 from rugpad.web.fhir.registry import ContentKind, register_content
@@ -47,7 +47,7 @@ def canonical_of(definition: InstrumentDefinition) -> str:
     return f"{url_of(definition.code)}|{quote(definition.version, safe='')}"
 
 
-_ACTIVITY = phrase("fhir.activity")
+_ACTIVITY = engine.phrase("fhir.activity")
 
 
 def _anchor(value: object, label: Text) -> Text:
