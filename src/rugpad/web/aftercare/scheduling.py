@@ -21,7 +21,7 @@ from rugpad.web.aftercare import clinical
 from rugpad.web.aftercare.models import CheckIn
 from rugpad.web.audit.log import record
 from rugpad.web.audit.models import AuditAction
-from rugpad.web.jobs.notify import notify_once
+from rugpad.web.jobs.notify import channels, notify_once
 from rugpad.web.jobs.scheduling import BATCH, on_behalf_of
 
 logger = logging.getLogger(__name__)
@@ -74,14 +74,13 @@ def _notify(checkin: CheckIn, today: dt.date, now: dt.datetime) -> bool:
         CheckIn.objects.filter(pk=checkin.pk).update(notified_at=None)  # given back: a retry may send it
         raise
     with transaction.atomic():
-        channels = ", ".join(name for name, used in (("e-mail", sent.email), ("push", sent.push)) if used)
         record(
             on_behalf_of(None),
             AuditAction.UPDATE,
             checkin,
             patient_id=checkin.patient_id,
             practice=checkin.patient.practice,
-            summary=f"check-in week {checkin.weeks} announced: {channels or 'no channel reached the patient'}",
+            summary=f"check-in week {checkin.weeks} announced: {channels(sent) or 'no channel reached the patient'}",
         )
     return True
 

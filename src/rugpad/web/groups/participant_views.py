@@ -24,6 +24,7 @@ from rugpad.web.groups.actions import GroupError
 from rugpad.web.groups.forms import GroupEntryForm, JoinForm, LeaveForm, RemindersForm
 from rugpad.web.groups.models import Participant
 from rugpad.web.i18n import reader_lang
+from rugpad.web.plans.views import session_words
 from rugpad.web.practice.models import request_user
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -100,34 +101,9 @@ def session(request: HttpRequest) -> HttpResponse:
         "has_programme": bool(items),
         "svgs": {e["exercise_id"]: svgs[e["exercise_id"]] for e in exercises},
         "every_day": every_day,
-        "words": _session_words(),
+        "words": session_words(),  # the plans session's words: the same script
     }
     return render(request, "groups/session.html", context)
-
-
-def _session_words() -> dict[str, str]:
-    """The words the session script shows or speaks, in the page's language (the script's own keys)."""
-    return {
-        "set": _("Set"),
-        "of": _("of"),
-        "rep": _("Repetition"),
-        "hold": _("Hold"),
-        "rest": _("Rest"),
-        "relax": _("Relax"),
-        "move": _("Keep moving"),
-        "reps_todo": _("Do %(n)s repetitions at your own pace"),
-        "reps_paced": _("Move with the count"),
-        "exercise": _("Exercise"),
-        "paused": _("Paused"),
-        "resume": _("Resume"),
-        "pause": _("Pause"),
-        "go": _("Start"),
-        "start_set": _("Start set %(n)s"),
-        "set_done": _("Set %(n)s done"),
-        "next_set": _("Next set"),
-        "each_side": _("each side"),
-        "get_ready": _("Get ready"),
-    }
 
 
 @login_required

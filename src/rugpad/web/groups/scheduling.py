@@ -18,11 +18,9 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from rugpad.web.audit.log import record
-from rugpad.web.audit.models import AuditAction
 from rugpad.web.groups.models import GroupExercise, GroupReminder, GroupSession, Participant
-from rugpad.web.jobs.notify import notify_once
-from rugpad.web.jobs.scheduling import REMINDER_WINDOW, on_behalf_of
+from rugpad.web.jobs.notify import send_claimed
+from rugpad.web.jobs.scheduling import REMINDER_WINDOW
 from rugpad.web.plans.schedule import training_days
 from rugpad.web.practice.models import Role
 
@@ -66,22 +64,15 @@ def remind(participant: Participant, day: dt.date, now: dt.datetime) -> GroupRem
         return None
     user = participant.user
     assert user is not None  # `_participants_due` takes only participants with a login
-    try:
-        sent = notify_once(f"group-reminder:{participant.pk}:{day.isoformat()}", user)
-    except Exception:
-        reminder.delete()  # the mail server failed: the next run may remind again, within the window
-        raise
-    with transaction.atomic():
-        reminder.by_email, reminder.by_push = sent.email, sent.push
-        reminder.save(update_fields=["by_email", "by_push"])
-        channels = ", ".join(name for name, used in (("e-mail", sent.email), ("push", sent.push)) if used)
-        record(
-            on_behalf_of(None),
-            AuditAction.CREATE,
-            reminder,
-            practice=participant.group.practice,
-            summary=f"group exercise reminder: {channels or 'no channel reached the participant'}",
-        )
+    send_claimed(
+        reminder,
+        f"group-reminder:{participant.pk}:{day.isoformat()}",
+        user,
+        what="group exercise reminder",
+        practice=participant.group.practice,
+        patient_id=None,
+        reader="participant",
+    )
     return reminder
 
 

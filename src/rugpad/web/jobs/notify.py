@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 from django.conf import settings
+from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rugpad.web.jobs.delivery import claim, email_once, release
 from rugpad.web.jobs.models import PushSubscription
-from rugpad.web.practice.models import User
+from rugpad.web.practice.models import Practice, User
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,50 @@ class Sent:
     @property
     def any(self) -> bool:
         return self.email or self.push
+
+
+class SentRow(Protocol):
+    """A reminder row that records which channels reached its reader."""
+
+    by_email: bool
+    by_push: bool
+
+    def save(self, *, update_fields: list[str]) -> None: ...
+
+    def delete(self) -> Any: ...
+
+
+def channels(sent: Sent) -> str:
+    """The channels that reached the reader, in words for the audit log ("e-mail, push"; "" for none)."""
+    return ", ".join(name for name, used in (("e-mail", sent.email), ("push", sent.push)) if used)
+
+
+def send_claimed(
+    row: SentRow, key: str, user: User, *, what: str, practice: Practice, patient_id: int | None, reader: str
+) -> None:
+    """Sends the plain notice for a reminder row the caller has just claimed (one row per reminder, unique), once
+    under `key`, records the channels on the row and audits it. A failing mail server gives the row back (deleted) so
+    the next run may try again; a row whose notice reached nobody stays, and the moment is not retried."""
+    from rugpad.web.audit.log import record
+    from rugpad.web.audit.models import AuditAction
+    from rugpad.web.jobs.scheduling import on_behalf_of
+
+    try:
+        sent = notify_once(key, user)
+    except Exception:
+        row.delete()
+        raise
+    with transaction.atomic():
+        row.by_email, row.by_push = sent.email, sent.push
+        row.save(update_fields=["by_email", "by_push"])
+        record(
+            on_behalf_of(None),
+            AuditAction.CREATE,
+            cast(models.Model, row),
+            patient_id=patient_id,
+            practice=practice,
+            summary=f"{what}: {channels(sent) or f'no channel reached the {reader}'}",
+        )
 
 
 def notify_once(key: str, user: User) -> Sent:

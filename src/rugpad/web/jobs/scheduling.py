@@ -25,13 +25,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from rugpad.core.vocab import Lang
-from rugpad.web.audit.log import record
-from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.actions import do_store_pending_flags
 from rugpad.web.care.clinical import states_of
 from rugpad.web.care.models import Episode, EpisodeStatus, InstrumentResponse, Patient, ResponseStatus
 from rugpad.web.jobs.models import Reminder, ReminderKind, ReminderSettings
-from rugpad.web.jobs.notify import notify_once
+from rugpad.web.jobs.notify import notify_once, send_claimed
 from rugpad.web.outcomes import actions as outcomes_actions
 from rugpad.web.plans.access import newest_plan
 from rugpad.web.plans.models import ExerciseSetLog
@@ -170,23 +168,15 @@ def remind(patient: Patient, user: User, kind: str, day: dt.date, now: dt.dateti
     reminder = _claim(patient, kind, day, now)
     if reminder is None:
         return None
-    try:
-        sent = notify_once(f"reminder:{kind}:patient:{patient.pk}:{day.isoformat()}", user)
-    except Exception:
-        reminder.delete()  # the mail server failed: the next run (or a retry) may remind again
-        raise
-    with transaction.atomic():
-        reminder.by_email, reminder.by_push = sent.email, sent.push
-        reminder.save(update_fields=["by_email", "by_push"])
-        channels = ", ".join(name for name, used in (("e-mail", sent.email), ("push", sent.push)) if used)
-        record(
-            on_behalf_of(None),
-            AuditAction.CREATE,
-            reminder,
-            patient_id=patient.pk,
-            practice=patient.practice,
-            summary=f"{kind} reminder: {channels or 'no channel reached the patient'}",
-        )
+    send_claimed(
+        reminder,
+        f"reminder:{kind}:patient:{patient.pk}:{day.isoformat()}",
+        user,
+        what=f"{kind} reminder",
+        practice=patient.practice,
+        patient_id=patient.pk,
+        reader="patient",
+    )
     return reminder
 
 

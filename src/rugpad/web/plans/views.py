@@ -446,12 +446,12 @@ def session(request: HttpRequest) -> HttpResponse:
             "every_day": every_day,
             "red_flag": red_flag,
             "pain_range": range(11),
-            "words": _session_words(),
+            "words": session_words(),
         },
     )
 
 
-def _session_words() -> dict[str, str]:
+def session_words() -> dict[str, str]:
     """The words the session script shows or speaks, in the page's language."""
     return {
         "set": _("Set"),

@@ -18,11 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rugpad.core.work import BREAK_WINDOW
-from rugpad.web.audit.log import record
-from rugpad.web.audit.models import AuditAction
 from rugpad.web.care.models import EpisodeStatus
-from rugpad.web.jobs.notify import notify_once
-from rugpad.web.jobs.scheduling import on_behalf_of
+from rugpad.web.jobs.notify import send_claimed
 from rugpad.web.practice.models import Role
 from rugpad.web.work import clinical
 from rugpad.web.work.models import BreakReminder, BreakRoutine
@@ -68,23 +65,16 @@ def remind(routine: BreakRoutine, day: dt.date, at: dt.time, now: dt.datetime) -
     patient = routine.episode.patient
     user = patient.user
     assert user is not None  # `_routines_due` takes only patients with a login
-    try:
-        sent = notify_once(f"work-break:{routine.pk}:{day.isoformat()}:{at:%H%M}", user)
-    except Exception:
-        reminder.delete()  # the mail server failed: the next run may remind of this break again, within its window
-        raise
-    with transaction.atomic():
-        reminder.by_email, reminder.by_push = sent.email, sent.push
-        reminder.save(update_fields=["by_email", "by_push"])
-        channels = ", ".join(name for name, used in (("e-mail", sent.email), ("push", sent.push)) if used)
-        record(
-            on_behalf_of(None),
-            AuditAction.CREATE,
-            reminder,
-            patient_id=patient.pk,
-            practice=patient.practice,
-            summary=f"break reminder {at:%H:%M}: {channels or 'no channel reached the patient'}",
-        )
+    # a failed mail gives the break back: the next run may remind of it again, within its window
+    send_claimed(
+        reminder,
+        f"work-break:{routine.pk}:{day.isoformat()}:{at:%H%M}",
+        user,
+        what=f"break reminder {at:%H:%M}",
+        practice=patient.practice,
+        patient_id=patient.pk,
+        reader="patient",
+    )
     return reminder
 
 
