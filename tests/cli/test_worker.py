@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from tests.cli.test_serve_files import CLI, STARTUP_LIMIT, _answers, _free_port
+from tests.web.realserver import migrated_sqlite
 
 STOP_LIMIT = 60.0
 """A bound against a process that never stops, not a measurement."""
@@ -60,6 +61,7 @@ def _server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "RUGPAD_REDIS_URL")
     }
     env.update(RUGPAD_DATA_DIR=str(tmp_path / "data"))
+    migrated_sqlite(tmp_path / "data")
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(

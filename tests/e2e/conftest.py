@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -55,15 +56,22 @@ def one_request_at_a_time() -> Iterator[None]:
     database's one in-memory connection: a page and the session script's background POST at the same moment
     interleave their transactions and fail with "database table is locked". The browser tests serialise requests."""
     from django.core.handlers.wsgi import WSGIHandler
+    from django.test import TransactionTestCase
 
     answer = WSGIHandler.__call__
+    flush = TransactionTestCase._fixture_teardown
 
     def serialised(self: WSGIHandler, environ: Any, start_response: Any) -> Any:
         with SERVER_LOCK:
             return answer(self, environ, start_response)
 
+    def flush_when_idle(self: TransactionTestCase) -> None:
+        with SERVER_LOCK:  # a request the browser still had under way when the test ended finishes first
+            flush(self)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(WSGIHandler, "__call__", serialised)
+        patch.setattr(TransactionTestCase, "_fixture_teardown", flush_when_idle)
         yield
 
 
@@ -122,14 +130,47 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+_demo_copies: dict[tuple[str, ...] | None, sqlite3.Connection] = {}
+"""The demo practice as loaded, per set of demo extensions: an in-memory SQLite copy of the whole test database."""
+
+
+def load_demo_here(extensions: tuple[str, ...] | None = None) -> None:
+    """The demo practice in the (empty) test database, with all demo extensions or only `extensions`. Loading it
+    takes seconds, so on SQLite it is loaded once per run and copied back before every later test with SQLite's
+    backup API (the same rows, ids and sequences: a browser test cannot tell the difference)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.utils import timezone
+
+    from rugpad.web import demo
+
+    def load() -> None:
+        with pytest.MonkeyPatch.context() as patch:
+            if extensions is not None:
+                patch.setattr(demo, "DEMO_EXTENSIONS", extensions)
+            demo.load_demo(timezone.localdate())
+
+    if connection.vendor != "sqlite":
+        load()
+        return
+    with SERVER_LOCK:
+        connection.ensure_connection()
+        raw = connection.connection
+        copy = _demo_copies.get(extensions)
+        if copy is None:
+            load()
+            copy = sqlite3.connect(":memory:", check_same_thread=False)
+            raw.backup(copy)
+            _demo_copies[extensions] = copy
+        else:
+            copy.backup(raw)
+            ContentType.objects.clear_cache()  # the flush after the last test made them again, with other ids
+
+
 @pytest.fixture
 def demo(live_server: Any) -> str:
     """The demo practice on Django's live test server; returns its address."""
-    from django.utils import timezone
-
-    from rugpad.web.demo import load_demo
-
-    load_demo(timezone.localdate())
+    load_demo_here()
     return str(live_server.url)
 
 

@@ -8,13 +8,12 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from rugpad.web import demo
 from rugpad.web.care.models import RedFlag
 from rugpad.web.portal.models import Message
 from rugpad.web.practice.models import User
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import load_demo_here, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -23,9 +22,8 @@ ANSWER = "Ja, begin met korte ritjes en kijk hoe uw rug de volgende ochtend reag
 
 
 @pytest.fixture
-def base(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(demo, "DEMO_EXTENSIONS", ("portal",))  # only this app's stage of care
-    demo.load_demo(timezone.localdate())
+def base(live_server: Any) -> str:
+    load_demo_here(("portal",))  # only this app's stage of care
     return str(live_server.url)
 
 

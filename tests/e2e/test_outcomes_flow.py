@@ -7,21 +7,20 @@ import io
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from pypdf import PdfReader
 
 from rugpad.web.care import actions as care_actions
 from rugpad.web.care.models import Episode, InstrumentResponse, ResponseStatus
-from rugpad.web.demo import as_user, load_demo
+from rugpad.web.demo import as_user
 from rugpad.web.jobs.tasks import request_due_questionnaires
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import load_demo_here, log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(live_server: Any) -> str:
-    load_demo(timezone.localdate())
+    load_demo_here()
     request_due_questionnaires.call_local()  # the periodic job, run now
     return str(live_server.url)
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from rugpad import engine
 from rugpad.core.vocab import Lang
 from rugpad.web import demo
 from rugpad.web.care.models import FlagStage, RedFlag
 from rugpad.web.portal.models import Alert
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.conftest import PHONE, load_demo_here, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,9 +21,8 @@ PASSWORD = "wandelen-in-het-bos-42"
 
 
 @pytest.fixture
-def base(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(demo, "DEMO_EXTENSIONS", ("portal",))  # only this app's stage of care
-    demo.load_demo(timezone.localdate())
+def base(live_server: Any) -> str:
+    load_demo_here(("portal",))  # only this app's stage of care
     return str(live_server.url)
 
 

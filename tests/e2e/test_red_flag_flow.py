@@ -9,13 +9,11 @@ import re
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from rugpad import engine
 from rugpad.core.vocab import Lang
-from rugpad.web import demo
 from rugpad.web.care.models import Episode, FlagStage, RedFlag
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import load_demo_here, log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,9 +24,8 @@ RAW = re.compile(r"\brf\.|\b(raised|acted|excluded|closed|diary|emergency|unveri
 
 
 @pytest.fixture
-def base(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(demo, "DEMO_EXTENSIONS", ("plans",))  # Sanne's plan is all this story needs
-    demo.load_demo(timezone.localdate())
+def base(live_server: Any) -> str:
+    load_demo_here(("plans",))  # Sanne's plan is all this story needs
     return str(live_server.url)
 
 

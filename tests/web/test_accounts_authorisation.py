@@ -14,6 +14,8 @@ from django.utils import timezone
 from rugpad.web.practice.models import StaffInvitation, User
 from tests.web.conftest import World, client_for
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 VISITORS = ("anonymous", "clinician", "patient", "admin_same_practice", "admin_other_practice")
 
 

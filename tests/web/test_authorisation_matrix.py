@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 Route = Callable[[World], str]
 
 # Clinical pages about patient A's records.

@@ -13,6 +13,8 @@ from django.urls import reverse
 from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 from tests.web.test_jobs_reminders import PUSH_KEYS
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 ALLOWED = {
     "jobs_reminders": {"patient_self", "patient_other"},
     "jobs_push_subscription": {"patient_self", "patient_other"},

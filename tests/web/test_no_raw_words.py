@@ -29,6 +29,8 @@ from django.utils import timezone
 from rugpad.web.demo import demo_logins, load_demo
 from rugpad.web.practice.models import User
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 MAX_PAGES = 150
 """Pages walked per role and language: the demo practice's pages fit, a runaway link pattern is cut off."""
 

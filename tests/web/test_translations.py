@@ -11,6 +11,8 @@ import pytest
 
 from rugpad.core.vocab import Lang
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 WEB = Path(__file__).resolve().parents[2] / "src" / "rugpad" / "web"
 TRANSLATED = tuple(lang.value for lang in Lang if lang is not Lang.EN)
 """The languages with catalogues: the msgids are English."""

@@ -12,6 +12,8 @@ from rugpad.web.aftercare.models import RecurrenceFlag
 from tests.web.aftercare.conftest import After, answer, nl
 from tests.web.conftest import ROLES, client_for, refused, user_for_role
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 Route = Callable[[After], str]
 
 CLINICIAN_ROUTES: dict[str, Route] = {

@@ -24,6 +24,8 @@ from rugpad.web.practice.models import ApiToken
 from rugpad.web.practice.tokens import do_create_token, do_revoke_token
 from tests.web.conftest import ROLES, World, client_for, user_for_role
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 
 @pytest.fixture
 def recorded(world: World) -> dict[str, Any]:

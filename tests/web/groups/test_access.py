@@ -15,6 +15,8 @@ from rugpad.web.practice.models import User
 from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 from tests.web.groups.conftest import Capture, enrol
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 CLINICIAN_GROUP_PAGES = ("groups_list", "groups_new", "groups_detail", "groups_library")
 
 

@@ -11,6 +11,8 @@ from django.urls import reverse
 from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 from tests.web.plans.conftest import current
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 Route = Callable[[World], str]
 
 CLINICIAN_ROUTES: dict[str, Route] = {

@@ -12,6 +12,8 @@ from rugpad.web.portal.models import Alert, AlertKind, DiaryEntry
 from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 from tests.web.portal.helpers import diary_post
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 # (method, url) for each route, about patient A's records.
 Route = Callable[[World, DiaryEntry, Alert], tuple[str, str]]
 ROUTES: dict[str, Route] = {

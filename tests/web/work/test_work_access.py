@@ -17,6 +17,8 @@ from rugpad.web.work.models import BreakRoutine, WorkplaceCheck, WorkReport, Wor
 from tests.web.conftest import ROLES, World, client_for, refused, user_for_role
 from tests.web.work.conftest import DESK_WORKER, ROUTINE, fill_check, patient_client
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 
 @pytest.fixture
 def recorded(working: World) -> World:
