@@ -100,6 +100,7 @@ def login_lines(logins: dict[str, Any]) -> str:
         ("clinicians", logins["clinicians"]),
         ("practice admin", [logins["practice_admin"]] if logins["practice_admin"] else []),
         ("patients", logins["patients"]),
+        ("participants", logins.get("participants", [])),
     ):
         if names:
             lines.append(f"  {label + ':':<16}{_names(names)}")

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import import_module
 from typing import Any
 
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from rugpad.web.care import actions
 from rugpad.web.care.models import Episode, Examination, Intake, Patient, RedFlag, TestResult
+from rugpad.web.outcomes import summary as outcome_summary
 from rugpad.web.practice.models import Discipline, Practice, Role, User
 
 DEMO_PASSWORD = "rugpad-demo"
@@ -250,16 +252,25 @@ def as_user(user: User) -> HttpRequest:
     return request
 
 
-def _account(practice: Practice, username: str, first: str, last: str, role: str, discipline: str = "") -> User:
-    user = User.objects.create_user(
+@cache
+def demo_password_hash() -> str:
+    """One hash of the demo password for every demo login of this process: hashing is slow on purpose (argon2),
+    and listing the logins checks each distinct hash once."""
+    return make_password(DEMO_PASSWORD)
+
+
+def demo_account(practice: Practice, username: str, first: str, last: str, role: str, discipline: str = "") -> User:
+    """A demo login that signs in with the demo password."""
+    user = User(
         username=username,
-        password=DEMO_PASSWORD,
         first_name=first,
         last_name=last,
         practice=practice,
         role=role,
         discipline=discipline,
+        password=demo_password_hash(),
     )
+    user.save()
     return user
 
 
@@ -271,15 +282,18 @@ def load_demo(today: dt.date) -> dict[str, Any]:
         return demo_logins()
     practice = Practice.objects.create(name=PRACTICE_NAME, city="Utrecht", phone="030 123 45 67")
     clinicians = {
-        "anna": _account(practice, "anna", "Anna", "de Boer", Role.CLINICIAN, Discipline.PHYSIOTHERAPIST),
-        "pieter": _account(practice, "pieter", "Pieter", "Willems", Role.CLINICIAN, Discipline.MANUAL_THERAPIST),
+        "anna": demo_account(practice, "anna", "Anna", "de Boer", Role.CLINICIAN, Discipline.PHYSIOTHERAPIST),
+        "pieter": demo_account(practice, "pieter", "Pieter", "Willems", Role.CLINICIAN, Discipline.MANUAL_THERAPIST),
     }
-    _account(practice, "beheer", "Beheerder", "De Brug", Role.ADMIN)
-    for spec in PATIENTS:
-        _load_patient(practice, clinicians[spec.clinician], spec, today)
-    _red_flag_under_way(practice, clinicians["anna"])
-    for app in DEMO_EXTENSIONS:
-        import_module(f"rugpad.web.{app}.demo").load_demo_extras(practice, today)
+    demo_account(practice, "beheer", "Beheerder", "De Brug", Role.ADMIN)
+    with outcome_summary.deferred():
+        for spec in PATIENTS:
+            _load_patient(practice, clinicians[spec.clinician], spec, today)
+        _red_flag_under_way(practice, clinicians["anna"])
+        for app in DEMO_EXTENSIONS:
+            import_module(f"rugpad.web.{app}.demo").load_demo_extras(practice, today)
+    # the group participants joined through the sign-up action, each with a hash of their own
+    User.objects.filter(practice=practice, role=Role.PARTICIPANT).update(password=demo_password_hash())
     return demo_logins()
 
 
@@ -312,7 +326,7 @@ def _load_patient(practice: Practice, clinician: User, spec: DemoPatient, today:
         clinician=clinician,
     )
     if spec.login:
-        patient.user = _account(practice, spec.login, spec.first_name, spec.last_name, Role.PATIENT)
+        patient.user = demo_account(practice, spec.login, spec.first_name, spec.last_name, Role.PATIENT)
         patient.save(update_fields=["user"])
     episode = actions.do_open_episode(
         request,
@@ -383,6 +397,8 @@ def demo_logins() -> dict[str, Any]:
         "clinicians": [u.username for u in signs_in if u.role == Role.CLINICIAN],
         "practice_admin": next((u.username for u in signs_in if u.role == Role.ADMIN), ""),
         "patients": [u.username for u in signs_in if u.role == Role.PATIENT],
+        # a group's people (no patient record); those who signed up with their e-mail address as login are left out
+        "participants": [u.username for u in signs_in if u.role == Role.PARTICIPANT and "@" not in u.username],
         "own_password": [
             u.username for u in users if u.is_active and u.pk not in signs_in_ids and u.has_usable_password()
         ],

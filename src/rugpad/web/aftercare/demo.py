@@ -19,7 +19,7 @@ from rugpad.core.vocab import Lang
 from rugpad.web.aftercare import actions
 from rugpad.web.care import actions as care_actions
 from rugpad.web.care.models import Episode, InstrumentResponse, Intake
-from rugpad.web.demo import DEMO_PASSWORD, SB_LOW, as_user
+from rugpad.web.demo import SB_LOW, as_user, demo_account
 from rugpad.web.outcomes import actions as outcomes_actions
 from rugpad.web.outcomes import summary
 from rugpad.web.plans import actions as plans_actions
@@ -58,14 +58,7 @@ def load_demo_extras(practice: Practice, today: dt.date) -> None:
         gp_name="Huisartsenpraktijk Centrum",
         clinician=clinician,
     )
-    patient.user = User.objects.create_user(
-        username="marleen",
-        password=DEMO_PASSWORD,
-        first_name="Marleen",
-        last_name="Jacobs",
-        practice=practice,
-        role=Role.PATIENT,
-    )
+    patient.user = demo_account(practice, "marleen", "Marleen", "Jacobs", Role.PATIENT)
     patient.save(update_fields=["user"])
     episode = care_actions.do_open_episode(
         request, patient, region="low_back", started_on=started, onset_on=started - dt.timedelta(days=12)

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -284,9 +286,33 @@ def lock_episodes(which: Q) -> None:
     list(Episode.objects.select_for_update().filter(which).order_by("pk").values_list("pk", flat=True))
 
 
+_deferred: ContextVar[set[int] | None] = ContextVar("outcome_summary_deferred", default=None)
+
+
 def refresh_episode(episode: Episode) -> None:
-    """The row of one episode, after an action changed one of its records."""
+    """The row of one episode, after an action changed one of its records (later, inside `deferred()`)."""
+    waiting = _deferred.get()
+    if waiting is not None:
+        waiting.add(episode.pk)
+        return
     refresh([episode.pk])
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside: the actions' refreshes are collected and made once, set by set, on the way out — for a loader that
+    writes a whole practice through the actions (the demo: one refresh instead of one per action). Nothing inside
+    may read the summary; an exercise result's counters need no row yet, the refresh counts from the records."""
+    if _deferred.get() is not None:
+        yield
+        return
+    waiting: set[int] = set()
+    token = _deferred.set(waiting)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    refresh(waiting)
 
 
 def count_exercise(log: ExerciseSetLog, session: ExerciseSessionLog, session_is_new: bool) -> None:
