@@ -124,7 +124,7 @@ def _measure_child(sizes: list[int], names: list[str], runs: int, budget: float,
             use(size)
             statuses[page, size] = requests[size][n][1]().status_code
     for n, page in enumerate(pages):
-        if any(statuses[page, size] not in (200, 201) for size in sizes):
+        if any(statuses[page, size] not in (200, 201, 302) for size in sizes):  # 302: figures counted again
             _emit(kind="page", page=page, status={size: statuses[page, size] for size in sizes})
             continue
         counts: dict[int, int] = {}

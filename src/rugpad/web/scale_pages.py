@@ -24,6 +24,9 @@ small practice, a full page in a large one (so its time also holds the larger pa
 SEARCH_FULL = "de"
 """A name search that fills the page at every size (de Vries, Dekker, de Jong…): the same output, so its ratio is
 the search's own cost of a larger practice."""
+COUNT_AGAIN = "practice outcomes counted again (admin POST)"
+"""The practice outcomes page reads the figures counted today (`outcomes.figures`); this call counts them again,
+as its button and the nightly job do, so that the counting's cost is measured too (answers 302)."""
 SET_LOG = "set-log POST"
 """The last call: one exercise result to `/plans/session/log/`."""
 
@@ -79,8 +82,8 @@ def pages(of: Subject) -> list[tuple[str, str, str]]:
 
 
 def calls(of: Subject) -> list[tuple[str, Callable[[], Any]]]:
-    """(name, call) per page and then the set-log POST, each call one request through Django's test client, signed
-    in as its reader in the default database (a client per reader, made now)."""
+    """(name, call) per page, then the practice outcomes' counting again and the set-log POST, each call one request
+    through Django's test client, signed in as its reader in the default database (a client per reader, made now)."""
     from django.test import Client
 
     from rugpad.web.practice.models import User
@@ -98,6 +101,7 @@ def calls(of: Subject) -> list[tuple[str, Callable[[], Any]]]:
                 "effort": "ok"}  # fmt: skip
         return clients[PATIENT].post("/plans/session/log/", json.dumps(body), content_type="application/json")
 
+    made.append((COUNT_AGAIN, lambda: clients[ADMIN].post("/outcomes/practice/")))
     made.append((SET_LOG, set_log))
     return made
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rugpad.core.aftercare import AftercareStatus, CheckinStatus
@@ -25,10 +26,8 @@ WAITING_DAYS = 8 * 7
 """The aftercare page lists check-ins waiting for the patient's answer up to this many days after their day (a
 display window: older ones are on the patient's own aftercare page)."""
 DISCHARGED_DAYS = 8 * 7
-"""…and discharges without aftercare up to this many days back, of episodes that started at most `TREATED_DAYS`
-before that (a walk of the outcome summary's (practice, started_on) index over about a year, not the practice's whole
-history; a longer episode is offered on its patient page)."""
-TREATED_DAYS = 365
+"""…and discharges without aftercare up to this many days back (newest first, a walk of the outcome summary's
+partial index of discharges that stops at the page's end, whatever the practice's history)."""
 
 
 MOMENT_WORDS = {
@@ -181,8 +180,7 @@ def practice_page(practice_id: int, today: dt.date, lang: Lang) -> dict[str, Any
             practice_id=practice_id,
             is_open=False,
             referred_at__isnull=True,
-            closed_at__date__gte=since,
-            started_on__gte=since - dt.timedelta(days=TREATED_DAYS),
+            closed_at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time.min)),
             episode__aftercare__isnull=True,
         )
         .select_related("episode__patient")

@@ -56,6 +56,7 @@ OBJECT_LABELS = {
     "recoverycode": _("recovery code"),
     "twostepreset": _("two-step sign-in reset"),
     "episodeoutcome": _("episode outcome summary"),
+    "practicefigures": _("practice outcome figures"),
     "exportjob": _("data export"),
     "submission": _("questionnaire from another system"),
     "cdscall": _("advice asked by another system"),

@@ -21,13 +21,13 @@ from rugpad.web.care.models import REGION_CHOICES
 from rugpad.web.care.templatetags.clinical import instrument_name, moment
 from rugpad.web.i18n import reader_lang
 from rugpad.web.outcomes import charts
+from rugpad.web.outcomes.figures import figures
 from rugpad.web.outcomes.practice_dashboard import (
     MIN_GROUP,
     NO_CONTACT_DAYS,
     Group,
     Period,
     improvement_rules,
-    practice_groups,
 )
 from rugpad.web.practice.models import User
 
@@ -183,13 +183,15 @@ def practice_charts(total: Row, column_sets: dict[str, list[Column]]) -> list[di
     return found
 
 
-def page(practice_id: int, period: Period, today: dt.date) -> dict[str, Any]:
-    groups = practice_groups(practice_id, period, today)
+def page(practice_id: int, period: Period, today: dt.date, *, again: bool = False) -> dict[str, Any]:
+    """The page's (and the CSV's) rows from the period's figures, today's stored ones unless `again`."""
+    groups, computed_at = figures(practice_id, period, today, again=again)
     built = rows(groups)
     column_sets = columns()
     total = built["all"][0] if built["all"] else Row(str(BREAKDOWN_TITLES["all"]), False, {})
     return {
         "period": period,
+        "computed_at": computed_at,
         "total": total,
         "breakdowns": [(name, BREAKDOWN_TITLES[name], built[name]) for name in ("clinician", "region", "profile")],
         "columns": column_sets,

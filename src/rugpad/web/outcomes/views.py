@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -199,26 +200,32 @@ def _practice_period(request: HttpRequest) -> tuple[PeriodForm, Period | None]:
     return form, Period(form.cleaned_data["start"] or default.start, form.cleaned_data["end"] or default.end)
 
 
-def _practice_view(request: HttpRequest, what: str) -> dict[str, Any] | HttpResponse:
+def _practice_view(request: HttpRequest, what: str, again: bool = False) -> dict[str, Any] | HttpResponse:
     """What the page and its CSV share: the staff check, the period (a refused one answers the form, 400), the
-    dashboard's rows, and the one list event naming `what` and the period."""
+    dashboard's rows (today's stored figures, or counted `again`), and the one list event naming `what` and the
+    period."""
     user = require_practice_staff(request)
     form, period = _practice_period(request)
     if period is None:
         return render(request, "outcomes/practice.html", {"form": form, "min_group": MIN_GROUP}, status=400)
-    context = practice_page.page(user.practice_id or 0, period, clock.today())
+    context = practice_page.page(user.practice_id or 0, period, clock.today(), again=again)
     record_list(request, f"{what} {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}", context["patients"])
     return context | {"form": form}
 
 
 @login_required
 def practice_dashboard(request: HttpRequest) -> HttpResponse:
-    """How the practice's patients do as a group: aggregates only, small groups hidden; one audit event per view."""
-    context = _practice_view(request, "practice outcome dashboard")
+    """How the practice's patients do as a group: aggregates only, small groups hidden; one audit event per view.
+    A POST (the page's "compute again" button, the period in the address) counts the figures now."""
+    again = request.method == "POST"
+    what = "practice outcome dashboard" + (", computed again" if again else "")
+    context = _practice_view(request, what, again=again)
     if isinstance(context, HttpResponse):
         return context  # the period was refused
     period: Period = context["period"]
     query = f"?start={period.start:%Y-%m-%d}&end={period.end:%Y-%m-%d}"
+    if again:
+        return redirect(reverse("outcomes_practice") + query)
     return render(request, "outcomes/practice.html", context | {"csv_query": query})
 
 
