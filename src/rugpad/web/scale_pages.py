@@ -24,7 +24,7 @@ small practice, a full page in a large one (so its time also holds the larger pa
 SEARCH_FULL = "de"
 """A name search that fills the page at every size (de Vries, Dekker, de Jong…): the same output, so its ratio is
 the search's own cost of a larger practice."""
-COUNT_AGAIN = "practice outcomes counted again (admin POST)"
+COUNT_AGAIN = "count figures (admin POST)"
 """The practice outcomes page reads the figures counted today (`outcomes.figures`); this call counts them again,
 as its button and the nightly job do, so that the counting's cost is measured too (answers 302)."""
 SET_LOG = "set-log POST"
