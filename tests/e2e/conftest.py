@@ -174,6 +174,13 @@ def demo(live_server: Any) -> str:
     return str(live_server.url)
 
 
+def follow(page: Any, selector: str) -> None:
+    """Clicks a link and waits until the page it opens has loaded (a read straight after a bare click may meet the
+    old page being taken down, and read nothing)."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def log_in(page: Any, base: str, username: str) -> None:
     """Logs a demo account in and waits until the page after the login has loaded."""
     from rugpad.web.demo import DEMO_PASSWORD

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import follow, log_in, screenshot
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "een-lang-en-ongewoon-wachtwoord 42"
@@ -24,7 +24,7 @@ def _mailed_path() -> str:
 def test_the_admin_invites_a_clinician_who_signs_up_on_a_phone(demo: str, page: Any, phone: Any) -> None:
     mailed_before = len(mail.outbox)  # the demo itself mails (a group's invitation)
     log_in(page, demo, "beheer")
-    page.click("header nav >> text=Medewerkers")
+    follow(page, "header nav >> text=Medewerkers")
     page.wait_for_url(f"{demo}/accounts/")
     page.click("text=Nodig een behandelaar of beheerder uit")
     page.fill("#id_email", "nieuw@example.nl")

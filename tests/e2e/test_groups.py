@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 
 from rugpad.web.groups.models import ExerciseGroup, GroupEntry, Participant
-from tests.e2e.conftest import PHONE, log_in, screenshot
+from tests.e2e.conftest import PHONE, follow, log_in, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "een-lang-en-ongewoon-wachtwoord 42"
@@ -65,7 +65,7 @@ def _until(page: Any, predicate: str, seconds: float = 20.0) -> None:
 
 def test_a_clinician_makes_a_group_and_the_invitee_exercises_on_a_phone(demo: str, wide: Any, handheld: Any) -> None:
     log_in(wide, demo, "anna")
-    wide.click("header nav >> text=Groepen")
+    follow(wide, "header nav >> text=Groepen")
     assert "Bouwbedrijf Jansen, kantoor" in wide.inner_text("main")
     screenshot(wide, "groups-01-list")
     wide.click("text=Nieuwe groep")
@@ -146,7 +146,7 @@ def test_a_clinician_makes_a_group_and_the_invitee_exercises_on_a_phone(demo: st
 
 def test_the_group_pages_in_french(demo: str, french_wide: Any, french_phone: Any) -> None:
     log_in(french_wide, demo, "anna")
-    french_wide.click("header nav >> text=Groupes")
+    follow(french_wide, "header nav >> text=Groupes")
     french_wide.click("text=Bouwbedrijf Jansen, kantoor")
     figures = french_wide.inner_text("#figures")
     assert "Actifs cette semaine" in figures and "Séances faites par semaine" in figures

@@ -27,7 +27,7 @@ from django.core import mail
 from django.utils import timezone
 from django_otp.oath import TOTP  # type: ignore[import-untyped]
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import follow, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -153,7 +153,7 @@ def test_a_practice_from_the_admins_invitation_to_a_read_answer(
     admin.fill("#id_code", code_for(unhexlify(ADMIN_KEY)))
     admin.click("main button[type=submit]")
     admin.wait_for_url(lambda url: "/two-factor/" not in url)
-    admin.click("header nav >> text=Medewerkers")
+    follow(admin, "header nav >> text=Medewerkers")
     admin.wait_for_url(f"{base}/accounts/")
     admin.click("text=Nodig een behandelaar of beheerder uit")
     admin.fill("#id_email", "lotte@hetanker.example")

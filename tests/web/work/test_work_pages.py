@@ -20,6 +20,8 @@ from rugpad.web.work.models import BreakRoutine, WorkplaceCheck, WorkReport
 from tests.web.conftest import World, client_for
 from tests.web.work.conftest import DESK_WORKER, GOOD, ROUTINE, fill_check, patient_client, set_routine
 
+pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+
 
 def _errors(response: Any, form: str = "form") -> dict[str, Any]:
     return dict(response.context[form].errors)
