@@ -7,7 +7,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.web.realserver import CLI, Database, demo_database, empty_database
+
+pytestmark = pytest.mark.real_server  # starts rugpad's own commands: run beside the other web tests in CI
 
 
 def rugpad(database: Database, *arguments: str) -> subprocess.CompletedProcess[str]:

@@ -37,6 +37,8 @@ from tests.web.realserver import (
     stored_set_keys,
 )
 
+pytestmark = pytest.mark.real_server  # starts rugpad's own commands: run beside the other web tests in CI
+
 WRITERS = 16
 ROUNDS = 3  # 16 writers × 3 rounds × 3 writes = 144 writes, 48 of them in pairs sharing a key
 

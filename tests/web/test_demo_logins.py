@@ -17,7 +17,10 @@ import pytest
 
 from tests.web.realserver import migrated_sqlite
 
-pytestmark = pytest.mark.db_agnostic  # the same SQL on every database: CI runs it on SQLite only
+pytestmark = [
+    pytest.mark.db_agnostic,  # the same SQL on every database: CI runs it on SQLite only
+    pytest.mark.real_server,  # starts rugpad's own commands: run beside the other web tests in CI
+]
 
 CLI = [sys.executable, "-c", "import sys; from rugpad.cli import main; sys.exit(main())"]
 LINE = re.compile(

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.real_server  # starts rugpad's own commands: run beside the other web tests in CI
+
 CLI = [sys.executable, "-c", "import sys; from rugpad.cli import main; sys.exit(main())"]
 REDIS_DB = 13
 """The Redis database number these tests own: flushed before and after."""

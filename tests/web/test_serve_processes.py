@@ -28,6 +28,8 @@ import pytest
 
 from rugpad.web.demo import DEMO_PASSWORD
 
+pytestmark = pytest.mark.real_server  # starts rugpad's own commands: run beside the other web tests in CI
+
 USERS = ("emma", "lotte", "sanne", "anna", "pieter")
 ROUNDS = 40  # requests per user in the burst: 200 in all, as in the report that found the defect
 POSTGRES_PORT = 5432
