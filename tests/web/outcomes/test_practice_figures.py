@@ -72,6 +72,8 @@ def test_stored_figures_are_exactly_the_counted_ones(practice: Practice) -> None
 
 
 def test_the_nightly_job_counts_every_practices_default_period(practice: Practice) -> None:
+    client_for(practice.world.admin).get(reverse("outcomes_practice"), {"start": "2026-01-01", "end": "2026-03-31"})
+    PracticeFigures.objects.update(computed_on=TODAY - dt.timedelta(days=1))  # a period asked for yesterday
     assert compute_practice_figures.call_local() == 2  # the world has two practices
     period = Period.default(clock.today())
     rows = PracticeFigures.objects.order_by("practice_id")
